@@ -1,0 +1,90 @@
+/// One job: a graph of tasks, an optional schedule and the policies that govern its runs.
+///
+/// A `JobSpec` is what a job file means once it has been loaded and validated. It is a plain value
+/// (Codable, so a run can keep a snapshot of the definition it started with).
+public struct JobSpec: Sendable, Hashable, Codable {
+    /// The job's name: the job file's stem, matching `[a-z0-9][a-z0-9_-]*`.
+    public var name: String
+    public var description: String?
+    /// When the job fires by itself; `nil` means it runs only when asked.
+    public var schedule: ScheduleSpec?
+    public var overlap: OverlapPolicy
+    public var catchup: CatchupPolicy
+    /// The initial paused state from the file (`gnomon pause`/`resume` override it at run time).
+    public var paused: Bool
+    /// Deadline for a whole run.
+    public var timeout: Duration?
+    /// Most tasks of one run at once; `nil` means no per-run limit.
+    public var concurrency: Int?
+    /// Tasks in the order the file lists them.
+    public var tasks: [TaskSpec]
+    /// Absolute folder of the job file; relative `workdir` and mount paths resolve against it.
+    public var directory: String
+
+    public init(
+        name: String,
+        description: String? = nil,
+        schedule: ScheduleSpec? = nil,
+        overlap: OverlapPolicy = .skip,
+        catchup: CatchupPolicy = .latest,
+        paused: Bool = false,
+        timeout: Duration? = nil,
+        concurrency: Int? = nil,
+        tasks: [TaskSpec],
+        directory: String
+    ) {
+        self.name = name
+        self.description = description
+        self.schedule = schedule
+        self.overlap = overlap
+        self.catchup = catchup
+        self.paused = paused
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.tasks = tasks
+        self.directory = directory
+    }
+
+    /// The task with this name, if any.
+    public func task(named name: String) -> TaskSpec? {
+        tasks.first { $0.name == name }
+    }
+}
+
+/// What happens when a run is still going at the job's next fire time.
+public enum OverlapPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Record the new fire time as skipped (the default).
+    case skip
+    /// Keep one pending run that starts when the current one ends.
+    case queue
+    /// Run side by side.
+    case allow
+    /// Cancel the running run and start the new one.
+    case replace
+}
+
+/// What happens to fire times missed while the daemon was down.
+public enum CatchupPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Record missed times as skipped and wait for the next.
+    case none
+    /// Run the most recent missed time once (the default).
+    case latest
+    /// Run every missed time in order, up to a cap.
+    case all
+}
+
+/// A job's schedule as written: a cron expression or `@every` interval, a time zone and a jitter.
+public struct ScheduleSpec: Sendable, Hashable, Codable {
+    /// The expression as written: five cron fields, a macro such as `@daily`, or `@every 15m`.
+    public var expression: String
+    /// IANA time-zone name; cron fields are read in this zone.
+    public var timeZone: String
+    /// A run is delayed by a random amount up to this; its scheduled time stays the intended one.
+    public var jitter: Duration?
+
+    public init(expression: String, timeZone: String = "UTC", jitter: Duration? = nil) {
+        self.expression = expression
+        self.timeZone = timeZone
+        self.jitter = jitter
+    }
+}
