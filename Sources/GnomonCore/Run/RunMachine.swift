@@ -1,0 +1,252 @@
+import Foundation
+
+/// The state machine of one run: which tasks are ready, retried, skipped or done, and when the
+/// run ends. A pure value: events in, actions out, time passed in.
+///
+/// Readiness: a task is ready when every `depends_on` upstream succeeded and every `after`
+/// upstream finished in any way. A task whose required upstream ended without success is skipped
+/// with that reason; an `after` upstream that was skipped still releases its downstream.
+public struct RunMachine: Sendable {
+    /// The state of one task inside the machine.
+    public enum TaskState: Sendable, Hashable {
+        case waiting
+        /// Launched (or waiting for a global worker slot) as attempt `attempt`.
+        case running(attempt: Int)
+        /// Failed; attempt `nextAttempt` may start at `at`.
+        case retrying(nextAttempt: Int, at: Date)
+        case succeeded
+        case failed(reason: String)
+        case skipped(reason: String)
+        case cancelled(reason: String)
+
+        public var status: TaskStatus {
+            switch self {
+            case .waiting: return .waiting
+            case .running: return .running
+            case .retrying: return .retrying
+            case .succeeded: return .succeeded
+            case .failed: return .failed
+            case .skipped: return .skipped
+            case .cancelled: return .cancelled
+            }
+        }
+
+        public var isFinished: Bool { status.isFinished }
+    }
+
+    public let graph: TaskGraph
+    public private(set) var tasks: [String: TaskState]
+    public private(set) var status: RunStatus = .queued
+    /// Why the run is ending early (cancel or deadline), once it is.
+    public private(set) var stopReason: String?
+    private var stopStatus: RunStatus?
+    private let specs: [String: TaskSpec]
+    private let concurrency: Int?
+    private let timeout: Duration?
+    /// Tasks left out by a `--task` filter; they are skipped and do not decide the outcome.
+    private let excluded: Set<String>
+    /// Attempts of each task made before this machine started (a continued run's history).
+    private var attemptBase: [String: Int]
+    /// Attempts that did not use up a retry (lost or interrupted by Gnomon itself).
+    private var freeAttempts: [String: Int] = [:]
+    private var rng: SplitMix64
+
+    /// A machine for a new run.
+    ///
+    /// - Parameters:
+    ///   - only: with `--task`, the tasks to run (their dependencies ignored); `nil` runs all.
+    ///   - seed: seeds the retry jitter so tests are repeatable.
+    public init(job: JobSpec, graph: TaskGraph, only: Set<String>? = nil, seed: UInt64 = 0) {
+        self.graph = graph
+        self.specs = Dictionary(uniqueKeysWithValues: job.tasks.map { ($0.name, $0) })
+        self.concurrency = job.concurrency
+        self.timeout = job.timeout
+        self.excluded = only.map { Set(graph.names).subtracting($0) } ?? []
+        self.tasks = Dictionary(uniqueKeysWithValues: graph.names.map { ($0, TaskState.waiting) })
+        self.attemptBase = [:]
+        self.rng = SplitMix64(seed: seed)
+        for name in excluded { tasks[name] = .skipped(reason: "not selected with --task") }
+    }
+
+    /// A machine that continues an earlier run (`gnomon retry`, or recovery after a crash).
+    ///
+    /// - Parameters:
+    ///   - previous: each task's recorded state; succeeded tasks stay done, tasks that had not
+    ///     finished or `reopen` says to reopen wait again.
+    ///   - attempts: how many attempts each task already made; numbering continues after them.
+    ///   - freshBudget: give reopened tasks their full retry budget again (`gnomon retry`);
+    ///     false keeps the attempts already used (recovery).
+    ///   - freeAttempts: attempts per task that do not use up a retry (lost when Gnomon died).
+    public init(
+        job: JobSpec, graph: TaskGraph, previous: [String: TaskStatus], attempts: [String: Int],
+        reopen: Set<TaskStatus>, freshBudget: Bool, freeAttempts: [String: Int] = [:], seed: UInt64 = 0
+    ) {
+        self.init(job: job, graph: graph, seed: seed)
+        self.attemptBase = freshBudget ? attempts : [:]
+        self.freeAttempts = freshBudget ? [:] : freeAttempts
+        for name in graph.names {
+            let recorded = previous[name] ?? .waiting
+            if recorded.isFinished && !reopen.contains(recorded) {
+                tasks[name] = Self.finishedState(recorded)
+            }
+        }
+        self.previousAttempts = attempts
+    }
+
+    /// Attempts already made per task before this machine, for numbering.
+    private var previousAttempts: [String: Int] = [:]
+
+    private static func finishedState(_ status: TaskStatus) -> TaskState {
+        switch status {
+        case .succeeded: return .succeeded
+        case .failed: return .failed(reason: "failed earlier")
+        case .skipped: return .skipped(reason: "skipped earlier")
+        default: return .cancelled(reason: "cancelled earlier")
+        }
+    }
+
+    /// Starts the run: launches every ready task.
+    public mutating func start(now: Date) -> [RunAction] {
+        status = .running
+        var actions: [RunAction] = [.recordRun(status: .running, reason: nil)]
+        for name in excluded {
+            actions.append(.recordTask(task: name, status: .skipped, reason: "not selected with --task", retryAt: nil))
+        }
+        settle(now: now, into: &actions)
+        return actions
+    }
+
+    /// Applies one event and returns what must be done.
+    public mutating func handle(_ event: RunEvent, now: Date) -> [RunAction] {
+        guard !status.isFinished else { return [] }
+        var actions: [RunAction] = []
+        switch event {
+        case let .attemptFinished(task, attempt, outcome):
+            attemptFinished(task, attempt: attempt, outcome: outcome, now: now, into: &actions)
+        case let .retryDue(task):
+            if case let .retrying(next, _) = tasks[task] {
+                tasks[task] = .waiting
+                pendingAttempt[task] = next
+            }
+        case let .cancel(reason):
+            stop(status: .cancelled, reason: reason, into: &actions)
+        case .deadlinePassed:
+            stop(status: .failed, reason: "run timeout \(timeout.map(DurationText.format) ?? "") passed", into: &actions)
+        }
+        settle(now: now, into: &actions)
+        return actions
+    }
+
+    /// The attempt number the next launch of a task uses, once a retry wait is over.
+    private var pendingAttempt: [String: Int] = [:]
+
+    private mutating func attemptFinished(
+        _ task: String, attempt: Int, outcome: AttemptOutcome, now: Date, into actions: inout [RunAction]
+    ) {
+        guard case .running(let current) = tasks[task], current == attempt, let spec = specs[task] else { return }
+        if outcome.succeeded {
+            tasks[task] = .succeeded
+            actions.append(.recordTask(task: task, status: .succeeded, reason: nil, retryAt: nil))
+            return
+        }
+        if outcome == .lost || outcome == .interrupted { freeAttempts[task, default: 0] += 1 }
+        let used = attempt - (attemptBase[task] ?? 0) - 1 - (freeAttempts[task] ?? 0)
+        if stopReason == nil, spec.retry.allowsRetry(of: outcome), used < spec.retry.limit || outcome == .lost || outcome == .interrupted {
+            let isFree = outcome == .lost || outcome == .interrupted
+            let wait = isFree ? Duration.zero : spec.retry.delay(beforeRetry: used + 1, unitRandom: rng.unit())
+            let at = now.addingTimeInterval(wait.secondsDouble)
+            tasks[task] = .retrying(nextAttempt: attempt + 1, at: at)
+            let reason = "attempt \(attempt) \(outcome.summary); retry \(used + (isFree ? 0 : 1)) of \(spec.retry.limit)"
+            actions.append(.recordTask(task: task, status: .retrying, reason: reason, retryAt: at))
+            actions.append(.wakeForRetry(task: task, at: at))
+            return
+        }
+        if let stopReason, outcome == .cancelled {
+            tasks[task] = .cancelled(reason: stopReason)
+            actions.append(.recordTask(task: task, status: .cancelled, reason: stopReason, retryAt: nil))
+            return
+        }
+        let reason = "attempt \(attempt) \(outcome.summary)"
+        tasks[task] = .failed(reason: reason)
+        actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
+    }
+
+    private mutating func stop(status: RunStatus, reason: String, into actions: inout [RunAction]) {
+        guard stopReason == nil else { return }
+        stopReason = reason
+        stopStatus = status
+        for name in graph.names {
+            switch tasks[name]! {
+            case .running:
+                actions.append(.kill(task: name))
+            case .waiting, .retrying:
+                tasks[name] = .cancelled(reason: reason)
+                actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
+            default:
+                break
+            }
+        }
+    }
+
+    /// Skips what can no longer run, launches what is ready, and ends the run when all is done.
+    private mutating func settle(now: Date, into actions: inout [RunAction]) {
+        guard stopReason == nil else {
+            finishIfDone(into: &actions)
+            return
+        }
+        var running = tasks.values.filter { if case .running = $0 { return true } else { return false } }.count
+        for name in graph.topologicalOrder {
+            guard case .waiting = tasks[name]! else { continue }
+            switch readiness(of: name) {
+            case .blocked:
+                continue
+            case .skip(let reason):
+                tasks[name] = .skipped(reason: reason)
+                actions.append(.recordTask(task: name, status: .skipped, reason: reason, retryAt: nil))
+            case .ready:
+                if let limit = concurrency, running >= limit { continue }
+                let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
+                tasks[name] = .running(attempt: attempt)
+                running += 1
+                actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
+                actions.append(.launch(task: name, attempt: attempt))
+            }
+        }
+        finishIfDone(into: &actions)
+    }
+
+    private enum Readiness { case blocked, ready, skip(String) }
+
+    private func readiness(of name: String) -> Readiness {
+        if excluded.isEmpty == false, !excluded.contains(name) {
+            return .ready  // `--task`: dependencies ignored
+        }
+        for edge in graph.upstream[name] ?? [] {
+            let state = tasks[edge.from]!
+            guard state.isFinished else { return .blocked }
+            if edge.required, state != .succeeded {
+                return .skip("upstream \(edge.from) \(state.status.rawValue)")
+            }
+        }
+        return .ready
+    }
+
+    private mutating func finishIfDone(into actions: inout [RunAction]) {
+        guard !status.isFinished, tasks.values.allSatisfy(\.isFinished) else { return }
+        if let stopStatus {
+            status = stopStatus
+            actions.append(.recordRun(status: stopStatus, reason: stopReason))
+            return
+        }
+        let counted = graph.names.filter { !excluded.contains($0) }
+        let bad = counted.filter { tasks[$0] != .succeeded }
+        if bad.isEmpty {
+            status = .succeeded
+            actions.append(.recordRun(status: .succeeded, reason: nil))
+        } else {
+            status = .failed
+            let detail = bad.map { "\($0) \(tasks[$0]!.status.rawValue)" }.joined(separator: ", ")
+            actions.append(.recordRun(status: .failed, reason: detail))
+        }
+    }
+}

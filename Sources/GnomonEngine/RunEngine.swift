@@ -1,0 +1,148 @@
+import Foundation
+import GnomonCore
+import GnomonExecution
+import GnomonStore
+
+/// Settings shared by every run an engine executes.
+public struct EngineSettings: Sendable {
+    /// `$GNOMON_HOME`; attempt logs go under `logs/` inside it.
+    public var home: String
+    /// SIGTERM-to-SIGKILL grace when a task is stopped.
+    public var killGrace: Duration
+    /// The environment tasks start from (the runner's own).
+    public var baseEnvironment: [String: String]
+    public var runnerPID: Int32
+    /// Identifies this runner process in the database (a UUID per process).
+    public var runnerInstance: String
+    /// How often a running run checks for `gnomon kill` requests from other processes.
+    public var cancelPollInterval: Duration
+
+    public init(
+        home: String,
+        killGrace: Duration = .seconds(10),
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        runnerPID: Int32 = ProcessInfo.processInfo.processIdentifier,
+        runnerInstance: String = UUID().uuidString.lowercased(),
+        cancelPollInterval: Duration = .milliseconds(250)
+    ) {
+        self.home = home
+        self.killGrace = killGrace
+        self.baseEnvironment = baseEnvironment
+        self.runnerPID = runnerPID
+        self.runnerInstance = runnerInstance
+        self.cancelPollInterval = cancelPollInterval
+    }
+
+    /// Where one attempt's output is written.
+    public func logPath(job: String, run: Int64, task: String, attempt: Int) -> String {
+        "\(home)/logs/\(job)/\(run)/\(task).\(attempt).log"
+    }
+}
+
+/// A run ready to execute: its id, the definition it runs and its machine.
+public struct PreparedRun: Sendable {
+    public let id: Int64
+    public let job: JobSpec
+    public let scheduledAt: Date
+    public let params: [String: String]
+    public var machine: RunMachine
+}
+
+/// Why a run could not be prepared.
+public enum EngineError: Error, CustomStringConvertible, Sendable {
+    case invalidGraph(job: String, problems: [String])
+    case unknownTasks(job: String, names: [String], known: [String])
+    case runNotFound(Int64)
+    case runNotRetryable(Int64, RunStatus)
+
+    public var description: String {
+        switch self {
+        case let .invalidGraph(job, problems):
+            return "job \(job) has an invalid task graph: \(problems.joined(separator: "; ")); run `gnomon validate` for details"
+        case let .unknownTasks(job, names, known):
+            return "job \(job) has no task \(names.map { "\"\($0)\"" }.joined(separator: ", ")); its tasks are \(known.joined(separator: ", "))"
+        case let .runNotFound(id):
+            return "run \(id) not found; `gnomon runs` lists the recorded runs"
+        case let .runNotRetryable(id, status):
+            return "run \(id) is \(status.rawValue); only failed or cancelled runs can be retried"
+        }
+    }
+}
+
+/// Creates runs in the store and executes them: the DAG engine.
+public final class RunEngine: Sendable {
+    public let store: GnomonStore
+    public let executor: any TaskExecutor
+    public let pool: WorkerPool
+    public let clock: any EngineClock
+    public let settings: EngineSettings
+
+    public init(
+        store: GnomonStore, executor: any TaskExecutor, pool: WorkerPool,
+        clock: any EngineClock = SystemClock(), settings: EngineSettings
+    ) {
+        self.store = store
+        self.executor = executor
+        self.pool = pool
+        self.clock = clock
+        self.settings = settings
+    }
+
+    /// Records a new run of `job` and returns it ready to execute.
+    ///
+    /// - Parameter only: with `--task`, the tasks to run, their dependencies ignored.
+    public func prepareNewRun(
+        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        only: Set<String>? = nil
+    ) throws -> PreparedRun {
+        let graph = try Self.graph(of: job)
+        if let only {
+            let unknown = only.subtracting(graph.names).sorted()
+            if !unknown.isEmpty { throw EngineError.unknownTasks(job: job.name, names: unknown, known: graph.names) }
+        }
+        let machine = RunMachine(job: job, graph: graph, only: only, seed: UInt64.random(in: 0...UInt64.max))
+        let id = try store.createRun(NewRun(
+            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
+            params: params, snapshot: job, runnerPID: settings.runnerPID,
+            runnerInstance: settings.runnerInstance,
+            tasks: graph.names.map { NewRunTask(name: $0, status: .waiting, reason: nil) }))
+        return PreparedRun(id: id, job: job, scheduledAt: scheduledAt, params: params, machine: machine)
+    }
+
+    /// Reopens a failed or cancelled run: its failed, cancelled and skipped tasks get new
+    /// attempts (numbered after the earlier ones, with a fresh retry budget); succeeded tasks stay.
+    public func prepareRetry(of runID: Int64) throws -> PreparedRun {
+        guard let detail = try store.run(runID) else { throw EngineError.runNotFound(runID) }
+        guard detail.summary.status == .failed || detail.summary.status == .cancelled else {
+            throw EngineError.runNotRetryable(runID, detail.summary.status)
+        }
+        let job = detail.snapshot
+        let graph = try Self.graph(of: job)
+        var attempts: [String: Int] = [:]
+        for attempt in detail.attempts { attempts[attempt.task] = max(attempts[attempt.task] ?? 0, attempt.number) }
+        let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
+        let machine = RunMachine(
+            job: job, graph: graph, previous: previous, attempts: attempts,
+            reopen: [.failed, .cancelled, .skipped], freshBudget: true,
+            seed: UInt64.random(in: 0...UInt64.max))
+        try store.record(graph.names.filter { [.failed, .cancelled, .skipped].contains(previous[$0]) }.map {
+            .taskStatus(run: runID, task: $0, status: .waiting, reason: "reopened by retry", retryAt: nil, at: clock.now())
+        } + [.runRunner(run: runID, pid: settings.runnerPID, instance: settings.runnerInstance)])
+        return PreparedRun(
+            id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine)
+    }
+
+    /// Executes a prepared run to its end and returns its final status.
+    public func execute(_ run: PreparedRun, observer: any RunObserver = SilentObserver(), control: RunControl = RunControl()) async -> RunStatus {
+        let execution = RunExecution(engine: self, run: run, observer: observer, control: control)
+        return await execution.run()
+    }
+
+    static func graph(of job: JobSpec) throws -> TaskGraph {
+        switch TaskGraph.build(job.tasks) {
+        case .success(let graph): return graph
+        case .failure(let problems):
+            throw EngineError.invalidGraph(job: job.name, problems: problems.all.map(\.description))
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import GnomonCore
+import GnomonExecution
+import GnomonStore
+import Synchronization
+
+/// Executes one run: feeds events to its `RunMachine`, records every change in one transaction
+/// per event, and performs the machine's actions (launch, kill, retry timers).
+///
+/// All state lives in the `run()` loop's task; attempts and timers are child tasks that report
+/// back through one stream, and every one of them has ended when `run()` returns.
+final class RunExecution: Sendable {
+    private let engine: RunEngine
+    private let prepared: PreparedRun
+    private let observer: any RunObserver
+    private let control: RunControl
+    private let stream: AsyncStream<Message>
+    private let continuation: AsyncStream<Message>.Continuation
+
+    /// What child tasks tell the loop.
+    enum Message: Sendable {
+        case event(RunEvent)
+        case attemptEnded(task: String, attempt: Int, outcome: AttemptOutcome, recorded: Bool, spawned: Bool)
+        case storeFailed(String)
+    }
+
+    init(engine: RunEngine, run: PreparedRun, observer: any RunObserver, control: RunControl) {
+        self.engine = engine
+        self.prepared = run
+        self.observer = observer
+        self.control = control
+        (stream, continuation) = AsyncStream.makeStream(of: Message.self)
+    }
+
+    private var runID: Int64 { prepared.id }
+    private var store: GnomonStore { engine.store }
+    private var clock: any EngineClock { engine.clock }
+
+    func run() async -> RunStatus {
+        var machine = prepared.machine
+        var attempts: [String: Task<Void, Never>] = [:]
+        var timers: [Task<Void, Never>] = []
+        var storeBroken = false
+        let continuation = self.continuation
+        control.attach { reason in continuation.yield(.event(.cancel(reason: reason))) }
+        defer { control.detach() }
+
+        observer.progress(.runStarted(run: runID, job: prepared.job.name, tasks: prepared.job.tasks.count))
+        timers.append(startCancelPoll())
+        if let timeout = prepared.job.timeout {
+            let deadline = clock.now().addingTimeInterval(timeout.secondsDouble)
+            timers.append(startTimer(at: deadline, message: .event(.deadlinePassed)))
+        }
+
+        var actions = machine.start(now: clock.now())
+        var pendingChanges: [StoreChange] = []
+        var iterator = stream.makeAsyncIterator()
+        while true {
+            // Record the event's changes and the machine's decisions in one transaction.
+            pendingChanges += actions.compactMap(change(for:))
+            if !pendingChanges.isEmpty, !storeBroken {
+                do {
+                    try store.record(pendingChanges)
+                } catch {
+                    storeBroken = true
+                    observer.progress(.storeFailed(message: "run \(runID): \(error)"))
+                    continuation.yield(.event(.cancel(reason: "could not record run \(runID): \(error)")))
+                }
+            }
+            pendingChanges = []
+            for action in actions { perform(action, attempts: &attempts, timers: &timers) }
+            if machine.status.isFinished { break }
+
+            guard let message = await iterator.next() else { break }
+            let now = clock.now()
+            switch message {
+            case .event(let event):
+                actions = machine.handle(event, now: now)
+            case let .attemptEnded(task, attempt, outcome, recorded, spawned):
+                attempts[task] = nil
+                if !recorded && spawned {
+                    pendingChanges.append(.attemptStarted(
+                        run: runID, task: task, number: attempt, at: now, pid: nil, pgid: nil,
+                        containerName: nil, logPath: logPath(task, attempt), runnerInstance: engine.settings.runnerInstance))
+                }
+                if recorded || spawned {
+                    pendingChanges.append(.attemptFinished(run: runID, task: task, number: attempt, outcome: outcome, at: now))
+                }
+                observer.progress(.attemptFinished(task: task, attempt: attempt, outcome: outcome, at: now))
+                actions = machine.handle(.attemptFinished(task: task, attempt: attempt, outcome: outcome), now: now)
+            case .storeFailed(let message):
+                storeBroken = true
+                observer.progress(.storeFailed(message: message))
+                actions = machine.handle(.cancel(reason: "could not record run \(runID): \(message)"), now: now)
+            }
+        }
+        for timer in timers { timer.cancel() }
+        for attempt in attempts.values { attempt.cancel(); await attempt.value }
+        for timer in timers { await timer.value }
+        continuation.finish()
+        observer.progress(.runFinished(run: runID, status: machine.status, reason: machine.stopReason, at: clock.now()))
+        return machine.status
+    }
+
+    private func change(for action: RunAction) -> StoreChange? {
+        switch action {
+        case let .recordTask(task, status, reason, retryAt):
+            observer.progress(.taskChanged(task: task, status: status, reason: reason, retryAt: retryAt))
+            return .taskStatus(run: runID, task: task, status: status, reason: reason, retryAt: retryAt, at: clock.now())
+        case let .recordRun(status, reason):
+            return .runStatus(run: runID, status: status, reason: reason, at: clock.now())
+        case .launch, .kill, .wakeForRetry:
+            return nil
+        }
+    }
+
+    private func perform(_ action: RunAction, attempts: inout [String: Task<Void, Never>], timers: inout [Task<Void, Never>]) {
+        switch action {
+        case let .launch(task, attempt):
+            guard let spec = prepared.job.task(named: task) else { return }
+            attempts[task] = startAttempt(spec, attempt: attempt)
+        case .kill(let task):
+            attempts[task]?.cancel()
+        case let .wakeForRetry(task, at):
+            timers.append(startTimer(at: at, message: .event(.retryDue(task: task))))
+        case .recordTask, .recordRun:
+            break
+        }
+    }
+
+    private func logPath(_ task: String, _ attempt: Int) -> String {
+        engine.settings.logPath(job: prepared.job.name, run: runID, task: task, attempt: attempt)
+    }
+
+    /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome.
+    private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
+        let launch = makeLaunch(spec, attempt: attempt)
+        let engine = self.engine, observer = self.observer, continuation = self.continuation
+        let runID = self.runID, task = spec.name
+        return Task {
+            do {
+                try await engine.pool.acquire()
+            } catch {
+                continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                return
+            }
+            let recorded = Mutex(false)
+            let outcome: AttemptOutcome
+            if let launch {
+                outcome = await engine.executor.run(launch) { started in
+                    let now = engine.clock.now()
+                    do {
+                        try engine.store.record([
+                            .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
+                            .attemptStarted(
+                                run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
+                                containerName: nil, logPath: launch.logPath, runnerInstance: engine.settings.runnerInstance),
+                        ])
+                        recorded.withLock { $0 = true }
+                    } catch {
+                        continuation.yield(.storeFailed("could not record the start of \(task) attempt \(attempt): \(error)"))
+                    }
+                    observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
+                }
+            } else {
+                outcome = .couldNotStart(reason: "container tasks are not supported by this runner yet")
+            }
+            await engine.pool.release()
+            continuation.yield(.attemptEnded(
+                task: task, attempt: attempt, outcome: outcome, recorded: recorded.withLock { $0 }, spawned: true))
+        }
+    }
+
+    private func makeLaunch(_ spec: TaskSpec, attempt: Int) -> AttemptLaunch? {
+        guard let argv = AttemptEnvironment.argv(for: spec.action) else { return nil }
+        let env = AttemptEnvironment.make(
+            base: engine.settings.baseEnvironment, job: prepared.job, task: spec, runID: runID, attempt: attempt,
+            scheduledAt: prepared.scheduledAt, params: prepared.params)
+        return AttemptLaunch(
+            argv: argv, environment: env,
+            workingDirectory: AttemptEnvironment.workingDirectory(job: prepared.job, task: spec),
+            logPath: logPath(spec.name, attempt), timeout: spec.timeout, killGrace: engine.settings.killGrace)
+    }
+
+    private func startTimer(at date: Date, message: Message) -> Task<Void, Never> {
+        let clock = self.clock, continuation = self.continuation
+        return Task {
+            do {
+                try await clock.sleep(until: date)
+                continuation.yield(message)
+            } catch {}
+        }
+    }
+
+    /// Watches the store for `gnomon kill` requests made by other processes.
+    private func startCancelPoll() -> Task<Void, Never> {
+        let store = self.store, runID = self.runID, continuation = self.continuation
+        let interval = engine.settings.cancelPollInterval
+        return Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                if let reason = try? store.cancelRequest(run: runID) {
+                    continuation.yield(.event(.cancel(reason: reason)))
+                    return
+                }
+            }
+        }
+    }
+}
