@@ -1,0 +1,94 @@
+import Dispatch
+import Foundation
+import GnomonCore
+import GnomonEngine
+import GnomonStore
+
+/// `gnomon run` and `gnomon retry`: one run executed in this process, Ctrl-C cancelling it.
+public enum ForegroundRun {
+    /// Options of `gnomon run`.
+    public struct Options: Sendable {
+        public var job: String
+        public var tasks: [String]
+        public var params: [String: String]
+        public var workers: Int?
+        public var killGrace: Duration
+
+        public init(job: String, tasks: [String], params: [String: String], workers: Int?, killGrace: Duration) {
+            self.job = job
+            self.tasks = tasks
+            self.params = params
+            self.workers = workers
+            self.killGrace = killGrace
+        }
+    }
+
+    /// Runs a new run of a job to its end; returns the exit status for the run's outcome.
+    public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
+        let job = try JobCatalog.load(settings.jobsDirectory).job(named: options.job)
+        let workspace = try Workspace.open(settings)
+        let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
+        let prepared: PreparedRun
+        do {
+            prepared = try engine.prepareNewRun(
+                job: job, trigger: .manual, scheduledAt: Date(), params: options.params,
+                only: options.tasks.isEmpty ? nil : Set(options.tasks))
+        } catch let error as EngineError {
+            throw AppError(.notFound, error.description)
+        } catch {
+            throw AppError(.environment, "could not record a new run of \(job.name): \(error)")
+        }
+        return await execute(prepared, engine: engine)
+    }
+
+    /// Continues a failed or cancelled run in this process.
+    public static func retry(run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
+        let workspace = try Workspace.open(settings)
+        _ = try workspace.run(id)
+        let engine = workspace.engine(workers: workers, killGrace: killGrace)
+        let prepared: PreparedRun
+        do {
+            prepared = try engine.prepareRetry(of: id)
+        } catch let error as EngineError {
+            throw AppError(.failure, error.description)
+        } catch {
+            throw AppError(.environment, "could not reopen run \(id): \(error)")
+        }
+        return await execute(prepared, engine: engine)
+    }
+
+    private static func execute(_ prepared: PreparedRun, engine: RunEngine) async -> ExitStatus {
+        let control = RunControl()
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
+            control.cancel(reason: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        }
+        let printer = ProgressPrinter(job: prepared.job, run: prepared.id, live: isatty(STDOUT_FILENO) == 1)
+        let status = await engine.execute(prepared, observer: printer, control: control)
+        printer.stop()
+        signals.stop()
+        switch status {
+        case .succeeded: return .success
+        case .cancelled: return .cancelled
+        default: return .failure
+        }
+    }
+}
+
+/// Turns process signals into calls, instead of the default of dying on the spot.
+final class SignalWatcher: Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+    }
+}

@@ -1,0 +1,4 @@
+/// Gnomon's version, printed by `gnomon --version`.
+public enum GnomonVersion {
+    public static let current = "0.1.0"
+}

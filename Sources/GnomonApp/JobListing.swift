@@ -1,0 +1,88 @@
+import Foundation
+import GnomonCore
+import GnomonJobFiles
+
+/// `gnomon jobs`: every job with its schedule, next fire time, last run and problems.
+public struct JobListing: Sendable {
+    /// One row; also the `--json` shape.
+    public struct Row: Codable, Sendable {
+        public var name: String
+        public var path: String
+        public var valid: Bool
+        public var schedule: String?
+        public var timezone: String?
+        public var nextFireTime: String?
+        public var paused: Bool?
+        public var lastRun: LastRun?
+        /// The first problem of an invalid file (all of them with `gnomon validate`).
+        public var problem: String?
+        public var problems: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, path, valid, schedule, timezone, paused, problem, problems
+            case nextFireTime = "next_fire_time"
+            case lastRun = "last_run"
+        }
+    }
+
+    /// The newest run of a job.
+    public struct LastRun: Codable, Sendable {
+        public var id: Int64
+        public var status: String
+        public var at: Date
+    }
+
+    public let rows: [Row]
+
+    /// Lists the jobs folder; `lastRuns` supplies each job's newest run when a database exists,
+    /// `paused` the persisted pause state.
+    public static func make(
+        settings: GlobalSettings, now: Date = Date(),
+        lastRuns: [String: LastRun] = [:], paused: [String: Bool] = [:]
+    ) throws(AppError) -> JobListing {
+        let catalog = try JobCatalog.load(settings.jobsDirectory)
+        let rows = catalog.entries.map { entry -> Row in
+            var row = Row(name: entry.name, path: entry.path, valid: false, problems: 0)
+            row.lastRun = lastRuns[entry.name]
+            switch entry.result {
+            case .valid(let job):
+                row.valid = true
+                row.paused = paused[job.name] ?? job.paused
+                if let spec = job.schedule {
+                    row.schedule = spec.expression
+                    row.timezone = spec.timeZone
+                    if case .success(let schedule) = spec.makeSchedule(), let next = schedule.next(after: now) {
+                        row.nextFireTime = ISOTime.format(next, zone: TimeZone(identifier: spec.timeZone) ?? .gmt)
+                    }
+                }
+            case .invalid(let problems):
+                row.problem = problems.first?.description
+                row.problems = problems.count
+            }
+            return row
+        }
+        return JobListing(rows: rows)
+    }
+
+    public func render(json: Bool) -> String {
+        if json { return JSONOutput.string(rows) }
+        if rows.isEmpty { return "no job files" }
+        var table = TextTable(headers: ["JOB", "SCHEDULE", "TZ", "NEXT", "PAUSED", "LAST RUN"])
+        var problems: [String] = []
+        for row in rows {
+            let last = row.lastRun.map { "#\($0.id) \($0.status) \(ISOTime.utc($0.at))" } ?? "-"
+            if row.valid {
+                table.add([
+                    row.name, row.schedule ?? "(manual)", row.timezone ?? "-", row.nextFireTime ?? "-",
+                    row.paused == true ? "yes" : "no", last,
+                ])
+            } else {
+                table.add([row.name, "INVALID", "-", "-", "-", last])
+                problems.append("  \(row.problem ?? "")" + (row.problems > 1 ? " (+\(row.problems - 1) more; run gnomon validate)" : ""))
+            }
+        }
+        var lines = table.lines()
+        if !problems.isEmpty { lines += ["", "problems:"] + problems }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GnomonCore
+import GnomonStore
+
+/// `gnomon runs` and `gnomon show`: the recorded history.
+public enum RunHistory {
+    /// Newest runs first, as a table or JSON.
+    public static func list(
+        job: String?, status: [String], since: String?, limit: Int, json: Bool, settings: GlobalSettings, now: Date = Date()
+    ) throws(AppError) -> String {
+        var statuses: Set<RunStatus>? = nil
+        if !status.isEmpty {
+            statuses = []
+            for name in status {
+                guard let value = RunStatus(rawValue: name) else {
+                    throw AppError(.usage, "--status \(name) is not a run status; use one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                statuses?.insert(value)
+            }
+        }
+        let sinceDate = try since.map { text throws(AppError) in try parseSince(text, now: now) }
+        guard let workspace = try Workspace.openIfPresent(settings) else {
+            return json ? "[]" : "no runs yet (no database at \(settings.databasePath))"
+        }
+        let runs: [RunSummary]
+        do {
+            runs = try workspace.store.runs(RunQuery(job: job, statuses: statuses, since: sinceDate, limit: limit))
+        } catch { throw AppError(.environment, "\(error)") }
+        if json { return JSONOutput.string(runs) }
+        if runs.isEmpty { return "no runs match" }
+        var table = TextTable(headers: ["ID", "JOB", "STATUS", "TRIGGER", "SCHEDULED", "STARTED", "DURATION"])
+        for run in runs {
+            table.add([
+                String(run.id), run.job, run.status.rawValue, run.trigger.rawValue, ISOTime.utc(run.scheduledAt),
+                run.startedAt.map(ISOTime.utc) ?? "-", duration(run, now: now),
+            ])
+        }
+        return table.lines().joined(separator: "\n")
+    }
+
+    /// One run in full: its tasks with state and reason, every attempt with outcome and log.
+    public static func show(run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date()) throws(AppError) -> String {
+        guard let workspace = try Workspace.openIfPresent(settings) else {
+            throw AppError(.notFound, "run \(id) not found: there is no database at \(settings.databasePath) yet")
+        }
+        let detail = try workspace.run(id)
+        if json { return JSONOutput.string(detail) }
+        let run = detail.summary
+        var lines = [
+            "run \(run.id) of \(run.job): \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? "")",
+            "  trigger    \(run.trigger.rawValue)",
+            "  scheduled  \(ISOTime.utc(run.scheduledAt))",
+            "  started    \(run.startedAt.map(ISOTime.utc) ?? "-")",
+            "  finished   \(run.finishedAt.map(ISOTime.utc) ?? "-")",
+            "  duration   \(duration(run, now: now))",
+        ]
+        if !detail.params.isEmpty {
+            lines.append("  params     " + detail.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        lines.append("")
+        var table = TextTable(headers: ["TASK", "STATUS", "ATTEMPTS", "REASON"])
+        for task in detail.tasks {
+            var reason = task.reason ?? ""
+            if let at = task.retryAt, task.status == .retrying { reason += " (next at \(ISOTime.utc(at)))" }
+            table.add([task.name, task.status.rawValue, String(task.attempts), reason])
+        }
+        lines += table.lines()
+        if !detail.attempts.isEmpty {
+            lines.append("")
+            var attempts = TextTable(headers: ["TASK", "#", "OUTCOME", "STARTED", "TOOK", "PID", "LOG"])
+            for attempt in detail.attempts {
+                let took = attempt.endedAt.map { ProgressPrinter.seconds($0.timeIntervalSince(attempt.startedAt)) }
+                    ?? ProgressPrinter.seconds(now.timeIntervalSince(attempt.startedAt)) + "…"
+                attempts.add([
+                    attempt.task, String(attempt.number), attempt.outcome?.summary ?? "running",
+                    ISOTime.utc(attempt.startedAt), took, attempt.pid.map(String.init) ?? "-", attempt.logPath,
+                ])
+            }
+            lines += attempts.lines()
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `2d`, `90m` (that long ago) or an ISO 8601 instant or a date like 2026-11-26.
+    static func parseSince(_ text: String, now: Date) throws(AppError) -> Date {
+        if case .success(let ago) = DurationText.parse(text) { return now.addingTimeInterval(-ago.secondsDouble) }
+        if let date = ISOTime.parse(text) ?? ISOTime.parse(text + "T00:00:00Z") { return date }
+        throw AppError(.usage, "--since \"\(text)\" is neither a duration (2d, 90m) nor a date (2026-11-26 or 2026-11-26T08:00:00Z)")
+    }
+
+    static func duration(_ run: RunSummary, now: Date) -> String {
+        guard let started = run.startedAt else { return "-" }
+        let end = run.finishedAt ?? now
+        return ProgressPrinter.seconds(end.timeIntervalSince(started)) + (run.finishedAt == nil ? "…" : "")
+    }
+}

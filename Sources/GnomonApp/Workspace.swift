@@ -1,0 +1,42 @@
+import Foundation
+import GnomonCore
+import GnomonEngine
+import GnomonExecution
+import GnomonStore
+
+/// What a command needs to touch runs: the settings and the open store.
+public struct Workspace: Sendable {
+    public let settings: GlobalSettings
+    public let store: GnomonStore
+
+    /// Opens (creating on first use) the database in the home folder.
+    public static func open(_ settings: GlobalSettings) throws(AppError) -> Workspace {
+        do {
+            return Workspace(settings: settings, store: try GnomonStore.open(home: settings.home))
+        } catch {
+            throw AppError(.environment, "\(error)")
+        }
+    }
+
+    /// Opens the database only if it exists (listing commands never create one).
+    public static func openIfPresent(_ settings: GlobalSettings) throws(AppError) -> Workspace? {
+        guard FileManager.default.fileExists(atPath: settings.databasePath) else { return nil }
+        return try open(settings)
+    }
+
+    /// An engine over this store that runs local processes with `workers` slots.
+    public func engine(workers: Int?, killGrace: Duration = .seconds(10)) -> RunEngine {
+        RunEngine(
+            store: store, executor: LocalProcessExecutor(),
+            pool: WorkerPool(width: workers ?? ProcessInfo.processInfo.activeProcessorCount),
+            settings: EngineSettings(home: settings.home, killGrace: killGrace))
+    }
+
+    /// The recorded run `id`, or a not-found error that says how to list runs.
+    public func run(_ id: Int64) throws(AppError) -> RunDetail {
+        let detail: RunDetail?
+        do { detail = try store.run(id) } catch { throw AppError(.environment, "\(error)") }
+        guard let detail else { throw AppError(.notFound, "run \(id) not found in \(settings.databasePath); `gnomon runs` lists the recorded runs") }
+        return detail
+    }
+}

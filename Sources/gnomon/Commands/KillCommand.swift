@@ -1,0 +1,21 @@
+import ArgumentParser
+import GnomonApp
+
+struct KillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kill",
+        abstract: "Stop a run that another gnomon process is executing; it is recorded cancelled.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The run id.")
+    var run: Int64
+
+    @Option(help: "How long to wait for the run to stop.")
+    var wait: String = "30s"
+
+    func run() async throws {
+        let wait = try CLIValues.duration(self.wait, option: "--wait")
+        say(try await RunKill.kill(run: run, wait: wait, settings: global.settings))
+    }
+}
