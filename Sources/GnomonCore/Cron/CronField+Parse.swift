@@ -96,7 +96,9 @@ extension CronField {
             throw problem("\(name) \"\(item)\" is missing a value", expression)
         }
         if names.isEmpty { throw problem("\(name) \"\(token)\" is not a number", expression) }
+        // Names are three letters, too short for edit distance to catch swapped letters (JNA).
         let suggestion = names.first { upper.count > 3 && upper.hasPrefix($0) }
+            ?? names.first { $0.sorted() == upper.sorted() }
             ?? Suggest.closest(to: upper, among: names)
         throw problem("\(name) \"\(token)\" is not a number or \(namesDescription)", expression,
                       hint: suggestion.map { "did you mean \($0)?" })
