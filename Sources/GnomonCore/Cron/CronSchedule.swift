@@ -51,7 +51,8 @@ public struct CronSchedule: Schedule, CustomStringConvertible {
         } else {
             next = nil
         }
-        return next.map { Date(timeIntervalSince1970: Double($0)) }
+        guard let next, Double(next).magnitude < Self.supportedRange else { return nil }
+        return Date(timeIntervalSince1970: Double(next))
     }
 
     /// The first instant after `after` whose local time matches.
