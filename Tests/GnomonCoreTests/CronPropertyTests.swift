@@ -101,5 +101,24 @@ struct CronPropertyTests {
         #expect(CronTestSupport.text(next, in: CronTestSupport.zone("America/New_York")) == "2072-02-29T00:00:00-05:00")
         let far = Date(timeIntervalSince1970: CronSchedule.supportedRange - 1)
         #expect(try CronTestSupport.schedule("0 0 29 2 *").next(after: far) == nil)
+        for expression in ["0 * * * *", "30 2 * * *"] {
+            let schedule = try CronTestSupport.schedule(expression, "America/New_York")
+            #expect(schedule.next(after: .distantFuture).map { $0 > .distantFuture } == true)
+            #expect(schedule.next(after: .distantPast).map { $0 > .distantPast } == true)
+        }
+    }
+
+    /// Copies of one schedule share its zone's offset table; using them from many tasks at once
+    /// gives the same answers as using one alone.
+    @Test func concurrentUseAgrees() async throws {
+        let schedule = try CronTestSupport.schedule("30 1 * * *", "Europe/London")
+        let start = CronTestSupport.instant("2020-01-01T00:00:00Z")
+        let alone = try CronTestSupport.schedule("30 1 * * *", "Europe/London").nextTimes(after: start, count: 2000)
+        let results = await withTaskGroup(of: [Date].self) { group in
+            for _ in 0..<8 { group.addTask { schedule.nextTimes(after: start, count: 2000) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 8)
+        #expect(results.allSatisfy { $0 == alone })
     }
 }
