@@ -1,13 +1,50 @@
 import Foundation
 
-// TEMPORARY PLACEHOLDER (replaced by the cron engine before anything lands).
 extension ScheduleSpec {
     /// Builds the schedule this spec describes, or says what is wrong with it.
+    ///
+    /// Checks, in order: the expression (five cron fields, a macro or `@every <duration>`), the time
+    /// zone (checked for `@every` too, though intervals ignore it) and the jitter, which must be zero
+    /// or more and shorter than the shortest time between two fire times, so that jitter never
+    /// reorders runs.
     public func makeSchedule() -> Result<any Schedule, ScheduleProblem> {
-        .success(NeverSchedule())
+        do {
+            return .success(try makeScheduleOrThrow())
+        } catch {
+            return .failure(error)
+        }
     }
-}
 
-struct NeverSchedule: Schedule {
-    func next(after date: Date) -> Date? { nil }
+    private func makeScheduleOrThrow() throws(ScheduleProblem) -> any Schedule {
+        let schedule: any Schedule
+        let shortestGap: Duration
+        if Self.isInterval(expression) {
+            let interval = try IntervalSchedule.parse(expression).get()
+            _ = try ScheduleTimeZone.resolve(timeZone).get()
+            schedule = interval
+            shortestGap = .seconds(interval.seconds)
+        } else {
+            let cron = try CronExpression.parse(expression).get()
+            let zone = try ScheduleTimeZone.resolve(timeZone).get()
+            schedule = CronSchedule(expression: cron, timeZone: zone)
+            shortestGap = .seconds(cron.shortestGapMinutes * 60)
+        }
+        if let jitter {
+            guard jitter >= .zero else {
+                throw ScheduleProblem(.jitter, "jitter must be zero or more (got \(jitter))")
+            }
+            guard jitter < shortestGap else {
+                throw ScheduleProblem(.jitter, "jitter \(DurationText.format(jitter)) must be shorter "
+                    + "than \(DurationText.format(shortestGap)), the shortest time between two fire "
+                    + "times of \"\(expression.trimmingWhitespace())\"")
+            }
+        }
+        return schedule
+    }
+
+    /// Whether `text` is an `@every` interval rather than a cron expression or macro.
+    static func isInterval(_ text: String) -> Bool {
+        text.trimmingWhitespace().lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+            .first == "@every"
+    }
 }
