@@ -5,8 +5,10 @@ import Glibc
 /// The reaper blocks in `waitpid(-1)` while at least one child is running, and sleeps on a
 /// condition variable while none is. Each reaped status goes to the continuation waiting for
 /// that pid, or is kept until one arrives (a child may exit before anyone waits for it).
-/// One lock guards everything; it is also held across `posix_spawn` so that a child reaped in
-/// the instant after it was spawned is always known to the table.
+/// One lock guards everything. It is not held across `posix_spawn`, so spawns from several
+/// threads run in parallel; a child reaped before its spawn call has registered it is parked in
+/// `earlyExits` until the registration claims it (statuses nobody claims are dropped once no
+/// spawn is in flight, so a stray child's status is never mistaken for a later child's).
 final class ChildTable: @unchecked Sendable {
     private enum Entry {
         /// Spawned, not yet reaped, nobody waiting.
@@ -21,7 +23,12 @@ final class ChildTable: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let childrenRunning: UnsafeMutablePointer<pthread_cond_t>
     private var entries: [Int32: Entry] = [:]
+    /// Children counted in `unreaped`: registered and not yet collected.
     private var unreaped = 0
+    /// Spawn calls between their start and their registration.
+    private var inFlight = 0
+    /// Statuses of pids the table did not know, reaped while a spawn was in flight.
+    private var earlyExits: [Int32: ExitStatus] = [:]
     private var reaperStarted = false
 
     init() {
@@ -41,16 +48,29 @@ final class ChildTable: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Runs `spawn` under the lock and, if it returns a pid, records that child.
+    /// Runs `spawn` (outside the lock) and, if it returns a pid, records that child.
     func register<E: Error>(_ spawn: () throws(E) -> Int32) throws(E) -> Int32 {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
         startReaperIfNeeded()
-        let pid = try spawn()
-        entries[pid] = .running
-        unreaped += 1
-        if unreaped == 1 { pthread_cond_signal(childrenRunning) }
-        return pid
+        inFlight += 1
+        pthread_mutex_unlock(mutex)
+
+        let result = Result { () throws(E) -> Int32 in try spawn() }
+
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        inFlight -= 1
+        if case .success(let pid) = result {
+            if let status = earlyExits.removeValue(forKey: pid) {
+                entries[pid] = .exited(status)
+            } else {
+                entries[pid] = .running
+                unreaped += 1
+                if unreaped == 1 { pthread_cond_signal(childrenRunning) }
+            }
+        }
+        if inFlight == 0 { earlyExits.removeAll() }
+        return try result.get()
     }
 
     /// Waits until the reaper has collected `pid`; each pid may be waited for once.
@@ -130,7 +150,8 @@ final class ChildTable: @unchecked Sendable {
             unreaped -= 1
             waiter = continuation
         case .exited, nil:
-            break  // Not ours (an orphan adopted by a subreaper, or a stray child): dropped.
+            // Unknown: a child whose spawn call has not registered it yet, or a stray.
+            if inFlight > 0 { earlyExits[pid] = status }
         }
         pthread_mutex_unlock(mutex)
         waiter?.resume(returning: status)

@@ -17,6 +17,8 @@ public struct CommandResolver: Sendable {
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
         public var reason: String
         public var description: String { reason }
+
+        public init(reason: String) { self.reason = reason }
     }
 
     private let probe: @Sendable (String) -> FileKind
@@ -79,8 +81,11 @@ public struct CommandResolver: Sendable {
         return .failure(Problem(reason: "command \"\(command)\" not found in PATH (\(searchPath))"))
     }
 
+    /// `folder/name`, without a leading `./` in `name`.
     private func join(_ folder: String, _ name: String) -> String {
-        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        var name = Substring(name)
+        while name.hasPrefix("./") { name = name.dropFirst(2) }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     /// `stat` and `access(X_OK)` on the real file system.
