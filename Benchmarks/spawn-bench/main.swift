@@ -1,6 +1,6 @@
 // Measures the cost of starting and reaping local processes through GnomonExecution.
 //
-//     swift run -c release spawn-bench [count]
+//     swift run -c release spawn-bench [count] [folder for the logs, default /tmp]
 //
 // Prints the time per /bin/true for: the bare spawner (spawn + wait), and the full attempt
 // (log file creation, checks, spawn, wait, group kill), both run one after another.
@@ -8,6 +8,7 @@ import Glibc
 import GnomonExecution
 
 let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1000
+let logBase = CommandLine.arguments.dropFirst(2).first ?? "/tmp"
 let clock = ContinuousClock()
 
 func report(_ label: String, _ elapsed: Duration) {
@@ -31,7 +32,7 @@ for _ in 0..<count {
 }
 report("ProcessSpawner spawn+wait /bin/true", clock.now - start)
 
-var template = Array("/tmp/gnomon-spawn-bench-XXXXXX".utf8CString)
+var template = Array("\(logBase)/gnomon-spawn-bench-XXXXXX".utf8CString)
 let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
 let executor = LocalProcessExecutor()
 start = clock.now
