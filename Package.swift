@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "gnomon", targets: ["gnomon"]),
         .library(name: "GnomonCore", targets: ["GnomonCore"]),
         .library(name: "GnomonJobFiles", targets: ["GnomonJobFiles"]),
+        .library(name: "GnomonExecution", targets: ["GnomonExecution"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,13 +25,19 @@ let package = Package(
             "GnomonCore",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
+        .target(name: "CGnomonSpawn"),
+        // Local processes: spawn in a new session, one reaper thread, timeouts and group kills.
+        .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonCore", "GnomonJobFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
+        .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
+        .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,61 @@
+// Measures the cost of starting and reaping local processes through GnomonExecution.
+//
+//     swift run -c release spawn-bench [count] [folder for the logs, default /tmp]
+//
+// Prints the time per /bin/true for: the bare spawner (spawn + wait), and the full attempt
+// (log file creation, checks, spawn, wait, group kill), both run one after another.
+import Glibc
+import GnomonExecution
+
+let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1000
+let logBase = CommandLine.arguments.dropFirst(2).first ?? "/tmp"
+let clock = ContinuousClock()
+
+func report(_ label: String, _ elapsed: Duration) {
+    let perSpawn = elapsed / count
+    print("\(label): \(count) in \(elapsed), \(perSpawn) each")
+}
+
+// Warm up the reaper thread and the page cache.
+_ = try await ProcessSpawner.shared.runCapturingOutput(["/bin/true"], environment: [:])
+
+let environment = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"]
+
+/// The loops run off the main actor, on the cooperative pool, as the engine's tasks will.
+nonisolated func measure() async throws {
+var start = clock.now
+for _ in 0..<count {
+    let pid = try ProcessSpawner.shared.spawn(SpawnRequest(
+        executable: "/bin/true", arguments: ["true"], environment: environment))
+    let status = await ProcessSpawner.shared.waitForExit(of: pid)
+    precondition(status == .exited(code: 0))
+}
+report("ProcessSpawner spawn+wait /bin/true", clock.now - start)
+
+var template = Array("\(logBase)/gnomon-spawn-bench-XXXXXX".utf8CString)
+let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+let executor = LocalProcessExecutor()
+start = clock.now
+for index in 0..<count {
+    let launch = AttemptLaunch(
+        argv: ["true"], environment: environment, workingDirectory: folder,
+        logPath: "\(folder)/task-\(index).log")
+    let outcome = await executor.run(launch) { _ in }
+    precondition(outcome == .exited(code: 0), "attempt \(index): \(outcome)")
+}
+report("LocalProcessExecutor attempt of true (PATH lookup, log file)", clock.now - start)
+
+start = clock.now
+for index in 0..<count {
+    let launch = AttemptLaunch(
+        argv: ["/bin/sh", "-c", "true"], environment: environment, workingDirectory: folder,
+        logPath: "\(folder)/shell-\(index).log")
+    let outcome = await executor.run(launch) { _ in }
+    precondition(outcome == .exited(code: 0), "attempt \(index): \(outcome)")
+}
+report("LocalProcessExecutor attempt of sh -c true", clock.now - start)
+
+_ = try await ProcessSpawner.shared.runCapturingOutput(["/bin/rm", "-rf", folder], environment: [:])
+}
+
+try await measure()

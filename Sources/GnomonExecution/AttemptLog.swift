@@ -1,0 +1,69 @@
+import Glibc
+
+/// The log file of one attempt: created once, exclusively, never overwritten.
+enum AttemptLog {
+    /// Creates the file (and its missing parent folders) for writing.
+    /// - Returns: the open descriptor (close-on-exec), or a could-not-start reason.
+    static func create(at path: String) -> Result<Int32, LaunchProblem> {
+        guard path.hasPrefix("/") else {
+            return .failure(LaunchProblem("log path \"\(path)\" is not absolute"))
+        }
+        let folder = parentFolder(of: path)
+        if let problem = makeFolders(folder) { return .failure(problem) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == EEXIST {
+                return .failure(LaunchProblem(
+                    "log file \(path) already exists; Gnomon never overwrites an attempt's log"))
+            }
+            return .failure(LaunchProblem("could not create log file \(path): \(ErrnoText.describe(code))"))
+        }
+        return .success(descriptor)
+    }
+
+    /// Writes `gnomon: could not start: REASON` as the log's first line.
+    static func recordCouldNotStart(_ reason: String, to descriptor: Int32) {
+        writeAll("gnomon: could not start: \(reason)\n", to: descriptor)
+    }
+
+    private static func writeAll(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // The outcome still carries the reason; a log that cannot take it is no worse.
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    static func parentFolder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// `mkdir -p`: creates `folder` and every missing ancestor.
+    private static func makeFolders(_ folder: String) -> LaunchProblem? {
+        var info = stat()
+        if stat(folder, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR { return nil }
+            return LaunchProblem("could not create the log folder \(folder): a file of that name exists")
+        }
+        if folder != "/" {
+            if let problem = makeFolders(parentFolder(of: folder)) { return problem }
+        }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            return LaunchProblem("could not create the log folder \(folder): \(ErrnoText.describe(errno))")
+        }
+        return nil
+    }
+}
+
+/// Why an attempt could not start, as one sentence for a person.
+struct LaunchProblem: Error, Hashable {
+    var reason: String
+
+    init(_ reason: String) { self.reason = reason }
+}

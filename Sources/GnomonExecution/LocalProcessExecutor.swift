@@ -1,0 +1,126 @@
+import Dispatch
+import GnomonCore
+import Glibc
+
+/// Runs each attempt as a local process in its own session, its output going straight to its log.
+///
+/// The sequence (see Docs/execution.md):
+/// 1. create the log file exclusively (and its folders);
+/// 2. check the working directory and resolve `argv[0]`; a problem is written to the log and
+///    returned as `.couldNotStart`;
+/// 3. `posix_spawn` in a new session (pid == pgid), stdin from `/dev/null`, stdout and stderr
+///    both the log's descriptor: Gnomon never reads the bytes;
+/// 4. wait for the exit; on timeout or cancellation SIGTERM the group, SIGKILL it after the grace;
+/// 5. after every end, even a clean exit, SIGKILL the group so no background child outlives it.
+public final class LocalProcessExecutor: TaskExecutor {
+    private let spawner: ProcessSpawner
+    private let resolver: CommandResolver
+
+    public init() {
+        self.spawner = .shared
+        self.resolver = CommandResolver()
+    }
+
+    public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+        // Nothing is started for a run that is already being torn down.
+        if Task.isCancelled { return .cancelled }
+
+        let log: Int32
+        switch AttemptLog.create(at: launch.logPath) {
+        case .success(let descriptor): log = descriptor
+        case .failure(let problem): return .couldNotStart(reason: problem.reason)
+        }
+
+        let pid: Int32
+        switch start(launch, log: log) {
+        case .success(let started):
+            pid = started
+            close(log)
+        case .failure(let problem):
+            AttemptLog.recordCouldNotStart(problem.reason, to: log)
+            close(log)
+            return .couldNotStart(reason: problem.reason)
+        }
+        onStart(StartedProcess(pid: pid, pgid: pid))
+
+        let terminator = GroupTerminator(pgid: pid, grace: launch.killGrace)
+        var deadline: DispatchWorkItem?
+        if let timeout = launch.timeout {
+            let item = DispatchWorkItem { terminator.stop(because: .timedOut) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
+            deadline = item
+        }
+        let status = await withTaskCancellationHandler {
+            await spawner.waitForExit(of: pid)
+        } onCancel: {
+            terminator.stop(because: .cancelled)
+        }
+        deadline?.cancel()
+        let stopReason = terminator.finish()
+        // The leader is gone; anything left in its group (a `cmd &`) goes with it.
+        killProcessGroup(pid, signal: SIGKILL)
+
+        switch stopReason {
+        case .timedOut: return .timedOut
+        case .cancelled: return .cancelled
+        case nil: return Self.outcome(of: status)
+        }
+    }
+
+    /// Checks the launch and spawns the process.
+    private func start(_ launch: AttemptLaunch, log: Int32) -> Result<Int32, LaunchProblem> {
+        guard let command = launch.argv.first else {
+            return .failure(LaunchProblem("the task has an empty command"))
+        }
+        if let problem = Self.checkWorkingDirectory(launch.workingDirectory) {
+            return .failure(problem)
+        }
+        let executable: String
+        switch resolver.resolve(command, environment: launch.environment, workingDirectory: launch.workingDirectory) {
+        case .success(let path): executable = path
+        case .failure(let problem): return .failure(LaunchProblem(problem.reason))
+        }
+        let request = SpawnRequest(
+            executable: executable,
+            arguments: launch.argv,
+            environment: launch.environment,
+            workingDirectory: launch.workingDirectory,
+            standardInput: .null,
+            standardOutput: .descriptor(log),
+            standardError: .descriptor(log),
+            newSession: true)
+        do {
+            return .success(try spawner.spawn(request))
+        } catch {
+            return .failure(LaunchProblem(error.message))
+        }
+    }
+
+    /// A clearer message than the `ENOENT` posix_spawn would give for a bad directory.
+    static func checkWorkingDirectory(_ path: String) -> LaunchProblem? {
+        guard path.hasPrefix("/") else {
+            return LaunchProblem("working directory \"\(path)\" is not an absolute path")
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { return LaunchProblem("working directory \(path) does not exist") }
+            return LaunchProblem("working directory \(path) cannot be used: \(ErrnoText.describe(code))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return LaunchProblem("working directory \(path) is not a directory")
+        }
+        guard access(path, X_OK) == 0 else {
+            return LaunchProblem("working directory \(path) cannot be entered (permission denied)")
+        }
+        return nil
+    }
+
+    static func outcome(of status: ExitStatus) -> AttemptOutcome {
+        switch status {
+        case .exited(let code): return .exited(code: code)
+        case .signalled(let signal): return .signalled(signal: signal)
+        case .unknown: return .lost
+        }
+    }
+}
