@@ -22,6 +22,9 @@ final class RunExecution: Sendable {
         case event(RunEvent)
         case attemptEnded(task: String, attempt: Int, outcome: AttemptOutcome, recorded: Bool, spawned: Bool)
         case storeFailed(String)
+        /// A drain's grace period is over: kill what still runs.
+        case drainGraceOver
+        case drainGrace(Duration)
     }
 
     init(engine: RunEngine, run: PreparedRun, observer: any RunObserver, control: RunControl) {
@@ -42,7 +45,12 @@ final class RunExecution: Sendable {
         var timers: [Task<Void, Never>] = []
         var storeBroken = false
         let continuation = self.continuation
-        control.attach { reason in continuation.yield(.event(.cancel(reason: reason))) }
+        control.attach { request in
+            switch request {
+            case .cancel(let reason): continuation.yield(.event(.cancel(reason: reason)))
+            case .drain(let grace): continuation.yield(.event(.drain)); continuation.yield(.drainGrace(grace))
+            }
+        }
         defer { control.detach() }
 
         observer.progress(.runStarted(run: runID, job: prepared.job.name, tasks: prepared.job.tasks.count))
@@ -69,15 +77,23 @@ final class RunExecution: Sendable {
             }
             pendingChanges = []
             for action in actions { perform(action, attempts: &attempts, timers: &timers) }
-            if machine.status.isFinished { break }
+            if machine.status.isFinished || machine.suspended { break }
 
             guard let message = await iterator.next() else { break }
             let now = clock.now()
             switch message {
             case .event(let event):
                 actions = machine.handle(event, now: now)
-            case let .attemptEnded(task, attempt, outcome, recorded, spawned):
+            case .drainGrace(let grace):
+                timers.append(startTimer(at: now.addingTimeInterval(grace.secondsDouble), message: .drainGraceOver))
+                actions = []
+            case .drainGraceOver:
+                for attempt in attempts.values { attempt.cancel() }
+                actions = []
+            case let .attemptEnded(task, attempt, original, recorded, spawned):
                 attempts[task] = nil
+                // Killed because the runner shuts down: recorded as interrupted, retried on restart.
+                let outcome = machine.draining && original == .cancelled ? AttemptOutcome.interrupted : original
                 if !recorded && spawned {
                     pendingChanges.append(.attemptStarted(
                         run: runID, task: task, number: attempt, at: now, pid: nil, pgid: nil,
@@ -109,7 +125,7 @@ final class RunExecution: Sendable {
             return .taskStatus(run: runID, task: task, status: status, reason: reason, retryAt: retryAt, at: clock.now())
         case let .recordRun(status, reason):
             return .runStatus(run: runID, status: status, reason: reason, at: clock.now())
-        case .launch, .kill, .wakeForRetry:
+        case .launch, .kill, .wakeForRetry, .suspended:
             return nil
         }
     }
@@ -123,7 +139,7 @@ final class RunExecution: Sendable {
             attempts[task]?.cancel()
         case let .wakeForRetry(task, at):
             timers.append(startTimer(at: at, message: .event(.retryDue(task: task))))
-        case .recordTask, .recordRun:
+        case .recordTask, .recordRun, .suspended:
             break
         }
     }

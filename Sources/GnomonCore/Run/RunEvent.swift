@@ -10,6 +10,9 @@ public enum RunEvent: Sendable, Hashable {
     case cancel(reason: String)
     /// The run's own `timeout` passed.
     case deadlinePassed
+    /// The runner is shutting down: start nothing new; running attempts end (or are killed as
+    /// `.interrupted`) and the run is left unfinished for the next runner to continue.
+    case drain
 }
 
 /// Something the runner must do for a run, returned by `RunMachine`.
@@ -24,4 +27,6 @@ public enum RunAction: Sendable, Hashable {
     case recordTask(task: String, status: TaskStatus, reason: String?, retryAt: Date?)
     /// Record the run's new status. A finished status is the last action for the run.
     case recordRun(status: RunStatus, reason: String?)
+    /// Draining is complete: nothing runs; the run stays unfinished for the next runner.
+    case suspended
 }

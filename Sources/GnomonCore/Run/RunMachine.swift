@@ -39,6 +39,10 @@ public struct RunMachine: Sendable {
     public private(set) var status: RunStatus = .queued
     /// Why the run is ending early (cancel or deadline), once it is.
     public private(set) var stopReason: String?
+    /// The runner is shutting down (see `RunEvent.drain`).
+    public private(set) var draining = false
+    /// Draining finished: nothing runs and the run was left unfinished.
+    public private(set) var suspended = false
     private var stopStatus: RunStatus?
     private let specs: [String: TaskSpec]
     private let concurrency: Int?
@@ -118,7 +122,7 @@ public struct RunMachine: Sendable {
 
     /// Applies one event and returns what must be done.
     public mutating func handle(_ event: RunEvent, now: Date) -> [RunAction] {
-        guard !status.isFinished else { return [] }
+        guard !status.isFinished, !suspended else { return [] }
         var actions: [RunAction] = []
         switch event {
         case let .attemptFinished(task, attempt, outcome):
@@ -132,6 +136,8 @@ public struct RunMachine: Sendable {
             stop(status: .cancelled, reason: reason, into: &actions)
         case .deadlinePassed:
             stop(status: .failed, reason: "run timeout \(timeout.map(DurationText.format) ?? "") passed", into: &actions)
+        case .drain:
+            draining = true
         }
         settle(now: now, into: &actions)
         return actions
@@ -150,6 +156,14 @@ public struct RunMachine: Sendable {
             return
         }
         if outcome == .lost || outcome == .interrupted { freeAttempts[task, default: 0] += 1 }
+        if draining, outcome == .interrupted || outcome == .cancelled {
+            // Shut down under it: the next runner starts this task again without using a retry.
+            if outcome == .cancelled { freeAttempts[task, default: 0] += 1 }
+            tasks[task] = .waiting
+            pendingAttempt[task] = attempt + 1
+            actions.append(.recordTask(task: task, status: .waiting, reason: "attempt \(attempt) interrupted by shutdown", retryAt: nil))
+            return
+        }
         let used = attempt - (attemptBase[task] ?? 0) - 1 - (freeAttempts[task] ?? 0)
         if stopReason == nil, spec.retry.allowsRetry(of: outcome), used < spec.retry.limit || outcome == .lost || outcome == .interrupted {
             let isFree = outcome == .lost || outcome == .interrupted
@@ -190,7 +204,15 @@ public struct RunMachine: Sendable {
 
     /// Skips what can no longer run, launches what is ready, and ends the run when all is done.
     private mutating func settle(now: Date, into actions: inout [RunAction]) {
-        guard stopReason == nil else {
+        if draining, stopReason == nil {
+            let busy = tasks.values.contains { if case .running = $0 { return true } else { return false } }
+            if !busy, !tasks.values.allSatisfy(\.isFinished) {
+                suspended = true
+                actions.append(.suspended)
+                return
+            }
+        }
+        guard stopReason == nil, !draining else {
             finishIfDone(into: &actions)
             return
         }
