@@ -1,0 +1,45 @@
+/// The job-file format in one place: the keys each mapping accepts and the bounds on numbers.
+///
+/// The loader reads its key sets from here, and a test compares them with
+/// `Docs/job-file.schema.json`, so the schema cannot drift from what the loader accepts.
+public enum JobFileFormat {
+    /// The format version this loader reads.
+    public static let version = 1
+
+    /// Extensions a job file may have.
+    public static let extensions = ["yaml", "yml"]
+
+    /// Keys at the top of a job file.
+    public static let jobKeys = [
+        "description", "schedule", "overlap", "catchup", "paused", "timeout", "concurrency",
+        "defaults", "tasks",
+    ]
+    /// Keys of the long form of `schedule`.
+    public static let scheduleKeys = ["cron", "timezone", "jitter"]
+    /// The three ways a task says what it runs; a task has exactly one.
+    public static let actionKeys = ["run", "command", "container"]
+    /// Task keys that `defaults` may also hold.
+    public static let defaultsKeys = ["retry", "timeout", "env", "workdir"]
+    /// Keys of one task.
+    public static let taskKeys = actionKeys + ["depends_on", "after"] + defaultsKeys
+    /// Keys of the long form of `retry`.
+    public static let retryKeys = ["limit", "delay", "backoff", "max_delay", "jitter", "on_exit_codes"]
+    /// Keys of a task's `container`.
+    public static let containerKeys = [
+        "image", "command", "env", "mounts", "workdir", "user", "cpus", "memory", "network", "pull",
+    ]
+
+    /// Most retries after the first attempt. A hundred retries already spans days at the default
+    /// backoff; more is a mistake, not a policy.
+    public static let maximumRetries = 100
+    /// Largest retry backoff factor (each delay is at most this many times the previous one).
+    public static let maximumBackoff: Double = 100
+    /// Largest per-run concurrency; far above what one machine runs at once.
+    public static let maximumConcurrency = 1000
+    /// Most tasks in one job file.
+    public static let maximumTasks = 1000
+    /// Most CPUs a container may be given.
+    public static let maximumCPUs: Double = 1024
+    /// Longest job or task name.
+    public static let maximumNameLength = 64
+}

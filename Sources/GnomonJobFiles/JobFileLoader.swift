@@ -1,0 +1,89 @@
+import Foundation
+import GnomonCore
+
+/// Loads job files: YAML text in, a `JobSpec` or every problem in the file out.
+///
+/// The loader never throws and never traps on bad input. It reports all the problems it finds in a
+/// file at once, each with the file, line, column and key path.
+public enum JobFileLoader {
+    /// Reads and loads the job file at `path`. The job's name is the file's stem.
+    public static func load(path: String) -> JobFileResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "\(error)"
+            return .failed([Diagnostic(path: path, line: 1, column: 1, keyPath: "",
+                                       message: "cannot read the file: \(reason)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failed([Diagnostic(path: path, line: 1, column: 1, keyPath: "",
+                                       message: "the file is not UTF-8 text; save it as UTF-8")])
+        }
+        return load(text: text, path: path)
+    }
+
+    /// Loads a job from `text` as if it were the file at `path`, which names the job (its stem)
+    /// and the folder relative paths resolve against. Nothing is read from disk.
+    public static func load(text: String, path: String) -> JobFileResult {
+        var diagnostics = nameDiagnostics(path: path)
+        let guarded = TextGuard.check(text)
+        if !guarded.isEmpty {
+            return .failed(diagnostics + guarded.map { diagnostic($0, path: path) })
+        }
+        let composition = Composer.compose(text)
+        if !composition.problems.isEmpty {
+            return .failed(diagnostics + composition.problems.map { diagnostic($0, path: path) })
+        }
+        guard let root = composition.root, !NodeReader.isNull(root) else {
+            return .failed(diagnostics + [Diagnostic(
+                path: path, line: 1, column: 1, keyPath: "",
+                message: "the file is empty; a job needs at least tasks:, for example  tasks: { hello: { run: echo hello } }")])
+        }
+        let reader = NodeReader(path: path, marks: composition.marks)
+        let spec = JobReader(reader: reader).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
+        diagnostics += reader.diagnostics
+        if let spec, diagnostics.isEmpty { return .loaded(spec) }
+        if diagnostics.isEmpty {
+            // Unreachable by design: a missing spec always comes with a reported problem.
+            diagnostics = [Diagnostic(path: path, line: 1, column: 1, keyPath: "", message: "the job could not be loaded")]
+        }
+        return .failed(sorted(diagnostics))
+    }
+
+    /// The job name a path gives: its file name without the `.yaml` or `.yml` extension, or
+    /// `nil` if the path does not end in one of them.
+    public static func jobName(path: String) -> String? {
+        let file = (path as NSString).lastPathComponent
+        let stem = (file as NSString).deletingPathExtension
+        let ext = (file as NSString).pathExtension
+        guard JobFileFormat.extensions.contains(ext), !stem.isEmpty else { return nil }
+        return stem
+    }
+
+    /// The absolute, standardized folder holding the file at `path`.
+    public static func directory(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+    }
+
+    private static func nameDiagnostics(path: String) -> [Diagnostic] {
+        guard let name = jobName(path: path) else {
+            return [Diagnostic(path: path, line: 1, column: 1, keyPath: "",
+                               message: "a job file's name must end in .yaml or .yml")]
+        }
+        guard let problem = NameRule.problem(with: name) else { return [] }
+        return [Diagnostic(path: path, line: 1, column: 1, keyPath: "",
+                           message: "the job's name comes from its file name: \(problem); rename the file")]
+    }
+
+    private static func diagnostic(_ problem: TextGuard.Problem, path: String) -> Diagnostic {
+        Diagnostic(path: path, line: problem.line, column: problem.column, keyPath: "", message: problem.message)
+    }
+
+    /// Diagnostics in file order; ones at the same place keep the order they were found in.
+    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GnomonCore
+import Yams
+
+extension JobReader {
+    /// `schedule`: a string (cron line, macro or `@every`), or the long form with cron, timezone
+    /// and jitter. The schedule itself is checked by `ScheduleSpec.makeSchedule()`.
+    func readSchedule(_ node: Node, _ path: String) -> ScheduleSpec? {
+        var spec = ScheduleSpec(expression: "")
+        var expressionNode = node
+        var expressionPath = path
+        var zoneNode: Node?
+        var jitterNode: Node?
+        var valid = true
+        switch node {
+        case .scalar:
+            guard let text = reader.text(node, path, expected: "a cron line, a macro such as @daily, or @every 15m")
+            else { return nil }
+            spec.expression = text.trimmingCharacters(in: .whitespaces)
+        case .mapping:
+            guard let entries = reader.entries(node, path) else { return nil }
+            reader.rejectUnknown(entries, known: JobFileFormat.scheduleKeys)
+            var sawCron = false
+            for entry in entries {
+                switch entry.key {
+                case "cron":
+                    sawCron = true
+                    expressionNode = entry.value
+                    expressionPath = entry.path
+                    if let text = reader.text(entry.value, entry.path,
+                                              expected: "a cron line, a macro such as @daily, or @every 15m") {
+                        spec.expression = text.trimmingCharacters(in: .whitespaces)
+                    } else {
+                        valid = false
+                    }
+                case "timezone":
+                    zoneNode = entry.value
+                    if let zone = reader.text(entry.value, entry.path, expected: "a time-zone name such as Europe/Dublin") {
+                        spec.timeZone = zone
+                    } else {
+                        valid = false
+                    }
+                case "jitter":
+                    jitterNode = entry.value
+                    if NodeReader.isNull(entry.value) { break }
+                    if let jitter = reader.duration(entry.value, entry.path, allowZero: true) {
+                        spec.jitter = jitter
+                    } else {
+                        valid = false
+                    }
+                default:
+                    valid = false
+                }
+            }
+            if !sawCron {
+                reader.report(node, path, "the long form needs cron: (a cron line, a macro such as @daily, or @every 15m)")
+                return nil
+            }
+        default:
+            reader.typeError(node, path, expected: "a cron line, @every interval, or a mapping with cron, timezone and jitter")
+            return nil
+        }
+        guard valid else { return nil }
+        var zoneReported = false
+        if case .failure(let problem) = spec.makeSchedule() {
+            switch problem.part {
+            case .expression:
+                reader.report(expressionNode, expressionPath, problem.message)
+            case .timeZone:
+                zoneReported = true
+                reader.report(zoneNode ?? node, zoneNode == nil ? path : JobReader.child(path, "timezone"), problem.message)
+            case .jitter:
+                reader.report(jitterNode ?? node, jitterNode == nil ? path : JobReader.child(path, "jitter"), problem.message)
+            }
+        }
+        if !zoneReported, TimeZone(identifier: spec.timeZone) == nil {
+            let guess = Suggest.closest(to: spec.timeZone, among: TimeZone.knownTimeZoneIdentifiers)
+            let hint = guess.map { "; did you mean \"\($0)\"?" } ?? "; use an IANA name such as UTC or Europe/Dublin"
+            reader.report(zoneNode ?? node, JobReader.child(path, "timezone"),
+                          "unknown time zone \"\(spec.timeZone)\"\(hint)")
+        }
+        return spec
+    }
+
+    static func child(_ path: String, _ key: String) -> String { NodeReader.child(path, key) }
+}

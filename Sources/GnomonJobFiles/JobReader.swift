@@ -1,0 +1,76 @@
+import Foundation
+import GnomonCore
+import Yams
+
+/// Turns a composed job file into a `JobSpec`, reporting every problem through its `NodeReader`.
+///
+/// The top-level keys are read here; the schedule, the tasks and the dependency graph are read in
+/// the `JobReader+...` extensions.
+struct JobReader {
+    let reader: NodeReader
+
+    /// The job, or `nil` if any problem was reported.
+    func read(root: Node, name: String, directory: String) -> JobSpec? {
+        guard let entries = reader.entries(
+            root, "", expected: "a mapping of keys such as tasks: and schedule:") else { return nil }
+        reader.rejectUnknown(entries, known: JobFileFormat.jobKeys)
+        var job = JobSpec(name: name, tasks: [], directory: directory)
+        var defaults = TaskSettings()
+        var taskNode: Node?
+        var tasksPath = "tasks"
+        for entry in entries {
+            let value = entry.value
+            switch entry.key {
+            case "description":
+                if !NodeReader.isNull(value) { job.description = reader.text(value, entry.path, allowEmpty: true) }
+            case "schedule":
+                if !NodeReader.isNull(value) { job.schedule = readSchedule(value, entry.path) }
+            case "overlap":
+                job.overlap = reader.choice(value, entry.path, of: OverlapPolicy.self) ?? job.overlap
+            case "catchup":
+                job.catchup = reader.choice(value, entry.path, of: CatchupPolicy.self) ?? job.catchup
+            case "paused":
+                job.paused = reader.bool(value, entry.path) ?? job.paused
+            case "timeout":
+                if !NodeReader.isNull(value) { job.timeout = reader.duration(value, entry.path) }
+            case "concurrency":
+                if !NodeReader.isNull(value) {
+                    job.concurrency = reader.integer(
+                        value, entry.path, in: 1...JobFileFormat.maximumConcurrency,
+                        hint: "; remove the key for no per-run limit")
+                }
+            case "defaults":
+                if !NodeReader.isNull(value) { defaults = readDefaults(value, entry.path) }
+            case "tasks":
+                taskNode = value
+                tasksPath = entry.path
+            default:
+                break
+            }
+        }
+        guard let taskNode else {
+            reader.report(line: 1, column: 1, "tasks",
+                          "a job needs tasks:; add at least one, for example  tasks: { hello: { run: echo hello } }")
+            return nil
+        }
+        let sources = readTasks(taskNode, tasksPath)
+        checkGraph(sources)
+        guard reader.diagnostics.isEmpty else { return nil }
+        job.tasks = sources.compactMap { $0.spec(defaults: defaults) }
+        return job
+    }
+
+    /// `defaults`: task settings every task starts from.
+    private func readDefaults(_ node: Node, _ path: String) -> TaskSettings {
+        guard let entries = reader.entries(node, path, expected: "a mapping of task settings") else { return TaskSettings() }
+        var special: [String: String] = [:]
+        for key in JobFileFormat.actionKeys {
+            special[key] = "\(key) cannot have a default; give each task its own run, command or container"
+        }
+        for key in ["depends_on", "after"] {
+            special[key] = "\(key) cannot have a default; list dependencies on each task"
+        }
+        reader.rejectUnknown(entries, known: JobFileFormat.defaultsKeys, special: special)
+        return readSettings(entries)
+    }
+}

@@ -1,0 +1,44 @@
+import GnomonCore
+import Yams
+
+/// One task as read from a file, with the positions the graph check needs to point at.
+struct TaskSource {
+    /// A dependency as written, with its list entry's node.
+    struct Dependency {
+        let name: String
+        let node: Node
+        let path: String
+    }
+
+    let name: String
+    let keyNode: Node
+    let path: String
+    var dependsOn: [Dependency] = []
+    var after: [Dependency] = []
+    /// `nil` until exactly one valid action has been read.
+    var action: TaskAction?
+    var settings = TaskSettings()
+
+    /// The finished task, its settings merged over the job's defaults; `nil` without an action.
+    func spec(defaults: TaskSettings) -> TaskSpec? {
+        guard let action else { return nil }
+        return TaskSpec(
+            name: name,
+            action: action,
+            dependsOn: dependsOn.map(\.name),
+            after: after.map(\.name),
+            retry: settings.retry ?? defaults.retry ?? RetryPolicy(),
+            timeout: settings.timeout ?? defaults.timeout,
+            env: (defaults.env ?? [:]).merging(settings.env ?? [:]) { _, own in own },
+            workdir: settings.workdir ?? defaults.workdir)
+    }
+}
+
+/// The task settings `defaults` may also hold; `nil` where not set. A task's own value replaces
+/// the default as a whole, except `env`, which merges variable by variable.
+struct TaskSettings {
+    var retry: RetryPolicy?
+    var timeout: Duration?
+    var env: [String: String]?
+    var workdir: String?
+}

@@ -1,0 +1,188 @@
+/// Cheap checks on the raw text, made before the YAML parser sees it, that keep the parser away
+/// from input that would exhaust the stack or the processor.
+///
+/// Yams composes nodes recursively (about 1 KB of stack per level in a debug build; 500 levels of
+/// block nesting crashed a 512 KB thread), and it hashes every mapping key while composing, so an
+/// alias used as a key can expand a "billion laughs" document into hours of hashing. Job files
+/// need six levels of nesting and plain-text keys, so this guard refuses deeper nesting and keys
+/// that are aliases, explicit `?` keys or flow collections. It scans line by line, follows quoted
+/// scalars, comments and block scalars, and over-estimates depth rather than under-estimating it.
+enum TextGuard {
+    /// Largest job file read, in bytes.
+    static let maximumBytes = 1 << 20
+    /// Deepest nesting accepted; far above the six levels a job file needs, far below the
+    /// depth at which the parser's recursion becomes a risk.
+    static let maximumDepth = 64
+
+    /// A reason the text was refused, at a 1-based line and column.
+    struct Problem: Equatable {
+        let line: Int
+        let column: Int
+        let message: String
+    }
+
+    /// Every problem found; empty if the text may be given to the parser.
+    static func check(_ text: String) -> [Problem] {
+        let size = text.utf8.count
+        if size > maximumBytes {
+            return [Problem(line: 1, column: 1,
+                            message: "the file is \(size) bytes long; a job file may be at most \(maximumBytes) bytes (1 MiB)")]
+        }
+        var scanner = LineScanner()
+        var problems: [Problem] = []
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var scalars = Array(line.unicodeScalars)
+            if scalars.last == "\r" { scalars.removeLast() }
+            let found = scanner.scan(scalars, line: lineNumber)
+            problems += found
+            if scanner.tooDeep { return problems }
+        }
+        return problems
+    }
+}
+
+/// The state carried from line to line while `TextGuard` scans.
+private struct LineScanner {
+    enum Quote { case none, single, double }
+
+    var quote = Quote.none
+    var flowDepth = 0
+    /// Indentations of the open block levels, innermost last.
+    var indents: [Int] = []
+    /// Set while inside a block scalar (`|` or `>`): the header line's indentation and, once seen,
+    /// the content's.
+    var blockScalar: (parentIndent: Int, contentIndent: Int?)?
+    var tooDeep = false
+
+    static let flowIndicators: Set<Unicode.Scalar> = [",", "[", "]", "{", "}"]
+
+    mutating func scan(_ line: [Unicode.Scalar], line number: Int) -> [TextGuard.Problem] {
+        let indent = line.prefix { $0 == " " }.count
+        let blank = line.allSatisfy { $0 == " " || $0 == "\t" }
+        if let scalar = blockScalar {
+            if blank { return [] }
+            if let content = scalar.contentIndent {
+                if indent >= content { return [] }
+            } else if indent > scalar.parentIndent {
+                blockScalar = (scalar.parentIndent, indent)
+                return []
+            }
+            blockScalar = nil
+        }
+        if quote == .none {
+            if blank || line[indent] == "#" { return [] }
+            while let last = indents.last, last > indent { indents.removeLast() }
+            if indents.last != indent { indents.append(indent) }
+        }
+        return scanTokens(line, number: number, indent: indent)
+    }
+
+    private mutating func scanTokens(_ line: [Unicode.Scalar], number: Int, indent: Int) -> [TextGuard.Problem] {
+        var problems: [TextGuard.Problem] = []
+        func problem(_ index: Int, _ message: String) {
+            problems.append(.init(line: number, column: index + 1, message: message))
+        }
+        let count = line.count
+        var index = quote == .none ? indent : 0
+        var nodeStart = quote == .none
+        var leading = quote == .none
+        var compact = 0
+        var afterSpace = true
+        func isBlank(_ at: Int) -> Bool { at >= count || line[at] == " " || line[at] == "\t" }
+        func endsKey(_ at: Int) -> Bool {
+            var at = at
+            while at < count, line[at] == " " { at += 1 }
+            guard at < count, line[at] == ":" else { return false }
+            return isBlank(at + 1) || (flowDepth > 0 && Self.flowIndicators.contains(line[at + 1]))
+        }
+        func checkDepth(_ at: Int) -> Bool {
+            if indents.count + compact + flowDepth > TextGuard.maximumDepth {
+                problem(at, "nesting is deeper than \(TextGuard.maximumDepth) levels; a job file needs no more than six")
+                tooDeep = true
+            }
+            return !tooDeep
+        }
+        while index < count {
+            let c = line[index]
+            switch quote {
+            case .double:
+                if c == "\\" { index += 2; continue }
+                if c == "\"" { quote = .none; nodeStart = false; afterSpace = false }
+                index += 1
+                continue
+            case .single:
+                if c == "'" {
+                    if index + 1 < count, line[index + 1] == "'" { index += 2; continue }
+                    quote = .none; nodeStart = false; afterSpace = false
+                }
+                index += 1
+                continue
+            case .none:
+                break
+            }
+            if c == " " || c == "\t" { afterSpace = true; index += 1; continue }
+            if c == "#" && afterSpace { break }
+            afterSpace = false
+            if leading, c == "-" || c == "?" || c == ":", isBlank(index + 1) {
+                if c == "?" { problem(index, "explicit keys (\"? \") are not supported; write keys as plain text") }
+                compact += 1
+                nodeStart = true
+                index += 1
+                guard checkDepth(index - 1) else { return problems }
+                continue
+            }
+            leading = false
+            if nodeStart {
+                switch c {
+                case "\"":
+                    quote = .double; index += 1; continue
+                case "'":
+                    quote = .single; index += 1; continue
+                case "&", "!":
+                    while index < count, !isBlank(index) { index += 1 }
+                    continue
+                case "*":
+                    let start = index
+                    index += 1
+                    while index < count, !isBlank(index), !Self.flowIndicators.contains(line[index]), line[index] != ":" {
+                        index += 1
+                    }
+                    if endsKey(index) { problem(start, "an alias (*name) cannot be a key; write keys as plain text") }
+                    nodeStart = false
+                    continue
+                case "?" where isBlank(index + 1):
+                    problem(index, "explicit keys (\"? \") are not supported; write keys as plain text")
+                case "|" where flowDepth == 0, ">" where flowDepth == 0:
+                    let rest = line[(index + 1)...].prefix { $0 != "#" }
+                    let indicator = rest.drop { $0 == "+" || $0 == "-" || ("0"..."9").contains($0) }
+                    if indicator.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                        blockScalar = (indent, nil)
+                        return problems
+                    }
+                default:
+                    break
+                }
+            }
+            if c == "[" || c == "{", nodeStart || flowDepth > 0 {
+                flowDepth += 1
+                nodeStart = true
+                guard checkDepth(index) else { return problems }
+            } else if c == "]" || c == "}", flowDepth > 0 {
+                flowDepth -= 1
+                nodeStart = false
+                if endsKey(index + 1) { problem(index, "a list or mapping cannot be a key; write keys as plain text") }
+            } else if c == ",", flowDepth > 0 {
+                nodeStart = true
+            } else if c == ":", isBlank(index + 1) || (flowDepth > 0 && index + 1 < count
+                                                         && Self.flowIndicators.contains(line[index + 1])) {
+                nodeStart = true
+            } else {
+                nodeStart = false
+            }
+            index += 1
+        }
+        return problems
+    }
+}
