@@ -11,10 +11,12 @@ let package = Package(
         .executable(name: "gnomon", targets: ["gnomon"]),
         .library(name: "GnomonCore", targets: ["GnomonCore"]),
         .library(name: "GnomonJobFiles", targets: ["GnomonJobFiles"]),
+        .library(name: "GnomonStore", targets: ["GnomonStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: job model, task graph, cron, durations, retry policy, run state machine.
@@ -24,6 +26,11 @@ let package = Package(
             "GnomonCore",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Persistence: runs, tasks, attempts, ticks in SQLite (WAL) through GRDB.
+        .target(name: "GnomonStore", dependencies: [
+            "GnomonCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonCore", "GnomonJobFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,6 +38,7 @@ let package = Package(
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
+        .testTarget(name: "GnomonStoreTests", dependencies: ["GnomonStore", "GnomonCore"]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
     ],
     swiftLanguageModes: [.v6]
