@@ -38,7 +38,10 @@ let package = Package(
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
-        .testTarget(name: "GnomonStoreTests", dependencies: ["GnomonStore", "GnomonCore"]),
+        .testTarget(name: "GnomonStoreTests", dependencies: [
+            "GnomonStore", "GnomonCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
     ],
     swiftLanguageModes: [.v6]
