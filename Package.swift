@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers point one way (see Docs/architecture.md):
-// gnomon (CLI) -> GnomonDaemon -> GnomonEngine -> GnomonStore, GnomonExecution -> GnomonCore
+// gnomon (CLI) -> GnomonApp -> GnomonEngine -> GnomonStore, GnomonExecution -> GnomonCore
 // GnomonJobFiles (YAML -> JobSpec) sits beside the store and execution, above the core.
 let package = Package(
     name: "Gnomon",
@@ -11,11 +11,14 @@ let package = Package(
         .executable(name: "gnomon", targets: ["gnomon"]),
         .library(name: "GnomonCore", targets: ["GnomonCore"]),
         .library(name: "GnomonJobFiles", targets: ["GnomonJobFiles"]),
+        .library(name: "GnomonStore", targets: ["GnomonStore"]),
         .library(name: "GnomonExecution", targets: ["GnomonExecution"]),
+        .library(name: "GnomonEngine", targets: ["GnomonEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: job model, task graph, cron, durations, retry policy, run state machine.
@@ -25,20 +28,36 @@ let package = Package(
             "GnomonCore",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Persistence: runs, tasks, attempts, ticks in SQLite (WAL) through GRDB.
+        .target(name: "GnomonStore", dependencies: [
+            "GnomonCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
         .target(name: "CGnomonSpawn"),
-        // Local processes: spawn in a new session, one reaper thread, timeouts and group kills.
+        // Local processes and containers: spawn in a new session, one reaper thread, group kills.
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
+        // The DAG engine: runs a job's graph through the executors, recording every change.
+        .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
+        // What each command does and prints.
+        .target(name: "GnomonApp", dependencies: [
+            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine",
+        ]),
         .executableTarget(name: "gnomon", dependencies: [
-            "GnomonCore", "GnomonJobFiles",
+            "GnomonApp", "GnomonCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
+        .testTarget(name: "GnomonStoreTests", dependencies: [
+            "GnomonStore", "GnomonCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
+        .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

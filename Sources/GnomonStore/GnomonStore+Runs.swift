@@ -1,0 +1,207 @@
+import Foundation
+import GnomonCore
+import GRDB
+
+/// Writing runs: creating them, recording their changes, asking them to stop.
+extension GnomonStore {
+    /// Inserts a run and all its tasks in one transaction and returns the run's id.
+    ///
+    /// Throws `StoreError.duplicateRun` if a `schedule` or `catchup` run exists already for the same
+    /// job and scheduled time (manual runs may share a time).
+    public func createRun(_ new: NewRun) throws -> Int64 {
+        let params = try encodeJSON(new.params, what: "the parameters of a run of \(new.job)")
+        let snapshot = try encodeJSON(new.snapshot, what: "the job snapshot of a run of \(new.job)")
+        let created = StoreDate.databaseText(new.createdAt)
+        let order = Dictionary(
+            new.snapshot.tasks.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        return try write("create a run of job \(new.job)") { db in
+            let insertRun = try db.cachedStatement(sql: """
+                INSERT INTO runs (job, trigger, scheduled_at, created_at, started_at, finished_at, status,
+                  params, job_snapshot, runner_pid, runner_instance)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            do {
+                try insertRun.execute(arguments: [
+                    new.job, new.trigger.rawValue, StoreDate.databaseText(new.scheduledAt), created,
+                    new.status == .queued ? nil : created, new.status.isFinished ? created : nil,
+                    new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance,
+                ])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                let existing = try Int64.fetchOne(db, sql: """
+                    SELECT id FROM runs WHERE job = ? AND scheduled_at = ? AND trigger IN ('schedule','catchup')
+                    """, arguments: [new.job, StoreDate.databaseText(new.scheduledAt)])
+                guard let existing else { throw error }
+                throw StoreError.duplicateRun(
+                    job: new.job, scheduledAt: StoreDate.rounded(new.scheduledAt), existing: existing)
+            }
+            let run = db.lastInsertedRowID
+            let insertTask = try db.cachedStatement(sql: """
+                INSERT INTO run_tasks (run_id, task, position, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for (index, task) in new.tasks.enumerated() {
+                // Tasks sit in the snapshot's order; any the snapshot lacks come after, as given.
+                let position = order[task.name] ?? new.snapshot.tasks.count + index
+                do {
+                    try insertTask.execute(arguments: [
+                        run, task.name, position, task.status.rawValue, task.reason, created,
+                    ])
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                    throw StoreError.invalidValue(
+                        location: location, operation: "create a run of job \(new.job)",
+                        reason: "task \(task.name) is listed twice")
+                }
+            }
+            return run
+        }
+    }
+
+    /// Applies `changes` in order, in one transaction: all of them or, if one fails, none.
+    public func record(_ changes: [StoreChange]) throws {
+        guard !changes.isEmpty else { return }
+        try write("record \(changes.count) change(s)") { db in
+            for change in changes {
+                do {
+                    try apply(change, db)
+                } catch let error as DatabaseError {
+                    throw try explain(error, of: change, db)
+                }
+            }
+        }
+    }
+
+    /// Asks a run to stop; returns false if the run is finished or unknown.
+    ///
+    /// A second request keeps the first one's time and reason. The runner finds it with
+    /// `cancelRequest(run:)`.
+    public func requestCancel(run: Int64, reason: String, at: Date) throws -> Bool {
+        try write("request the cancellation of run \(run)") { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, ?),
+                  cancel_reason = coalesce(cancel_reason, ?)
+                WHERE id = ? AND status IN ('queued','running')
+                """)
+            try statement.execute(arguments: [StoreDate.databaseText(at), reason, run])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The reason given when the run's cancellation was requested, or nil if it was not.
+    public func cancelRequest(run: Int64) throws -> String? {
+        try read("read the cancellation request of run \(run)") { db in
+            let statement = try db.cachedStatement(sql: "SELECT cancel_reason FROM runs WHERE id = ?")
+            return try String.fetchOne(statement, arguments: [run])
+        }
+    }
+
+    // MARK: - Applying changes
+
+    private func apply(_ change: StoreChange, _ db: Database) throws {
+        switch change {
+        case .runStatus(let run, let status, let reason, let at):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE runs SET status = ?1, reason = ?2,
+                  started_at = CASE WHEN ?1 = 'running' THEN coalesce(started_at, ?3) ELSE started_at END,
+                  finished_at = CASE WHEN ?4 THEN coalesce(finished_at, ?3) ELSE NULL END
+                WHERE id = ?5
+                """)
+            try statement.execute(arguments: [
+                status.rawValue, reason, StoreDate.databaseText(at), status.isFinished, run,
+            ])
+            if db.changesCount == 0 {
+                throw StoreError.unknownRun(location: location, run: run, operation: change.label)
+            }
+        case .taskStatus(let run, let task, let status, let reason, let retryAt, let at):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?
+                WHERE run_id = ? AND task = ?
+                """)
+            let retry = status == .retrying ? retryAt.map(StoreDate.databaseText) : nil
+            try statement.execute(arguments: [
+                status.rawValue, reason, retry, StoreDate.databaseText(at), run, task,
+            ])
+            if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
+        case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,
+                             let logPath, let runnerInstance):
+            let started = StoreDate.databaseText(at)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
+                  runner_instance)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try insert.execute(arguments: [
+                run, task, number, started, pid, pgid, container, logPath,
+                runnerInstance,
+            ])
+            let count = try db.cachedStatement(sql: """
+                UPDATE run_tasks SET attempts = max(attempts, ?), updated_at = ? WHERE run_id = ? AND task = ?
+                """)
+            try count.execute(arguments: [number, started, run, task])
+        case .attemptProcess(let run, let task, let number, let pid, let pgid):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE attempts SET pid = ?, pgid = ? WHERE run_id = ? AND task = ? AND number = ?
+                """)
+            try statement.execute(arguments: [Int64(pid), Int64(pgid), run, task, number])
+            if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
+        case .attemptFinished(let run, let task, let number, let outcome, let at):
+            let columns = OutcomeColumns(outcome)
+            let statement = try db.cachedStatement(sql: """
+                UPDATE attempts SET ended_at = ?, outcome = ?, exit_code = ?, signal = ?, reason = ?
+                WHERE run_id = ? AND task = ? AND number = ?
+                """)
+            try statement.execute(arguments: [
+                StoreDate.databaseText(at), columns.kind, columns.exitCode,
+                columns.signal, columns.reason, run, task, number,
+            ])
+            if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
+        }
+    }
+
+    /// Turns a constraint failure of `change` into the StoreError that says what was wrong.
+    private func explain(_ error: DatabaseError, of change: StoreChange, _ db: Database) throws -> any Error {
+        switch (change, error.extendedResultCode) {
+        case (.attemptStarted(let run, let task, let number, _, _, _, _, _, _), .SQLITE_CONSTRAINT_UNIQUE):
+            return StoreError.duplicateAttempt(location: location, run: run, task: task, number: number)
+        case (.attemptStarted(let run, let task, _, _, _, _, _, _, _), .SQLITE_CONSTRAINT_FOREIGNKEY):
+            return try missingTask(run: run, task: task, change, db)
+        default:
+            return StoreError.wrap(error, location: location, operation: change.label)
+        }
+    }
+
+    private func missingTask(run: Int64, task: String, _ change: StoreChange, _ db: Database) throws -> StoreError {
+        guard try runExists(run, db) else {
+            return .unknownRun(location: location, run: run, operation: change.label)
+        }
+        return .unknownTask(location: location, run: run, task: task, operation: change.label)
+    }
+
+    private func missingAttempt(
+        run: Int64, task: String, number: Int, _ change: StoreChange, _ db: Database
+    ) throws -> StoreError {
+        guard try runExists(run, db) else {
+            return .unknownRun(location: location, run: run, operation: change.label)
+        }
+        let taskExists = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM run_tasks WHERE run_id = ? AND task = ?)",
+            arguments: [run, task]) ?? false
+        guard taskExists else {
+            return .unknownTask(location: location, run: run, task: task, operation: change.label)
+        }
+        return .unknownAttempt(location: location, run: run, task: task, number: number)
+    }
+
+    private func runExists(_ run: Int64, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [run]) ?? false
+    }
+
+    /// JSON text for a column: sorted keys, so equal values are equal text.
+    func encodeJSON<T: Encodable>(_ value: T, what: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw StoreError.invalidValue(location: location, operation: "encode \(what)", reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// Gnomon's history: every run, task, attempt and scheduling decision, in one SQLite file.
+///
+/// The file is `$GNOMON_HOME/gnomon.db` in WAL mode, so other processes (the CLI, the daemon) read
+/// while a run writes. Each method is one short transaction; writes wait up to 10 s for a lock held
+/// by another process. `synchronous = NORMAL`: a commit survives the death of any process, but the
+/// last commits before a power loss or kernel crash may be lost (the database stays consistent).
+///
+/// Methods are synchronous and thread-safe: call them from any thread or actor.
+public final class GnomonStore: Sendable {
+    /// The database file's path; nil for an in-memory store.
+    public let path: String?
+    /// The file's path, or `in-memory database`, for error messages.
+    let location: String
+    let writer: any DatabaseWriter
+
+    /// How long a write waits for another connection's lock before failing.
+    ///
+    /// Without a busy timeout a second writer process fails at once with `database is locked`
+    /// (measured, see FACTS.md); 10 s outlasts any transaction this store makes by far.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// The name of the database file inside `$GNOMON_HOME`.
+    public static let fileName = "gnomon.db"
+
+    private init(path: String?, writer: any DatabaseWriter) {
+        self.path = path
+        self.location = path ?? "in-memory database"
+        self.writer = writer
+    }
+
+    /// Opens (creating on first use) `home/gnomon.db`, migrating it to the current schema.
+    ///
+    /// A missing `home` folder is created with mode 0700 and a missing database file with 0600;
+    /// existing ones keep their modes.
+    public static func open(home: String) throws -> GnomonStore {
+        let path = (home as NSString).appendingPathComponent(fileName)
+        try createHome(home)
+        try createFile(path)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration())
+        } catch {
+            let wrapped = StoreError.wrap(error, location: path, operation: "open the database")
+            if case .database(let location, _, let reason) = wrapped {
+                throw StoreError.cannotOpen(location: location, reason: reason)
+            }
+            throw wrapped
+        }
+        let store = GnomonStore(path: path, writer: pool)
+        try store.migrate()
+        return store
+    }
+
+    /// A fresh store that lives in memory only, for tests.
+    public static func inMemory() throws -> GnomonStore {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: configuration())
+        } catch {
+            throw StoreError.wrap(error, location: "in-memory database", operation: "open the database")
+        }
+        let store = GnomonStore(path: nil, writer: queue)
+        try store.migrate()
+        return store
+    }
+
+    /// The connection settings every Gnomon process uses.
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "gnomon"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // Durable against process crashes; a power loss may drop the last commits (WAL only).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// Applies the migrations this version knows, refusing a database migrated by a newer one.
+    private func migrate() throws {
+        let migrator = StoreSchema.migrator
+        do {
+            let unknown = try writer.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            guard unknown.isEmpty else {
+                throw StoreError.newerSchema(location: location, unknownMigrations: unknown.sorted())
+            }
+            do {
+                try migrator.migrate(writer)
+            } catch {
+                // Two processes opening a new file at once: the loser's migration clashes with
+                // tables the winner created. That is fine once every migration is recorded.
+                let complete = try writer.read { db in try migrator.hasCompletedMigrations(db) }
+                if !complete { throw error }
+            }
+        } catch {
+            throw StoreError.wrap(error, location: location, operation: "create or upgrade the schema")
+        }
+    }
+
+    /// Creates `home` (mode 0700) if it does not exist.
+    private static func createHome(_ home: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError.cannotCreate(path: home, reason: "it exists and is not a folder")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // The umask may have removed bits; the folder is private to its owner either way.
+            _ = chmod(home, 0o700)
+        } catch {
+            throw StoreError.cannotCreate(path: home, reason: error.localizedDescription)
+        }
+    }
+
+    /// Creates an empty database file with mode 0600 if none exists (SQLite gives its -wal and -shm
+    /// files the same mode).
+    private static func createFile(_ path: String) throws {
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            _ = fchmod(descriptor, 0o600)
+            _ = close(descriptor)
+            return
+        }
+        let code = errno
+        if code == EEXIST { return }
+        let reason = String(cString: strerror(code))
+        if code == EACCES || code == EROFS || code == EPERM {
+            throw StoreError.notWritable(location: path, reason: reason)
+        }
+        throw StoreError.cannotCreate(path: path, reason: reason)
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one write transaction (rolled back if it throws), naming `operation` in errors.
+    func write<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch {
+            throw StoreError.wrap(error, location: location, operation: operation())
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot), naming `operation` in errors.
+    func read<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw StoreError.wrap(error, location: location, operation: operation())
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GnomonCore
+
+/// A run about to be created: what `GnomonStore.createRun` inserts, with all its tasks.
+public struct NewRun: Sendable, Hashable {
+    public var job: String
+    public var trigger: RunTrigger
+    /// The intended fire time; for a manual run, the time it was asked for.
+    public var scheduledAt: Date
+    public var createdAt: Date
+    /// The status the run starts in: `queued` unless the runner starts it at once.
+    public var status: RunStatus
+    public var params: [String: String]
+    /// The job definition the run was started with.
+    public var snapshot: JobSpec
+    public var runnerPID: Int32
+    /// A UUID per runner process, so recovery can tell its own runs from a dead runner's.
+    public var runnerInstance: String
+    /// Every task of the run with its first status; stored in the snapshot's task order.
+    public var tasks: [NewTask]
+
+    public init(
+        job: String,
+        trigger: RunTrigger,
+        scheduledAt: Date,
+        createdAt: Date,
+        status: RunStatus = .queued,
+        params: [String: String] = [:],
+        snapshot: JobSpec,
+        runnerPID: Int32,
+        runnerInstance: String,
+        tasks: [NewTask]
+    ) {
+        self.job = job
+        self.trigger = trigger
+        self.scheduledAt = scheduledAt
+        self.createdAt = createdAt
+        self.status = status
+        self.params = params
+        self.snapshot = snapshot
+        self.runnerPID = runnerPID
+        self.runnerInstance = runnerInstance
+        self.tasks = tasks
+    }
+}
+
+/// One task of a new run and the status it starts in (`waiting`, or `skipped` when left out).
+public struct NewTask: Sendable, Hashable {
+    public var name: String
+    public var status: TaskStatus
+    public var reason: String?
+
+    public init(name: String, status: TaskStatus = .waiting, reason: String? = nil) {
+        self.name = name
+        self.status = status
+        self.reason = reason
+    }
+}

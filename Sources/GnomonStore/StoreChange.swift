@@ -1,0 +1,45 @@
+import Foundation
+import GnomonCore
+
+/// One change to a run, its tasks or its attempts; `GnomonStore.record` applies a batch atomically.
+public enum StoreChange: Sendable, Hashable {
+    /// Sets the run's status. Entering `running` sets `started_at` (if unset); a finished status sets
+    /// `finished_at` (if unset); going back to an unfinished status clears `finished_at`.
+    case runStatus(run: Int64, status: RunStatus, reason: String?, at: Date)
+    /// Sets a task's status, reason and retry time (`retryAt` is kept only for `retrying`).
+    case taskStatus(run: Int64, task: String, status: TaskStatus, reason: String?, retryAt: Date?, at: Date)
+    /// Inserts attempt `number` (1-based) of a task and raises the task's attempt count to it.
+    case attemptStarted(
+        run: Int64, task: String, number: Int, at: Date, pid: Int32?, pgid: Int32?,
+        containerName: String?, logPath: String, runnerInstance: String)
+    /// Records the process id and group of an attempt once it has been spawned.
+    case attemptProcess(run: Int64, task: String, number: Int, pid: Int32, pgid: Int32)
+    /// Records how an attempt ended.
+    case attemptFinished(run: Int64, task: String, number: Int, outcome: AttemptOutcome, at: Date)
+
+    /// The run the change is about.
+    public var run: Int64 {
+        switch self {
+        case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
+             .attemptStarted(let run, _, _, _, _, _, _, _, _), .attemptProcess(let run, _, _, _, _),
+             .attemptFinished(let run, _, _, _, _):
+            return run
+        }
+    }
+
+    /// A short description used in error messages, e.g. `attemptStarted run 42 task load #2`.
+    var label: String {
+        switch self {
+        case .runStatus(let run, let status, _, _):
+            return "record run \(run) as \(status.rawValue)"
+        case .taskStatus(let run, let task, let status, _, _, _):
+            return "record run \(run) task \(task) as \(status.rawValue)"
+        case .attemptStarted(let run, let task, let number, _, _, _, _, _, _):
+            return "record the start of run \(run) task \(task) attempt \(number)"
+        case .attemptProcess(let run, let task, let number, _, _):
+            return "record the process of run \(run) task \(task) attempt \(number)"
+        case .attemptFinished(let run, let task, let number, _, _):
+            return "record the end of run \(run) task \(task) attempt \(number)"
+        }
+    }
+}

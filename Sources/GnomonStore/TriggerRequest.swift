@@ -1,0 +1,58 @@
+import Foundation
+
+/// A manual run asked for by the CLI and started by the daemon.
+///
+/// Life: added (`claimedAt` nil), claimed by the daemon, then given a run (`runID`) or refused
+/// (`reason`, e.g. the job does not exist).
+public struct TriggerRequest: Sendable, Hashable {
+    public var id: Int64
+    public var job: String
+    public var params: [String: String]
+    public var requestedAt: Date
+    public var claimedAt: Date?
+    public var runID: Int64?
+    /// Why the daemon refused the request, if it did.
+    public var reason: String?
+
+    public init(
+        id: Int64, job: String, params: [String: String], requestedAt: Date,
+        claimedAt: Date? = nil, runID: Int64? = nil, reason: String? = nil
+    ) {
+        self.id = id
+        self.job = job
+        self.params = params
+        self.requestedAt = requestedAt
+        self.claimedAt = claimedAt
+        self.runID = runID
+        self.reason = reason
+    }
+}
+
+extension TriggerRequest: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, job, params, reason
+        case requestedAt = "requested_at", claimedAt = "claimed_at", runID = "run_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(job, forKey: .job)
+        try container.encode(params, forKey: .params)
+        try container.encodeISODate(requestedAt, forKey: .requestedAt)
+        try container.encodeISODate(claimedAt, forKey: .claimedAt)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(reason, forKey: .reason)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        job = try container.decode(String.self, forKey: .job)
+        params = try container.decode([String: String].self, forKey: .params)
+        requestedAt = try container.decodeISODate(forKey: .requestedAt)
+        claimedAt = try container.decodeISODateIfPresent(forKey: .claimedAt)
+        runID = try container.decodeIfPresent(Int64.self, forKey: .runID)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+    }
+}
