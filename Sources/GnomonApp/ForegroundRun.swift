@@ -75,7 +75,7 @@ public enum ForegroundRun {
 }
 
 /// Turns process signals into calls, instead of the default of dying on the spot.
-final class SignalWatcher: Sendable {
+final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {

@@ -7,10 +7,10 @@ public struct GlobalSettings: Sendable {
     /// Gnomon's home (`--home`, `GNOMON_HOME`, default `./.gnomon`), absolute.
     public var home: String
 
-    public init(jobs: String?, home: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(jobs jobsOption: String?, home homeOption: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
         let cwd = FileManager.default.currentDirectoryPath
-        jobsDirectory = Self.absolute(jobs ?? environment["GNOMON_JOBS"] ?? "jobs", cwd: cwd)
-        home = Self.absolute(home ?? environment["GNOMON_HOME"] ?? ".gnomon", cwd: cwd)
+        jobsDirectory = Self.absolute(jobsOption ?? environment["GNOMON_JOBS"] ?? "jobs", cwd: cwd)
+        home = Self.absolute(homeOption ?? environment["GNOMON_HOME"] ?? ".gnomon", cwd: cwd)
     }
 
     static func absolute(_ path: String, cwd: String) -> String {

@@ -2,10 +2,34 @@ import Foundation
 import GnomonCore
 import GnomonJobFiles
 
+/// One job file and what loading it gave.
+public struct CatalogEntry: Sendable, Hashable {
+    public let name: String
+    public let path: String
+    public let result: JobFileResult
+
+    init(_ entry: JobDirectory.Entry) {
+        self.init(name: entry.name, path: entry.path, result: entry.result)
+    }
+
+    init(name: String, path: String, result: JobFileResult) {
+        self.name = name
+        self.path = path
+        self.result = result
+    }
+
+    /// Loads a single job file named on the command line.
+    static func file(_ path: String) -> CatalogEntry {
+        CatalogEntry(name: JobFileLoader.jobName(path: path) ?? path, path: path, result: JobFileLoader.load(path: path))
+    }
+}
+
 /// The jobs folder as loaded: every job file with its spec or its problems.
 public struct JobCatalog: Sendable {
     public let directory: String
-    public let entries: [JobFileEntry]
+    public let entries: [CatalogEntry]
+    /// Problems with the folder itself (it cannot be read).
+    public let problems: [Diagnostic]
 
     /// Loads every job file in `directory`.
     public static func load(_ directory: String) throws(AppError) -> JobCatalog {
@@ -13,7 +37,8 @@ public struct JobCatalog: Sendable {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AppError(.notFound, "jobs folder \(directory) does not exist; pass --jobs DIR or set GNOMON_JOBS")
         }
-        return JobCatalog(directory: directory, entries: JobDirectory.scan(directory))
+        let scan = JobDirectory.scan(directory)
+        return JobCatalog(directory: directory, entries: scan.entries.map(CatalogEntry.init), problems: scan.problems)
     }
 
     /// The valid definition of job `name`, or an error that says what is wrong and how to fix it.
@@ -25,9 +50,9 @@ public struct JobCatalog: Sendable {
             throw AppError(.notFound, "no job \"\(name)\" in \(directory)\(hint)")
         }
         switch entry.result {
-        case .valid(let spec):
+        case .loaded(let spec):
             return spec
-        case .invalid(let problems):
+        case .failed(let problems):
             let lines = problems.map(\.description).joined(separator: "\n")
             throw AppError(.failure, "job \(name) is invalid; fix these and try again:\n\(lines)")
         }

@@ -45,7 +45,7 @@ public struct JobListing: Sendable {
             var row = Row(name: entry.name, path: entry.path, valid: false, problems: 0)
             row.lastRun = lastRuns[entry.name]
             switch entry.result {
-            case .valid(let job):
+            case .loaded(let job):
                 row.valid = true
                 row.paused = paused[job.name] ?? job.paused
                 if let spec = job.schedule {
@@ -55,7 +55,7 @@ public struct JobListing: Sendable {
                         row.nextFireTime = ISOTime.format(next, zone: TimeZone(identifier: spec.timeZone) ?? .gmt)
                     }
                 }
-            case .invalid(let problems):
+            case .failed(let problems):
                 row.problem = problems.first?.description
                 row.problems = problems.count
             }

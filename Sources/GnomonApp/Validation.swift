@@ -11,18 +11,24 @@ public enum Validation {
     /// Checks files and folders (the jobs folder when `paths` is empty).
     public static func check(paths: [String], settings: GlobalSettings) throws(AppError) -> Report {
         let targets = paths.isEmpty ? [settings.jobsDirectory] : paths
-        var entries: [JobFileEntry] = []
+        var entries: [CatalogEntry] = []
+        var lines: [String] = []
         for path in targets {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw AppError(.notFound, "\(path) does not exist; name job files or folders that hold them")
             }
-            entries += isDirectory.boolValue ? JobDirectory.scan(path) : [JobDirectory.loadFile(path)]
+            if isDirectory.boolValue {
+                let scan = JobDirectory.scan(path)
+                lines += scan.problems.map(\.description)
+                entries += scan.entries.map(CatalogEntry.init)
+            } else {
+                entries.append(CatalogEntry.file(path))
+            }
         }
-        var lines: [String] = []
         var invalid = 0
         for entry in entries {
-            if case .invalid(let problems) = entry.result {
+            if case .failed(let problems) = entry.result {
                 invalid += 1
                 lines += problems.map(\.description)
             }

@@ -105,7 +105,7 @@ public final class RunEngine: Sendable {
             job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
             params: params, snapshot: job, runnerPID: settings.runnerPID,
             runnerInstance: settings.runnerInstance,
-            tasks: graph.names.map { NewRunTask(name: $0, status: .waiting, reason: nil) }))
+            tasks: graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) }))
         return PreparedRun(id: id, job: job, scheduledAt: scheduledAt, params: params, machine: machine)
     }
 

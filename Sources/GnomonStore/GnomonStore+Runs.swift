@@ -153,6 +153,15 @@ extension GnomonStore {
                 columns.signal, columns.reason, run, task, number,
             ])
             if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
+        case .runRunner(let run, let pid, let instance):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE runs SET runner_pid = ?, runner_instance = ?, cancel_requested_at = NULL, cancel_reason = NULL
+                WHERE id = ?
+                """)
+            try statement.execute(arguments: [Int64(pid), instance, run])
+            if db.changesCount == 0 {
+                throw StoreError.unknownRun(location: location, run: run, operation: change.label)
+            }
         }
     }
 

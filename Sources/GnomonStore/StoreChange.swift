@@ -16,13 +16,16 @@ public enum StoreChange: Sendable, Hashable {
     case attemptProcess(run: Int64, task: String, number: Int, pid: Int32, pgid: Int32)
     /// Records how an attempt ended.
     case attemptFinished(run: Int64, task: String, number: Int, outcome: AttemptOutcome, at: Date)
+    /// A runner takes over an existing run (`gnomon retry`, recovery): records its process and
+    /// instance and clears any earlier cancel request, which was meant for the earlier execution.
+    case runRunner(run: Int64, pid: Int32, instance: String)
 
     /// The run the change is about.
     public var run: Int64 {
         switch self {
         case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
              .attemptStarted(let run, _, _, _, _, _, _, _, _), .attemptProcess(let run, _, _, _, _),
-             .attemptFinished(let run, _, _, _, _):
+             .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _):
             return run
         }
     }
@@ -40,6 +43,8 @@ public enum StoreChange: Sendable, Hashable {
             return "record the process of run \(run) task \(task) attempt \(number)"
         case .attemptFinished(let run, let task, let number, _, _):
             return "record the end of run \(run) task \(task) attempt \(number)"
+        case .runRunner(let run, let pid, _):
+            return "hand run \(run) to runner pid \(pid)"
         }
     }
 }

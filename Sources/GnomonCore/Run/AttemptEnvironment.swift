@@ -61,16 +61,22 @@ public enum ISOTime {
 
     /// The instant in `zone` with its offset: `2026-03-08T03:00:00-04:00` (`Z` for UTC).
     public static func format(_ date: Date, zone: TimeZone) -> String {
-        var style = Date.ISO8601FormatStyle(timeZone: zone)
-        if date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) != 0 {
-            style = style.time(includingFractionalSeconds: true)
-        }
-        return date.formatted(style)
+        let fractional = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) != 0
+        let offset = zone.secondsFromGMT(for: date)
+        let shifted = date.addingTimeInterval(TimeInterval(offset))
+        var text = shifted.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: fractional, timeZone: .gmt))
+        guard offset != 0 || !["UTC", "GMT"].contains(zone.identifier), text.hasSuffix("Z") else { return text }
+        text.removeLast()
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = abs(offset) / 60
+        let hh = minutes / 60 < 10 ? "0\(minutes / 60)" : "\(minutes / 60)"
+        let mm = minutes % 60 < 10 ? "0\(minutes % 60)" : "\(minutes % 60)"
+        return text + sign + hh + ":" + mm
     }
 
     /// Parses `2026-11-26T02:30:00Z`, `2026-11-26T02:30:00+01:00` or with fractional seconds.
     public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle().time(includingFractionalSeconds: true))
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -8,14 +8,14 @@ struct KillCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The run id.")
-    var run: Int64
+    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
+    var id: Int64
 
     @Option(help: "How long to wait for the run to stop.")
     var wait: String = "30s"
 
     func run() async throws {
         let wait = try CLIValues.duration(self.wait, option: "--wait")
-        say(try await RunKill.kill(run: run, wait: wait, settings: global.settings))
+        say(try await RunKill.kill(run: id, wait: wait, settings: global.settings))
     }
 }

@@ -8,8 +8,8 @@ struct LogsCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The run id.")
-    var run: Int64
+    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
+    var id: Int64
 
     @Argument(help: "The task (default: every task).")
     var task: String?
@@ -21,6 +21,6 @@ struct LogsCommand: AsyncParsableCommand {
     var follow = false
 
     func run() async throws {
-        try await RunLogs.show(run: run, task: task, attempt: attempt, follow: follow, settings: global.settings)
+        try await RunLogs.show(run: id, task: task, attempt: attempt, follow: follow, settings: global.settings)
     }
 }

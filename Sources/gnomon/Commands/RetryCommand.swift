@@ -8,8 +8,8 @@ struct RetryCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The run id.")
-    var run: Int64
+    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
+    var id: Int64
 
     @Option(help: "Most tasks at once (default: the number of cores).")
     var workers: Int?
@@ -19,7 +19,7 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let grace = try CLIValues.duration(killGrace, option: "--kill-grace")
-        let status = try await ForegroundRun.retry(run: run, workers: workers, killGrace: grace, settings: global.settings)
+        let status = try await ForegroundRun.retry(run: id, workers: workers, killGrace: grace, settings: global.settings)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 }

@@ -8,13 +8,13 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The run id.")
-    var run: Int64
+    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
+    var id: Int64
 
     @Flag(help: "Print JSON (see Docs/cli.md).")
     var json = false
 
     func run() throws {
-        say(try RunHistory.show(run: run, json: json, settings: global.settings))
+        say(try RunHistory.show(run: id, json: json, settings: global.settings))
     }
 }
