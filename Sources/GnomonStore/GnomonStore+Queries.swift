@@ -16,8 +16,9 @@ extension GnomonStore {
         }
         if let statuses = query.statuses {
             if statuses.isEmpty { return [] }
-            conditions.append("status IN (SELECT value FROM json_each(?))")
-            arguments += [try encodeJSON(statuses.map(\.rawValue).sorted(), what: "the statuses of a query")]
+            let sorted = statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += StatementArguments(sorted)
         }
         if let since = query.since {
             conditions.append("created_at >= ?")
