@@ -27,9 +27,11 @@ extension GnomonStore {
     public func pausedOverrides() throws -> [String: Bool] {
         try read("read the pause overrides") { db in
             var overrides: [String: Bool] = [:]
-            for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT job, paused FROM job_state")) {
-                let r = StoredRow(row: row, table: "job_state", location: location)
-                overrides[try r.required("job")] = try r.required("paused")
+            let selection = Selection(table: "job_state", columns: ["job", "paused"])
+            let statement = try db.cachedStatement(sql: "SELECT \(selection.sql) FROM job_state")
+            try forEachRow(statement) { row in
+                let r = selection.reader(row, location)
+                overrides[try r.required(0)] = try r.required(1)
             }
             return overrides
         }
@@ -58,10 +60,9 @@ extension GnomonStore {
     public func ticks(job: String, limit: Int) throws -> [Tick] {
         try read("read the ticks of job \(job)") { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT id, job, fire_time, decided_at, decision, run_id, detail FROM ticks
-                WHERE job = ? ORDER BY fire_time DESC, id DESC LIMIT ?
+                SELECT \(Self.tickColumns.sql) FROM ticks WHERE job = ? ORDER BY fire_time DESC, id DESC LIMIT ?
                 """)
-            return try Row.fetchAll(statement, arguments: [job, max(0, limit)]).map(tick)
+            return try fetch(statement, [job, max(0, limit)], tick)
         }
     }
 
@@ -69,10 +70,11 @@ extension GnomonStore {
     public func lastFireTimes() throws -> [String: Date] {
         try read("read the last fire times") { db in
             var times: [String: Date] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT job, max(fire_time) AS fire_time FROM ticks GROUP BY job")
-            for row in try Row.fetchAll(statement) {
-                let r = StoredRow(row: row, table: "ticks", location: location)
-                times[try r.required("job")] = try r.date("fire_time")
+            let selection = Selection(table: "ticks", columns: ["job", "max(fire_time)"])
+            let statement = try db.cachedStatement(sql: "SELECT job, max(fire_time) FROM ticks GROUP BY job")
+            try forEachRow(statement) { row in
+                let r = selection.reader(row, location)
+                times[try r.required(0)] = try r.date(1)
             }
             return times
         }
@@ -98,10 +100,9 @@ extension GnomonStore {
         try write("claim trigger requests") { db in
             let statement = try db.cachedStatement(sql: """
                 UPDATE trigger_requests SET claimed_at = ? WHERE claimed_at IS NULL
-                RETURNING id, job, params, requested_at, claimed_at, run_id, reason
+                RETURNING \(Self.triggerColumns.columns.joined(separator: ", "))
                 """)
-            return try Row.fetchAll(statement, arguments: [StoreDate.databaseText(at)])
-                .map(triggerRequest).sorted { $0.id < $1.id }
+            return try fetch(statement, [StoreDate.databaseText(at)], triggerRequest).sorted { $0.id < $1.id }
         }
     }
 
@@ -131,9 +132,9 @@ extension GnomonStore {
     public func triggerRequest(_ id: Int64) throws -> TriggerRequest? {
         try read("read trigger request \(id)") { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT id, job, params, requested_at, claimed_at, run_id, reason FROM trigger_requests WHERE id = ?
+                SELECT \(Self.triggerColumns.sql) FROM trigger_requests WHERE id = ?
                 """)
-            return try Row.fetchOne(statement, arguments: [id]).map(triggerRequest)
+            return try fetch(statement, [id], triggerRequest).first
         }
     }
 

@@ -16,8 +16,9 @@ extension GnomonStore {
         }
         if let statuses = query.statuses {
             if statuses.isEmpty { return [] }
-            conditions.append("status IN (SELECT value FROM json_each(?))")
-            arguments += [try encodeJSON(statuses.map(\.rawValue).sorted(), what: "the statuses of a query")]
+            let sorted = statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += StatementArguments(sorted)
         }
         if let since = query.since {
             conditions.append("created_at >= ?")
@@ -29,10 +30,9 @@ extension GnomonStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, query.limit)]
-        let sql = "SELECT \(Self.summaryColumns) FROM runs \(filter) ORDER BY id DESC LIMIT ?"
+        let sql = "SELECT \(Self.runColumns.sql) FROM runs \(filter) ORDER BY id DESC LIMIT ?"
         return try read("list runs") { db in
-            let rows = try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: arguments)
-            return try withTaskCounts(rows.map(summary), db)
+            try withTaskCounts(try fetch(try db.cachedStatement(sql: sql), arguments, summary), db)
         }
     }
 
@@ -40,9 +40,8 @@ extension GnomonStore {
     public func run(_ id: Int64) throws -> RunDetail? {
         try read("read run \(id)") { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT \(Self.summaryColumns), runs.params, runs.job_snapshot FROM runs WHERE id = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-            return try details(of: [row], db).first
+                sql: "SELECT \(Self.runDetailColumns.sql) FROM runs WHERE id = ?")
+            return try details(of: statement, [id], db).first
         }
     }
 
@@ -52,10 +51,10 @@ extension GnomonStore {
         let names = try encodeJSON(jobs, what: "the job names of a query")
         return try read("read the last run of \(jobs.count) job(s)") { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.summaryColumns) FROM runs WHERE id IN (
+                SELECT \(Self.runColumns.sql) FROM runs WHERE id IN (
                   SELECT max(id) FROM runs WHERE job IN (SELECT value FROM json_each(?)) GROUP BY job)
                 """)
-            let summaries = try withTaskCounts(try Row.fetchAll(statement, arguments: [names]).map(summary), db)
+            let summaries = try withTaskCounts(try fetch(statement, [names], summary), db)
             return Dictionary(summaries.map { ($0.job, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
@@ -65,10 +64,10 @@ extension GnomonStore {
     public func unfinishedRuns() throws -> [RunDetail] {
         try read("read the unfinished runs") { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.summaryColumns), runs.params, runs.job_snapshot FROM runs
+                SELECT \(Self.runDetailColumns.sql) FROM runs
                 WHERE status IN ('queued','running') ORDER BY id
                 """)
-            return try details(of: try Row.fetchAll(statement), db)
+            return try details(of: statement, [], db)
         }
     }
 
@@ -77,15 +76,15 @@ extension GnomonStore {
     /// Adds each summary's task counts, with one query for all of them.
     private func withTaskCounts(_ summaries: [RunSummary], _ db: Database) throws -> [RunSummary] {
         if summaries.isEmpty { return [] }
-        let ids = "[" + summaries.map { String($0.id) }.joined(separator: ",") + "]"
         let statement = try db.cachedStatement(sql: """
-            SELECT run_id, status, count(*) AS count FROM run_tasks
+            SELECT run_id, status, count(*) FROM run_tasks
             WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status
             """)
+        let counted = Selection(table: "run_tasks", columns: ["run_id", "status", "count(*)"])
         var counts: [Int64: [TaskStatus: Int]] = [:]
-        for row in try Row.fetchAll(statement, arguments: [ids]) {
-            let r = StoredRow(row: row, table: "run_tasks", location: location)
-            counts[try r.required("run_id"), default: [:]][try r.stable("status")] = try r.required("count")
+        try forEachRow(statement, [Self.idList(summaries.map(\.id))]) { row in
+            let r = counted.reader(row, location)
+            counts[try r.required(0), default: [:]][try r.stable(1)] = try r.required(2)
         }
         return summaries.map { summary in
             var summary = summary
@@ -94,37 +93,48 @@ extension GnomonStore {
         }
     }
 
-    /// Full records for run rows selected with `summaryColumns`, `params` and `job_snapshot`:
-    /// two more queries whatever the number of runs.
-    private func details(of rows: [Row], _ db: Database) throws -> [RunDetail] {
-        if rows.isEmpty { return [] }
-        let ids = "[" + rows.map { String(($0["id"] as Int64?) ?? 0) }.joined(separator: ",") + "]"
+    /// Full records for the runs `statement` selects with `runDetailColumns`: two more queries
+    /// whatever the number of runs.
+    private func details(
+        of statement: Statement, _ arguments: StatementArguments, _ db: Database
+    ) throws -> [RunDetail] {
+        let runs = try fetch(statement, arguments) { row in
+            let r = Self.runDetailColumns.reader(row, location)
+            return (summary: try summary(row), params: try r.json(13, as: [String: String].self),
+                    snapshot: try r.json(14, as: JobSpec.self))
+        }
+        if runs.isEmpty { return [] }
+        let ids = Self.idList(runs.map(\.summary.id))
         let taskStatement = try db.cachedStatement(sql: """
-            SELECT \(Self.taskColumns) FROM run_tasks
+            SELECT \(Self.taskColumns.sql) FROM run_tasks
             WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, position, task
             """)
         var tasks: [Int64: [TaskRecord]] = [:]
-        for row in try Row.fetchAll(taskStatement, arguments: [ids]) {
-            let runID: Int64 = try StoredRow(row: row, table: "run_tasks", location: location).required("run_id")
-            tasks[runID, default: []].append(try taskRecord(row))
+        try forEachRow(taskStatement, [ids]) { row in
+            let (run, task) = try taskRecord(row)
+            tasks[run, default: []].append(task)
         }
         let attemptStatement = try db.cachedStatement(sql: """
-            SELECT \(Self.attemptColumns) FROM attempts
+            SELECT \(Self.attemptColumns.sql) FROM attempts
             WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, started_at, id
             """)
         var attempts: [Int64: [AttemptRecord]] = [:]
-        for row in try Row.fetchAll(attemptStatement, arguments: [ids]) {
-            let runID: Int64 = try StoredRow(row: row, table: "attempts", location: location).required("run_id")
-            attempts[runID, default: []].append(try attemptRecord(row))
+        try forEachRow(attemptStatement, [ids]) { row in
+            let (run, attempt) = try attemptRecord(row)
+            attempts[run, default: []].append(attempt)
         }
-        return try rows.map { row in
-            var summary = try summary(row)
+        return runs.map { run in
+            var summary = run.summary
             let runTasks = tasks[summary.id] ?? []
             summary.taskCounts = runTasks.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
-            let r = StoredRow(row: row, table: "runs", location: location)
             return RunDetail(
-                summary: summary, params: try r.json("params"), snapshot: try r.json("job_snapshot"),
-                tasks: runTasks, attempts: attempts[summary.id] ?? [])
+                summary: summary, params: run.params, snapshot: run.snapshot, tasks: runTasks,
+                attempts: attempts[summary.id] ?? [])
         }
+    }
+
+    /// Run ids as a JSON array, bound as one argument and read with `json_each`.
+    private static func idList(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 }

@@ -51,7 +51,7 @@ enum StoreSchema {
               WHERE trigger IN ('schedule','catchup');
             CREATE INDEX runs_by_job ON runs(job, id DESC);
             CREATE INDEX runs_by_created ON runs(created_at);
-            CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued','running');
+            CREATE INDEX runs_by_status ON runs(status, id);
 
             CREATE TABLE run_tasks (
               run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

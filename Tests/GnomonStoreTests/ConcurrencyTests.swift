@@ -55,6 +55,12 @@ struct ConcurrencyTests {
 
         // Reader threads, each with its own store on the same file.
         let observations = Observations()
+        defer {
+            // Stop every reader even when the test fails early.
+            observations.done = true
+            FileManager.default.createFile(atPath: stop, contents: nil)
+            for (_, process) in processes where process.isRunning { process.terminate() }
+        }
         let group = DispatchGroup()
         for reader in 0..<2 {
             let store = try GnomonStore.open(home: home.path)
