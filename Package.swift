@@ -27,7 +27,7 @@ let package = Package(
         ]),
         // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
         .target(name: "CGnomonSpawn"),
-        // Local processes: spawn in a new session, one reaper thread, timeouts and group kills.
+        // Local processes and containers: spawn in a new session, one reaper thread, timeouts, kills.
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonCore", "GnomonJobFiles",
@@ -38,6 +38,8 @@ let package = Package(
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        // Container tasks against a real podman and the test image built by scripts/setup.
+        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
     ],
     swiftLanguageModes: [.v6]
