@@ -140,7 +140,11 @@ public final class ContainerExecutor: Sendable {
                     : state.error
                 return couldNotStart(reason, log: log)
             case .found(let state) where state.hasEnded:
-                return state.outcome(logTail: Self.tail(of: logPath))
+                let outcome = state.outcome(logTail: Self.tail(of: logPath))
+                if case .couldNotStart(let reason) = outcome {
+                    AttemptLog.recordCouldNotStart(reason, to: log)
+                }
+                return outcome
             case .found:
                 _ = await cli.run(["wait", name])
             }
