@@ -10,8 +10,8 @@ import Glibc
 ///    so); a failure is `.couldNotStart` with the runtime's message;
 /// 3. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
 ///    container's own descriptors through, so Gnomon never copies a byte);
-/// 4. when it ends, `inspect` gives the container's exit code and OOM state; a container still
-///    running (the CLI died) is waited for with `wait`;
+/// 4. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
+///    code and OOM state, and a container still running (the CLI died) is waited for with `wait`;
 /// 5. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
 ///    would not stop the container;
 /// 6. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
@@ -116,6 +116,9 @@ public final class ContainerExecutor: Sendable {
         // conmon runs in a session of its own, so this reaches only what the CLI left behind.
         killProcessGroup(pid, signal: SIGKILL)
         if stopper.isStopping { return .cancelled }
+        // `start --attach` exits with the container's code; 0 can be neither an OOM kill (137)
+        // nor a runtime failure (125-127, or the init's 1), so it needs no `inspect`.
+        if status == .exited(code: 0) { return .exited(code: 0) }
         return await conclude(name: launch.name, attachedStatus: status, logPath: launch.logPath, log: log)
     }
 
