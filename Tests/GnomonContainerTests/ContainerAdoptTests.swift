@@ -36,7 +36,7 @@ struct ContainerAdoptTests {
     func adopt(_ testCase: Case) async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("adopt")
         var arguments = testCase.setUp
         arguments.insert(contentsOf: ["--name", tag, "--label", "gnomon.test=\(tag)", "--network", "none"], at: 1)
@@ -59,7 +59,7 @@ struct ContainerAdoptTests {
     func missing() async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
 
         let outcome = await executor.adopt(name: Tag.make("no-such"), logPath: scratch.file("attempt.log"))
 
@@ -71,7 +71,7 @@ struct ContainerAdoptTests {
     func cancel() async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("adopt-cancel")
         let made = try await Podman.run(["run", "--detach", "--init", "--name", tag, "--label", "gnomon.test=\(tag)",
                                          "--network", "none", Podman.image, "sleep", "100"])

@@ -75,7 +75,7 @@ struct ContainerRunTests {
     func outcome(_ testCase: Case) async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("outcome")
         let starts = StartRecorder()
         let launch = containerLaunch(testCase.command, tag: tag, in: scratch, configure: testCase.configure)
@@ -108,7 +108,7 @@ struct ContainerRunTests {
         cliEnvironment["GNOMON_TEST_CLI_ONLY"] = "for the runtime's CLI"
         let executor = ContainerExecutor(runtime: ContainerRuntime(executable: podman.executable, environment: cliEnvironment))
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         scratch.makeFolder("out")
         let tag = Tag.make("env")
         var launch = containerLaunch(
@@ -137,7 +137,7 @@ struct ContainerRunTests {
     func existingLog() async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         scratch.write("earlier attempt\n", to: "attempt.log")
         let tag = Tag.make("log")
         let launch = containerLaunch(["true"], tag: tag, in: scratch)
@@ -154,7 +154,7 @@ struct ContainerRunTests {
     func cliKilled() async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("cli-killed")
         let launch = containerLaunch(
             ["sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 0.5; done; exit 5"], tag: tag, in: scratch)

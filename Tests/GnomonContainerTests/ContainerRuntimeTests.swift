@@ -61,7 +61,7 @@ struct ContainerRuntimeTests {
     @Test("detect", arguments: cases)
     func detect(_ testCase: Case) async {
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         scratch.makeFolder("a")
         scratch.makeFolder("b")
         for fake in testCase.fakes {

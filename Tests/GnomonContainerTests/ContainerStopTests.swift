@@ -22,7 +22,7 @@ struct ContainerStopTests {
     func timeout(_ testCase: Case) async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("timeout")
         let launch = containerLaunch(testCase.command, tag: tag, in: scratch, timeout: .seconds(2), killGrace: .seconds(1))
         let start = ContinuousClock.now
@@ -40,7 +40,7 @@ struct ContainerStopTests {
     func cancel(_ testCase: Case) async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("cancel")
         let launch = containerLaunch(testCase.command, tag: tag, in: scratch, killGrace: .seconds(1))
         let started = Mutex(false)
@@ -62,7 +62,7 @@ struct ContainerStopTests {
     func cancelledBefore() async throws {
         let executor = try await Podman.executor()
         let scratch = Scratch()
-        defer { Task { await scratch.remove() } }
+        defer { scratch.remove() }
         let tag = Tag.make("cancel-before")
         let launch = containerLaunch(["true"], tag: tag, in: scratch)
 

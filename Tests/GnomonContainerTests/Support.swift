@@ -141,9 +141,26 @@ struct Scratch {
         chmod(file(name), mode)
     }
 
-    /// Removes the folder, through the spawner like every child of this process must be.
-    func remove() async {
-        _ = try? await ProcessSpawner.shared.runCapturingOutput(["/bin/rm", "-rf", path], environment: [:])
+    /// Removes the folder and everything in it (synchronously, so `defer` can call it).
+    func remove() {
+        Self.removeTree(path)
+    }
+
+    private static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR, let directory = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            for name in names { removeTree(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
     }
 }
 
