@@ -35,7 +35,10 @@ let package = Package(
         ]),
         // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
         .target(name: "CGnomonSpawn"),
-        // Local processes and containers: spawn in a new session, one reaper thread, group kills.
+        .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
+        // Container tasks against a real podman and the test image built by scripts/setup.
+        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
@@ -56,8 +59,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+<<<<<<< HEAD
         .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
+=======
+        // Container tasks against a real podman and the test image built by scripts/setup.
+        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
+>>>>>>> container
     ],
     swiftLanguageModes: [.v6]
 )

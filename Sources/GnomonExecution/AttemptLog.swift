@@ -27,7 +27,8 @@ enum AttemptLog {
         writeAll("gnomon: could not start: \(reason)\n", to: descriptor)
     }
 
-    private static func writeAll(_ text: String, to descriptor: Int32) {
+    /// Writes all of `text`, retrying on EINTR; a log that cannot take it is left as it is.
+    static func writeAll(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

@@ -1,0 +1,189 @@
+import Dispatch
+import GnomonCore
+import Glibc
+
+/// Runs each attempt of a `container:` task through the podman or docker CLI.
+///
+/// The sequence (see Docs/containers.md):
+/// 1. create the log file exclusively, as for local attempts;
+/// 2. `RUNTIME create --name NAME --init --network none ...` (pulls the image if the policy says
+///    so); a failure is `.couldNotStart` with the runtime's message;
+/// 3. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
+///    container's own descriptors through, so Gnomon never copies a byte);
+/// 4. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
+///    code and OOM state, and a container still running (the CLI died) is waited for with `wait`;
+/// 5. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
+///    would not stop the container;
+/// 6. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
+///
+/// Every CLI command runs through ``ProcessSpawner/shared``.
+public final class ContainerExecutor: Sendable {
+    public let runtime: ContainerRuntime
+    let cli: ContainerCLI
+
+    public init(runtime: ContainerRuntime) {
+        self.runtime = runtime
+        self.cli = ContainerCLI(runtime: runtime)
+    }
+
+    /// Runs one attempt to its end and removes its container.
+    ///
+    /// Never throws: the container's exit code, a timeout, an out-of-memory kill, a runtime that
+    /// could not create or start the container are outcomes. `onStart` is called once, with the
+    /// attached CLI's pid, right after that process exists. If the calling Swift task is
+    /// cancelled, the container is stopped and removed and the outcome is `.cancelled`; if it was
+    /// cancelled before the attempt began, nothing is started and no log is created.
+    public func run(_ launch: ContainerLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+        if Task.isCancelled { return .cancelled }
+
+        let log: Int32
+        switch AttemptLog.create(at: launch.logPath) {
+        case .success(let descriptor): log = descriptor
+        case .failure(let problem): return .couldNotStart(reason: problem.reason)
+        }
+        defer { close(log) }
+        let arguments: [String]
+        switch launch.createArguments(flavor: runtime.flavor) {
+        case .success(let made): arguments = made
+        case .failure(let problem):
+            AttemptLog.recordCouldNotStart(problem.reason, to: log)
+            return .couldNotStart(reason: problem.reason)
+        }
+
+        let stopper = ContainerStopper(cli: cli, name: launch.name, grace: launch.killGrace)
+        var deadline: DispatchWorkItem?
+        if let timeout = launch.timeout {
+            let item = DispatchWorkItem { stopper.stop(because: .timedOut) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
+            deadline = item
+        }
+        let outcome = await withTaskCancellationHandler {
+            await attempt(launch, createArguments: arguments, log: log, stopper: stopper, onStart: onStart)
+        } onCancel: {
+            stopper.stop(because: .cancelled)
+        }
+        deadline?.cancel()
+        let stopReason = await stopper.finish()
+        // Also after a stop: a `create` cut short may have left the container behind.
+        await cli.remove(launch.name)
+
+        switch stopReason {
+        case .timedOut: return .timedOut
+        case .cancelled: return .cancelled
+        case nil: return outcome
+        }
+    }
+
+    /// Creates, starts and waits for the container; the outcome is ignored if a stop was asked.
+    private func attempt(
+        _ launch: ContainerLaunch, createArguments: [String], log: Int32, stopper: ContainerStopper,
+        onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
+        let creation = cli.start(createArguments, killGrace: launch.killGrace)
+        stopper.track(creation: creation)
+        let created = await creation.value
+        stopper.track(creation: nil)
+        if stopper.isStopping { return .cancelled }
+        switch created {
+        case .failure(let error):
+            return couldNotStart("could not run the container runtime: \(error.message)", log: log)
+        case .success(let output) where output.status != .exited(code: 0):
+            let reason = createFailure(ContainerCLI.message(of: output), launch: launch)
+            return couldNotStart(reason, log: log, details: output.errorText)
+        case .success(let output):
+            // Pull progress and warnings: what the runtime said before the task's own output.
+            if !output.errorText.isEmpty { AttemptLog.writeAll(output.errorText, to: log) }
+        }
+
+        let pid: Int32
+        do {
+            pid = try ProcessSpawner.shared.spawn(SpawnRequest(
+                executable: runtime.executable,
+                arguments: [runtime.executable, "start", "--attach", launch.name],
+                environment: runtime.environment,
+                workingDirectory: "/",
+                standardInput: .null,
+                standardOutput: .descriptor(log),
+                standardError: .descriptor(log),
+                newSession: true))
+        } catch {
+            return couldNotStart("could not run the container runtime: \(error.message)", log: log)
+        }
+        stopper.track(attachedGroup: pid)
+        onStart(StartedProcess(pid: pid, pgid: pid))
+        let status = await ProcessSpawner.shared.waitForExit(of: pid)
+        stopper.track(attachedGroup: nil)
+        // conmon runs in a session of its own, so this reaches only what the CLI left behind.
+        killProcessGroup(pid, signal: SIGKILL)
+        if stopper.isStopping { return .cancelled }
+        // `start --attach` exits with the container's code; 0 can be neither an OOM kill (137)
+        // nor a runtime failure (125-127, or the init's 1), so it needs no `inspect`.
+        if status == .exited(code: 0) { return .exited(code: 0) }
+        return await conclude(name: launch.name, attachedStatus: status, logPath: launch.logPath, log: log)
+    }
+
+    /// The outcome of a container whose attached CLI has ended: from `inspect`, after a `wait`
+    /// if the container still runs.
+    func conclude(name: String, attachedStatus: ExitStatus?, logPath: String, log: Int32) async -> AttemptOutcome {
+        // A `wait` returns when the container stops; a paused or restarting one may need more.
+        for _ in 0..<3 {
+            switch await cli.inspect(name) {
+            case .missing:
+                let how = attachedStatus.map { " (\(runtime.name) start ended with \($0))" } ?? ""
+                AttemptLog.writeAll(
+                    "gnomon: the container \(name) was removed before its exit code could be read\(how)\n", to: log)
+                return .lost
+            case .failed(let message):
+                AttemptLog.writeAll("gnomon: could not read the state of container \(name): \(message)\n", to: log)
+                return .lost
+            case .found(let state) where state.neverStarted:
+                let how = attachedStatus.map { "\(runtime.name) start ended with \($0)" } ?? "it was never started"
+                let reason = state.error.isEmpty
+                    ? "the container \(name) did not start: \(how); the runtime's message is in the log"
+                    : state.error
+                return couldNotStart(reason, log: log)
+            case .found(let state) where state.hasEnded:
+                let outcome = state.outcome(logTail: Self.tail(of: logPath))
+                if case .couldNotStart(let reason) = outcome {
+                    AttemptLog.recordCouldNotStart(reason, to: log)
+                }
+                return outcome
+            case .found:
+                _ = await cli.run(["wait", name])
+            }
+        }
+        AttemptLog.writeAll("gnomon: container \(name) is still not finished after \(runtime.name) wait\n", to: log)
+        return .lost
+    }
+
+    /// The could-not-start reason for a failed `create`, with a hint where one helps.
+    private func createFailure(_ message: String, launch: ContainerLaunch) -> String {
+        var reason = "\(runtime.name) could not create the container for image \(launch.spec.image): \(message)"
+        if launch.spec.pull == .never {
+            reason += "; the image must already be on this machine because pull is \"never\""
+                + " (get it with \(runtime.name) pull \(launch.spec.image), or use pull: missing)"
+        }
+        return reason
+    }
+
+    /// Writes the could-not-start line (and the runtime's full output, if any) to the log.
+    private func couldNotStart(_ reason: String, log: Int32, details: String = "") -> AttemptOutcome {
+        AttemptLog.recordCouldNotStart(reason, to: log)
+        if !details.isEmpty { AttemptLog.writeAll(details, to: log) }
+        return .couldNotStart(reason: reason)
+    }
+
+    /// The last few KiB of a log, as text.
+    static func tail(of path: String, bytes limit: Int = 4096) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return "" }
+        let start = max(0, Int(info.st_size) - limit)
+        var buffer = [UInt8](repeating: 0, count: Int(info.st_size) - start)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard count > 0 else { return "" }
+        return String(decoding: buffer[..<count], as: UTF8.self)
+    }
+}

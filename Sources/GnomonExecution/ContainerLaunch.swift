@@ -1,0 +1,78 @@
+import GnomonCore
+
+/// Everything needed to run one attempt of a `container:` task.
+///
+/// The engine decides every field. The executor turns it into one `create` command line of the
+/// runtime (see ``createArguments(flavor:)``) and adds only what Docs/containers.md lists.
+public struct ContainerLaunch: Sendable, Hashable {
+    /// The task's container settings from the job file.
+    public var spec: ContainerSpec
+    /// The container's name, unique per attempt and deterministic, so an attempt can be found
+    /// again after a crash. Make it with ``containerName(job:run:task:attempt:)``.
+    public var name: String
+    /// Labels put on the container: `gnomon.job`, `gnomon.run`, `gnomon.task`, `gnomon.attempt`.
+    public var labels: [String: String]
+    /// The task's environment and the `GNOMON_*` variables, not the daemon's own environment.
+    /// ``ContainerSpec/env`` is applied over it, except that `GNOMON_*` variables stay as given here.
+    public var environment: [String: String]
+    /// The job file's folder; relative host paths of mounts are resolved against it.
+    public var hostDirectory: String
+    /// The absolute path of the attempt's log; created by the executor, never overwritten.
+    public var logPath: String
+    /// The attempt's deadline, counted from the first runtime command of the attempt (so an
+    /// image pull counts); `nil` for none.
+    public var timeout: Duration?
+    /// How long the container's processes have between SIGTERM and SIGKILL when it is stopped.
+    public var killGrace: Duration
+
+    public init(
+        spec: ContainerSpec,
+        name: String,
+        labels: [String: String] = [:],
+        environment: [String: String] = [:],
+        hostDirectory: String,
+        logPath: String,
+        timeout: Duration? = nil,
+        killGrace: Duration = .seconds(10)
+    ) {
+        self.spec = spec
+        self.name = name
+        self.labels = labels
+        self.environment = environment
+        self.hostDirectory = hostDirectory
+        self.logPath = logPath
+        self.timeout = timeout
+        self.killGrace = killGrace
+    }
+
+    /// The conventional container name of an attempt: `gnomon-JOB-RUN-TASK-ATTEMPT`, with every
+    /// character outside `[a-zA-Z0-9_.-]` replaced by `_` (the runtimes accept nothing else).
+    public static func containerName(job: String, run: String, task: String, attempt: Int) -> String {
+        sanitize("gnomon-\(job)-\(run)-\(task)-\(attempt)")
+    }
+
+    /// `text` with every character a container name may not hold replaced by `_`, and an `x`
+    /// in front if it does not start with a letter or digit.
+    public static func sanitize(_ text: String) -> String {
+        var name = String(text.unicodeScalars.map { isNameCharacter($0) ? Character($0) : "_" })
+        if name.unicodeScalars.first.map(isLetterOrDigit) != true { name = "x" + name }
+        return name
+    }
+
+    /// Whether `name` is a name podman and docker accept: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, isLetterOrDigit(first) else { return false }
+        return name.unicodeScalars.allSatisfy(isNameCharacter)
+    }
+
+    private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9": return true
+        default: return false
+        }
+    }
+
+    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        isLetterOrDigit(scalar) || scalar == "_" || scalar == "." || scalar == "-"
+    }
+}
