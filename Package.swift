@@ -35,10 +35,7 @@ let package = Package(
         ]),
         // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
         .target(name: "CGnomonSpawn"),
-        .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
-        // Container tasks against a real podman and the test image built by scripts/setup.
-        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
+        // Local processes and container launches: one reaper thread, group kills, podman/docker CLI.
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
@@ -59,14 +56,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-<<<<<<< HEAD
         .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
-=======
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonCore"]),
->>>>>>> container
+        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,16 +76,23 @@ public final class RunEngine: Sendable {
     public let pool: WorkerPool
     public let clock: any EngineClock
     public let settings: EngineSettings
+    /// Runs `container:` tasks, or says why none can run here (no podman or docker).
+    public let containers: Result<ContainerExecutor, ContainerRuntimeProblem>
 
+    /// - Parameter containerRuntime: podman or docker for `container:` tasks; by default
+    ///   `GNOMON_CONTAINER_RUNTIME`, else podman, else docker, found in the runner's PATH.
     public init(
         store: GnomonStore, executor: any TaskExecutor, pool: WorkerPool,
-        clock: any EngineClock = SystemClock(), settings: EngineSettings
+        clock: any EngineClock = SystemClock(), settings: EngineSettings,
+        containerRuntime: Result<ContainerRuntime, ContainerRuntimeProblem>? = nil
     ) {
         self.store = store
         self.executor = executor
         self.pool = pool
         self.clock = clock
         self.settings = settings
+        let runtime = containerRuntime ?? ContainerRuntime.detect(environment: settings.baseEnvironment, override: nil)
+        self.containers = runtime.map { ContainerExecutor(runtime: $0) }
     }
 
     /// Records a new run of `job` and returns it ready to execute.

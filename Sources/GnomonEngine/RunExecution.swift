@@ -148,6 +148,26 @@ final class RunExecution: Sendable {
         engine.settings.logPath(job: prepared.job.name, run: runID, task: task, attempt: attempt)
     }
 
+    /// How one attempt will be launched.
+    private enum Launch: Sendable {
+        case local(AttemptLaunch)
+        case container(ContainerExecutor, ContainerLaunch)
+        case unavailable(logPath: String, reason: String)
+
+        var logPath: String {
+            switch self {
+            case .local(let launch): return launch.logPath
+            case .container(_, let launch): return launch.logPath
+            case .unavailable(let logPath, _): return logPath
+            }
+        }
+
+        var containerName: String? {
+            if case .container(_, let launch) = self { return launch.name }
+            return nil
+        }
+    }
+
     /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome.
     private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
         let launch = makeLaunch(spec, attempt: attempt)
@@ -161,25 +181,31 @@ final class RunExecution: Sendable {
                 return
             }
             let recorded = Mutex(false)
-            let outcome: AttemptOutcome
-            if let launch {
-                outcome = await engine.executor.run(launch) { started in
-                    let now = engine.clock.now()
-                    do {
-                        try engine.store.record([
-                            .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
-                            .attemptStarted(
-                                run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
-                                containerName: nil, logPath: launch.logPath, runnerInstance: engine.settings.runnerInstance),
-                        ])
-                        recorded.withLock { $0 = true }
-                    } catch {
-                        continuation.yield(.storeFailed("could not record the start of \(task) attempt \(attempt): \(error)"))
-                    }
-                    observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
+            let onStart: @Sendable (StartedProcess) -> Void = { started in
+                let now = engine.clock.now()
+                do {
+                    try engine.store.record([
+                        .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
+                        .attemptStarted(
+                            run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
+                            containerName: launch.containerName, logPath: launch.logPath,
+                            runnerInstance: engine.settings.runnerInstance),
+                    ])
+                    recorded.withLock { $0 = true }
+                } catch {
+                    continuation.yield(.storeFailed("could not record the start of \(task) attempt \(attempt): \(error)"))
                 }
-            } else {
-                outcome = .couldNotStart(reason: "container tasks are not supported by this runner yet")
+                observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
+            }
+            let outcome: AttemptOutcome
+            switch launch {
+            case .local(let local):
+                outcome = await engine.executor.run(local, onStart: onStart)
+            case let .container(executor, container):
+                outcome = await executor.run(container, onStart: onStart)
+            case let .unavailable(logPath, reason):
+                AttemptLogNote.write(reason, to: logPath)
+                outcome = .couldNotStart(reason: reason)
             }
             await engine.pool.release()
             continuation.yield(.attemptEnded(
@@ -187,15 +213,35 @@ final class RunExecution: Sendable {
         }
     }
 
-    private func makeLaunch(_ spec: TaskSpec, attempt: Int) -> AttemptLaunch? {
-        guard let argv = AttemptEnvironment.argv(for: spec.action) else { return nil }
-        let env = AttemptEnvironment.make(
-            base: engine.settings.baseEnvironment, job: prepared.job, task: spec, runID: runID, attempt: attempt,
-            scheduledAt: prepared.scheduledAt, params: prepared.params)
-        return AttemptLaunch(
-            argv: argv, environment: env,
-            workingDirectory: AttemptEnvironment.workingDirectory(job: prepared.job, task: spec),
-            logPath: logPath(spec.name, attempt), timeout: spec.timeout, killGrace: engine.settings.killGrace)
+    private func makeLaunch(_ spec: TaskSpec, attempt: Int) -> Launch {
+        let job = prepared.job
+        let logPath = logPath(spec.name, attempt)
+        switch spec.action {
+        case .shell, .command:
+            let env = AttemptEnvironment.make(
+                base: engine.settings.baseEnvironment, job: job, task: spec, runID: runID, attempt: attempt,
+                scheduledAt: prepared.scheduledAt, params: prepared.params)
+            return .local(AttemptLaunch(
+                argv: AttemptEnvironment.argv(for: spec.action) ?? [], environment: env,
+                workingDirectory: AttemptEnvironment.workingDirectory(job: job, task: spec),
+                logPath: logPath, timeout: spec.timeout, killGrace: engine.settings.killGrace))
+        case .container(let container):
+            switch engine.containers {
+            case .failure(let problem):
+                return .unavailable(logPath: logPath, reason: problem.message)
+            case .success(let executor):
+                // A container sees only the task's env and Gnomon's variables, never the host's.
+                let env = AttemptEnvironment.make(
+                    base: [:], job: job, task: spec, runID: runID, attempt: attempt,
+                    scheduledAt: prepared.scheduledAt, params: prepared.params)
+                let name = ContainerLaunch.containerName(job: job.name, run: String(runID), task: spec.name, attempt: attempt)
+                return .container(executor, ContainerLaunch(
+                    spec: container, name: name,
+                    labels: ["gnomon.job": job.name, "gnomon.run": String(runID), "gnomon.task": spec.name, "gnomon.attempt": String(attempt)],
+                    environment: env, hostDirectory: job.directory, logPath: logPath,
+                    timeout: spec.timeout, killGrace: engine.settings.killGrace))
+            }
+        }
     }
 
     private func startTimer(at date: Date, message: Message) -> Task<Void, Never> {
