@@ -7,6 +7,10 @@ public struct TaskGraph: Sendable, Hashable {
     public let upstream: [String: [Edge]]
     /// For each task, the tasks that wait on it.
     public let downstream: [String: [String]]
+    /// A topological order (upstream before downstream), stable with respect to the file's order.
+    public let topologicalOrder: [String]
+    /// Each task's position in `topologicalOrder`.
+    public let topologicalIndex: [String: Int]
 
     /// An edge from an upstream task.
     public struct Edge: Sendable, Hashable {
@@ -78,11 +82,20 @@ public struct TaskGraph: Sendable, Hashable {
         return .success(TaskGraph(names: names, upstream: upstream, downstream: downstream))
     }
 
+    private init(names: [String], upstream: [String: [Edge]], downstream: [String: [String]]) {
+        self.names = names
+        self.upstream = upstream
+        self.downstream = downstream
+        let order = Self.order(names: names, upstream: upstream, downstream: downstream)
+        self.topologicalOrder = order
+        self.topologicalIndex = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    }
+
     /// Tasks with no upstream.
     public var roots: [String] { names.filter { upstream[$0]?.isEmpty ?? true } }
 
-    /// A topological order (upstream before downstream), stable with respect to the file's order.
-    public var topologicalOrder: [String] {
+    /// Kahn's algorithm, taking tasks in the file's order when several are free.
+    private static func order(names: [String], upstream: [String: [Edge]], downstream: [String: [String]]) -> [String] {
         var remaining = Dictionary(uniqueKeysWithValues: names.map { ($0, upstream[$0]?.count ?? 0) })
         var order: [String] = []
         var queue = names.filter { remaining[$0] == 0 }

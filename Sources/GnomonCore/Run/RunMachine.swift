@@ -54,6 +54,12 @@ public struct RunMachine: Sendable {
     /// Attempts that did not use up a retry (lost or interrupted by Gnomon itself).
     private var freeAttempts: [String: Int] = [:]
     private var rng: SplitMix64
+    /// Tasks running now (launched and not yet reported back).
+    private var runningCount = 0
+    /// Tasks not finished yet.
+    private var unfinishedCount = 0
+    /// Waiting tasks whose readiness may have changed since the last `settle`.
+    private var candidates = Set<String>()
 
     /// A machine for a new run.
     ///
@@ -112,6 +118,9 @@ public struct RunMachine: Sendable {
     /// Starts the run: launches every ready task.
     public mutating func start(now: Date) -> [RunAction] {
         status = .running
+        runningCount = 0
+        unfinishedCount = tasks.values.filter { !$0.isFinished }.count
+        candidates = Set(tasks.filter { $0.value == .waiting }.keys)
         var actions: [RunAction] = [.recordRun(status: .running, reason: nil)]
         for name in excluded {
             actions.append(.recordTask(task: name, status: .skipped, reason: "not selected with --task", retryAt: nil))
@@ -129,7 +138,7 @@ public struct RunMachine: Sendable {
             attemptFinished(task, attempt: attempt, outcome: outcome, now: now, into: &actions)
         case let .retryDue(task):
             if case let .retrying(next, _) = tasks[task] {
-                tasks[task] = .waiting
+                set(task, .waiting)
                 pendingAttempt[task] = next
             }
         case let .cancel(reason):
@@ -151,7 +160,7 @@ public struct RunMachine: Sendable {
     ) {
         guard case .running(let current) = tasks[task], current == attempt, let spec = specs[task] else { return }
         if outcome.succeeded {
-            tasks[task] = .succeeded
+            set(task, .succeeded)
             actions.append(.recordTask(task: task, status: .succeeded, reason: nil, retryAt: nil))
             return
         }
@@ -159,7 +168,7 @@ public struct RunMachine: Sendable {
         if draining, outcome == .interrupted || outcome == .cancelled {
             // Shut down under it: the next runner starts this task again without using a retry.
             if outcome == .cancelled { freeAttempts[task, default: 0] += 1 }
-            tasks[task] = .waiting
+            set(task, .waiting)
             pendingAttempt[task] = attempt + 1
             actions.append(.recordTask(task: task, status: .waiting, reason: "attempt \(attempt) interrupted by shutdown", retryAt: nil))
             return
@@ -169,19 +178,19 @@ public struct RunMachine: Sendable {
             let isFree = outcome == .lost || outcome == .interrupted
             let wait = isFree ? Duration.zero : spec.retry.delay(beforeRetry: used + 1, unitRandom: rng.unit())
             let at = now.addingTimeInterval(wait.secondsDouble)
-            tasks[task] = .retrying(nextAttempt: attempt + 1, at: at)
+            set(task, .retrying(nextAttempt: attempt + 1, at: at))
             let reason = "attempt \(attempt) \(outcome.summary); retry \(used + (isFree ? 0 : 1)) of \(spec.retry.limit)"
             actions.append(.recordTask(task: task, status: .retrying, reason: reason, retryAt: at))
             actions.append(.wakeForRetry(task: task, at: at))
             return
         }
         if let stopReason, outcome == .cancelled {
-            tasks[task] = .cancelled(reason: stopReason)
+            set(task, .cancelled(reason: stopReason))
             actions.append(.recordTask(task: task, status: .cancelled, reason: stopReason, retryAt: nil))
             return
         }
         let reason = "attempt \(attempt) \(outcome.summary)"
-        tasks[task] = .failed(reason: reason)
+        set(task, .failed(reason: reason))
         actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
     }
 
@@ -194,7 +203,7 @@ public struct RunMachine: Sendable {
             case .running:
                 actions.append(.kill(task: name))
             case .waiting, .retrying:
-                tasks[name] = .cancelled(reason: reason)
+                set(name, .cancelled(reason: reason))
                 actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
             default:
                 break
@@ -205,8 +214,7 @@ public struct RunMachine: Sendable {
     /// Skips what can no longer run, launches what is ready, and ends the run when all is done.
     private mutating func settle(now: Date, into actions: inout [RunAction]) {
         if draining, stopReason == nil {
-            let busy = tasks.values.contains { if case .running = $0 { return true } else { return false } }
-            if !busy, !tasks.values.allSatisfy(\.isFinished) {
+            if runningCount == 0, unfinishedCount > 0 {
                 suspended = true
                 actions.append(.suspended)
                 return
@@ -216,28 +224,51 @@ public struct RunMachine: Sendable {
             finishIfDone(into: &actions)
             return
         }
-        var running = tasks.values.filter { if case .running = $0 { return true } else { return false } }.count
-        for name in graph.topologicalOrder {
-            guard case .waiting = tasks[name]! else { continue }
-            switch readiness(of: name) {
-            case .blocked:
-                continue
-            case .skip(let reason):
-                tasks[name] = .skipped(reason: reason)
-                actions.append(.recordTask(task: name, status: .skipped, reason: reason, retryAt: nil))
-            case .ready:
-                if let limit = concurrency, running >= limit { continue }
-                let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
-                tasks[name] = .running(attempt: attempt)
-                running += 1
-                actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
-                actions.append(.launch(task: name, attempt: attempt))
+        // Check candidates in topological order until none changes; a skip makes its
+        // downstream candidates in the same pass.
+        var blockedByConcurrency: [String] = []
+        while !candidates.isEmpty {
+            let batch = candidates.sorted { graph.topologicalIndex[$0]! < graph.topologicalIndex[$1]! }
+            candidates.removeAll(keepingCapacity: true)
+            for name in batch {
+                guard case .waiting = tasks[name]! else { continue }
+                switch readiness(of: name) {
+                case .blocked:
+                    continue
+                case .skip(let reason):
+                    set(name, .skipped(reason: reason))
+                    actions.append(.recordTask(task: name, status: .skipped, reason: reason, retryAt: nil))
+                case .ready:
+                    if let limit = concurrency, runningCount >= limit {
+                        blockedByConcurrency.append(name)
+                        continue
+                    }
+                    let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
+                    set(name, .running(attempt: attempt))
+                    actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
+                    actions.append(.launch(task: name, attempt: attempt))
+                }
             }
         }
+        // Ready but over the run's concurrency: look again when a slot frees.
+        candidates.formUnion(blockedByConcurrency)
         finishIfDone(into: &actions)
     }
 
     private enum Readiness { case blocked, ready, skip(String) }
+
+    /// Changes a task's state, keeping the counters and the candidates to re-check in step.
+    private mutating func set(_ name: String, _ state: TaskState) {
+        let old = tasks[name]!
+        tasks[name] = state
+        if case .running = old { runningCount -= 1 }
+        if case .running = state { runningCount += 1 }
+        if !old.isFinished && state.isFinished {
+            unfinishedCount -= 1
+            for next in graph.downstream[name] ?? [] { candidates.insert(next) }
+        }
+        if state == .waiting { candidates.insert(name) }
+    }
 
     private func readiness(of name: String) -> Readiness {
         if excluded.isEmpty == false, !excluded.contains(name) {
@@ -254,7 +285,7 @@ public struct RunMachine: Sendable {
     }
 
     private mutating func finishIfDone(into actions: inout [RunAction]) {
-        guard !status.isFinished, tasks.values.allSatisfy(\.isFinished) else { return }
+        guard !status.isFinished, unfinishedCount == 0 else { return }
         if let stopStatus {
             status = stopStatus
             actions.append(.recordRun(status: stopStatus, reason: stopReason))
