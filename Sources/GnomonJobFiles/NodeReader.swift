@@ -16,8 +16,8 @@ final class NodeReader {
     }
 
     /// Most nodes visited in one file. Aliases can make a small file expand enormously; a job
-    /// file of a thousand tasks stays well under this.
-    static let nodeBudget = 200_000
+    /// file of a thousand tasks with a dozen settings each stays well under this.
+    static let nodeBudget = 100_000
 
     private(set) var diagnostics: [Diagnostic] = []
     let path: String
@@ -107,7 +107,10 @@ final class NodeReader {
                 report(keyNode, path, "keys must be plain text (got \(Self.describe(keyNode)))")
                 continue
             }
-            let key = String(String.UnicodeScalarView(scalar.string.unicodeScalars.drop { $0 == Composer.marker }))
+            var key = scalar.string
+            if key.unicodeScalars.first == Composer.marker {
+                key = String(String.UnicodeScalarView(key.unicodeScalars.drop { $0 == Composer.marker }))
+            }
             let keyPath = Self.child(path, key)
             if let earlier = first[key] {
                 let where_ = position(of: earlier).line
