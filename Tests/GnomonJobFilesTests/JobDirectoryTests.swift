@@ -70,7 +70,15 @@ struct JobDirectoryTests {
         let scan = JobDirectory.scan("/nonexistent/gnomon-jobs")
         #expect(scan.entries.isEmpty)
         #expect(scan.problems.count == 1)
-        #expect(scan.problems.first?.description.hasPrefix("/nonexistent/gnomon-jobs:1:1: cannot read the job folder") == true)
+        #expect(scan.problems.map(\.description) == ["/nonexistent/gnomon-jobs:1:1: cannot read the job folder: it does not exist"])
+    }
+
+    @Test("unreadable paths say why", arguments: [
+        ("/nonexistent/etl.yaml", "/nonexistent/etl.yaml:1:1: cannot read the file: it does not exist"),
+        ("/tmp", "/tmp:1:1: cannot read the file: it is a folder, not a file"),
+    ])
+    func unreadable(_ path: String, _ expected: String) {
+        #expect(JobFileLoader.load(path: path).diagnostics.map(\.description) == [expected])
     }
 
     @Test("the repository's jobs folder scans clean")
