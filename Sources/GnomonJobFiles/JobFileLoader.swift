@@ -25,6 +25,8 @@ public enum JobFileLoader {
     /// Loads a job from `text` as if it were the file at `path`, which names the job (its stem)
     /// and the folder relative paths resolve against. Nothing is read from disk.
     public static func load(text: String, path: String) -> JobFileResult {
+        // A byte-order mark is invisible in editors, and the parser takes it for content.
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var diagnostics = nameDiagnostics(path: path)
         let guarded = TextGuard.check(text)
         if !guarded.isEmpty {

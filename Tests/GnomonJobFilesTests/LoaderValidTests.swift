@@ -95,6 +95,10 @@ struct LoaderValidTests {
         Case(name: "a container without options gets the documented defaults", yaml: """
             tasks: { a: { container: { image: alpine } } }
             """) { $0.tasks[0].action == .container(ContainerSpec(image: "alpine")) },
+        Case(name: "Windows line endings and a byte-order mark are accepted",
+             yaml: "\u{FEFF}timeout: 5m\r\ntasks:\r\n  a:\r\n    run: echo hi\r\n") {
+            $0.timeout == .seconds(300) && $0.tasks[0].action == .shell("echo hi")
+        },
         Case(name: "a comment with the schema line is ignored", yaml: """
             # yaml-language-server: $schema=../Docs/job-file.schema.json
             tasks: { a: { run: x } }
