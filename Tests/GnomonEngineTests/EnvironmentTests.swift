@@ -78,3 +78,39 @@ struct EnvironmentTests {
         #expect(home.read("pwd") == real + "\n")
     }
 }
+
+/// GNOMON_SCHEDULED_TIME names the same instant, to the millisecond, as the recorded scheduled_at.
+@Suite("Scheduled time")
+struct ScheduledTimeTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let seconds: Double
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "a whole second", seconds: 1_800_000_000),
+        Case(name: "milliseconds only", seconds: 1_800_000_000.901),
+        Case(name: "a fraction that rounds up", seconds: 1_800_000_000.1236),
+        Case(name: "a fraction that rounds down", seconds: 1_800_000_000.1234),
+        Case(name: "a fraction that rounds up to the next second", seconds: 1_800_000_000.9996),
+    ]
+
+    @Test("the variable and the record agree", arguments: cases)
+    func agree(_ c: Case) async throws {
+        let home = try TemporaryHome()
+        let job = JobBuilder("when", directory: home.jobs)
+            .task("when", run: "echo $GNOMON_SCHEDULED_TIME > '\(home.path("when"))'")
+            .build()
+        let engine = try home.engine()
+        let prepared = try engine.prepareNewRun(
+            job: job, trigger: .manual, scheduledAt: Date(timeIntervalSince1970: c.seconds))
+        let finished = try await execute(prepared, engine: engine)
+        #expect(finished.status == .succeeded)
+
+        let text = (home.read("when") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let variable = try #require(ISOTime.parse(text), "GNOMON_SCHEDULED_TIME \"\(text)\" is not ISO 8601")
+        let recorded = finished.detail.summary.scheduledAt
+        #expect(abs(variable.timeIntervalSince(recorded)) < 0.0002, "variable \(text), recorded \(ISOTime.utc(recorded))")
+    }
+}
