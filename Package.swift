@@ -47,6 +47,8 @@ let package = Package(
             "GnomonApp", "GnomonCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.
+        .target(name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
@@ -56,10 +58,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonEngineTests", dependencies: [
+            "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore", "GnomonTesting",
+        ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
+        .testTarget(name: "GnomonCLITests", dependencies: [
+            "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

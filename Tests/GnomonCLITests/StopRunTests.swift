@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import GnomonTesting
+import Testing
+
+/// Stopping a `gnomon run` from outside: `gnomon kill` from another process, or Ctrl-C (SIGINT).
+@Suite("Stopping a foreground run")
+struct StopRunTests {
+    enum How: Sendable { case killCommand, interrupt, terminate }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let how: How
+        let reason: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "gnomon kill RUN from a second process", how: .killCommand, reason: "killed by gnomon kill (pid "),
+        Case(name: "Ctrl-C (SIGINT to gnomon run)", how: .interrupt, reason: "interrupted (Ctrl-C)"),
+        Case(name: "SIGTERM to gnomon run", how: .terminate, reason: "terminated (SIGTERM)"),
+    ]
+
+    @Test("the run ends cancelled, its tasks killed, and gnomon run exits 5", arguments: cases)
+    func stop(_ c: Case) async throws {
+        let home = try TemporaryHome()
+        let pidFile = home.path("task.pid")
+        try home.writeJob("long", """
+            tasks:
+              work:
+                run: echo $$ > '\(pidFile)'; sleep 30
+              more:
+                run: sleep 30
+              after_work:
+                run: "true"
+                depends_on: [work]
+            """)
+        let cli = CLI(home: home)
+        let runner = try cli.start(["run", "long", "--kill-grace", "2s"], name: "runner")
+        let taskPID = try #require(await ProcessProbe.waitForPID(in: pidFile), "the task never started")
+
+        let clock = ContinuousClock()
+        let asked = clock.now
+        switch c.how {
+        case .killCommand:
+            let kill = try await cli.run(["kill", "1"])
+            #expect(kill.status == 0, "\(kill)")
+            #expect(kill.stdout == "run 1 cancelled\n", "\(kill)")
+        case .interrupt:
+            #expect(Glibc.kill(runner.pid, SIGINT) == 0)
+        case .terminate:
+            #expect(Glibc.kill(runner.pid, SIGTERM) == 0)
+        }
+        let result = await runner.finish()
+        let took = clock.now - asked
+
+        #expect(result.status == 5, "\(result)")
+        // The task sleeps 30 s: a second or two is a SIGTERM and a store poll (more on a loaded machine).
+        #expect(took.seconds < 6, "stopping took \(took)")
+        #expect(await ProcessProbe.waitUntilGone(taskPID), "task \(taskPID) outlived the run")
+        #expect(result.stdout.contains("run 1 cancelled: \(c.reason)"), "\(result)")
+
+        let show = try await cli.run(["show", "1", "--json"])
+        let run = try #require(try show.json() as? [String: Any])
+        #expect(run["status"] as? String == "cancelled")
+        #expect((run["reason"] as? String)?.hasPrefix(c.reason) == true, "\(run["reason"] ?? "nil")")
+        let tasks = try #require(run["tasks"] as? [[String: Any]])
+        #expect(tasks.map { $0["status"] as? String } == ["cancelled", "cancelled", "cancelled"])
+        let attempts = try #require(run["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["outcome"] as? String } == ["cancelled", "cancelled"])
+    }
+}
