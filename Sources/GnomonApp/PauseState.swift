@@ -7,10 +7,7 @@ import GnomonStore
 /// fire times are recorded as `paused`; `gnomon trigger` still runs it.
 public enum PauseState {
     public static func set(job: String, paused: Bool, settings: GlobalSettings) throws(AppError) -> String {
-        let catalog = try JobCatalog.load(settings.jobsDirectory)
-        if !catalog.entries.contains(where: { $0.name == job }) {
-            _ = try catalog.job(named: job)  // throws the not-found error with suggestions
-        }
+        try JobCatalog.requireFile(for: job, in: settings.jobsDirectory)
         let workspace = try Workspace.open(settings)
         do {
             try workspace.store.setPaused(job: job, paused: paused, at: Date())

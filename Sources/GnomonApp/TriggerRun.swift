@@ -14,10 +14,7 @@ public enum TriggerRun {
 
     /// Asks for the run; returns its id.
     public static func request(job: String, params: [String: String], settings: GlobalSettings) async throws(AppError) -> Int64 {
-        let catalog = try JobCatalog.load(settings.jobsDirectory)
-        if !catalog.entries.contains(where: { $0.name == job }) {
-            _ = try catalog.job(named: job)  // throws the not-found error with suggestions
-        }
+        try JobCatalog.requireFile(for: job, in: settings.jobsDirectory)
         guard let pid = DaemonLock.runningDaemon(home: settings.home) else {
             throw AppError(.environment, "no gnomon daemon runs on \(settings.home); start one with `gnomon daemon`, "
                 + "or run the job in the foreground with `gnomon run \(job)`")

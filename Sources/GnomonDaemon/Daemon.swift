@@ -131,6 +131,7 @@ public final class Daemon {
                     case let .runEnded(job, run):
                         runEnded(job: job, run: run)
                     case .triggers:
+                        logger.debug("SIGUSR1: looking for trigger requests")
                         triggersNudged = true
                     case .reload:
                         logger.info("SIGHUP: reloading every job file")

@@ -115,8 +115,8 @@ struct DaemonIntegrationTests {
         #expect(trigger.status == 0, "a paused job still runs when triggered: \(trigger)")
         let jobs = try h.cli(["jobs", "--json"])
         #expect(jobs.out.contains("\"paused\" : true"), "\(jobs.out)")
-        #expect(try h.cli(["resume", "tick"]).status == 0)
         let resumedAt = Date()
+        #expect(try h.cli(["resume", "tick"]).status == 0)
         #expect(await h.waitUntil(timeout: 4) {
             try h.ticks("tick").contains { $0.decision == .started && $0.fireTime > resumedAt }
         })
