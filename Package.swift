@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
         .testTarget(name: "GnomonDaemonTests", dependencies: [
             "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonJobFiles", "GnomonCore",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
     ],

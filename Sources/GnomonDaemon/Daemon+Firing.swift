@@ -6,9 +6,13 @@ import Logging
 
 /// Firing: what happens when a job's next time comes, on time or late.
 extension Daemon {
-    /// Fires every job whose due time has come.
+    /// Jobs fired per loop turn. The runs of a turn start only when it ends, so with a thousand
+    /// jobs due at once the first runs start after a few dozen are created, not after all.
+    static let firesPerTurn = 32
+
+    /// Fires the jobs whose due time has come, up to `firesPerTurn` of them.
     func fireDue(now: Date) {
-        let entries = due.popDue(now: now)
+        let entries = due.popDue(now: now, limit: Self.firesPerTurn)
         guard !entries.isEmpty else { return }
         let overrides: [String: Bool]
         do {

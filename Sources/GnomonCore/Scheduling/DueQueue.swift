@@ -58,10 +58,10 @@ public struct DueQueue: Sendable {
         return top
     }
 
-    /// Removes and returns every entry due at or before `now`, earliest first.
-    public mutating func popDue(now: Date) -> [Entry] {
+    /// Removes and returns the entries due at or before `now`, earliest first, at most `limit`.
+    public mutating func popDue(now: Date, limit: Int = .max) -> [Entry] {
         var due: [Entry] = []
-        while let top = heap.first, top.at <= now, let entry = pop() { due.append(entry) }
+        while due.count < limit, let top = heap.first, top.at <= now, let entry = pop() { due.append(entry) }
         return due
     }
 
