@@ -20,9 +20,9 @@ public final class DaemonLock: Sendable {
 
     /// Takes the lock and writes the pid file, or says which process holds it.
     ///
-    /// A few short retries cover a CLI command that holds the lock shared for an instant to see
-    /// whether a daemon runs.
-    public static func acquire(home: String, pid: Int32 = getpid()) throws(DaemonError) -> DaemonLock {
+    /// A few short retries (`retries` of 50 ms) cover a CLI command that holds the lock shared for
+    /// an instant to see whether a daemon runs.
+    public static func acquire(home: String, pid: Int32 = getpid(), retries: Int = 20) throws(DaemonError) -> DaemonLock {
         do {
             try FileManager.default.createDirectory(
                 atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -38,7 +38,7 @@ public final class DaemonLock: Sendable {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             attempts += 1
-            guard code == EWOULDBLOCK || code == EINTR, attempts < 20 else {
+            guard code == EWOULDBLOCK || code == EINTR, attempts <= retries else {
                 close(descriptor)
                 if code == EWOULDBLOCK {
                     let holder = readPID(home).map { "process \($0)" } ?? "another process"

@@ -23,7 +23,7 @@ extension DaemonIntegrationTests {
         // its last valid definition and the other job is untouched.
         try h.write(job: "edit", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"echo v3\", retry: lots }\n")
         #expect(await h.waitUntil(timeout: 5) { h.log.contains("edit.yaml:3:") }, "\(h.log)")
-        let listing = try h.cli(["jobs"])
+        let listing = try await h.cli(["jobs"])
         #expect(listing.out.contains("INVALID") && listing.out.contains("edit.yaml:3"), "\(listing.out)")
         let brokenAt = Date()
         try await Task.sleep(for: .milliseconds(2500))
@@ -65,7 +65,7 @@ extension DaemonIntegrationTests {
         try await h.startDaemon(["--shutdown-grace", "5s"])
         try await Task.sleep(for: .milliseconds(5500))
         try h.write(job: "done", "tasks:\n  a: { run: \"true\" }\n")
-        for policy in ["skip", "queue", "replace", "allow"] { _ = try h.cli(["pause", "o\(policy)"]) }
+        for policy in ["skip", "queue", "replace", "allow"] { _ = try await h.cli(["pause", "o\(policy)"]) }
         #expect(await h.waitUntil(timeout: 10) { try h.store().unfinishedRuns().allSatisfy { $0.summary.status == .queued } })
         await h.stopDaemon()
 

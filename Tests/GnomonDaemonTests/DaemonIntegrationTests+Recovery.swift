@@ -18,7 +18,7 @@ extension DaemonIntegrationTests {
         let marker = h.root + "/marker"
         try h.write(job: "long", Self.waitsForMarker(marker))
         try await h.startDaemon(["--shutdown-grace", "1s"])
-        let id = try #require(Int64(try h.cli(["trigger", "long"]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let id = try #require(Int64(try await h.cli(["trigger", "long"]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
         let pgid = try #require(try h.store().run(id)?.attempts.first?.pgid)
 
@@ -46,18 +46,14 @@ extension DaemonIntegrationTests {
         try h.write(job: "orphan", Self.waitsForMarker(marker, retry: 0))
         try h.write(job: "fg", "tasks:\n  t: { run: \"sleep 3\" }\n")
         try await h.startDaemon()
-        let id = try #require(Int64(try h.cli(["trigger", "orphan"]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let id = try #require(Int64(try await h.cli(["trigger", "orphan"]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
         let pgid = try #require(try h.store().run(id)?.attempts.first?.pgid)
         await h.stopDaemon(signal: SIGKILL)
         #expect(groupIsRunning(pgid), "the task outlives a SIGKILLed daemon")
 
         // A foreground run alive while the next daemon starts is not taken from its runner.
-        let foreground = Process()
-        foreground.executableURL = URL(fileURLWithPath: DaemonHarness.binary)
-        foreground.arguments = ["run", "fg", "--jobs", h.jobs, "--home", h.home]
-        foreground.standardOutput = FileHandle.nullDevice
-        try foreground.run()
+        let foreground = try h.launch(["run", "fg", "--jobs", h.jobs, "--home", h.home])
         #expect(await h.waitUntil(timeout: 5) { try h.runs(of: "fg").first?.attempts.isEmpty == false })
 
         FileManager.default.createFile(atPath: marker, contents: nil)
@@ -67,7 +63,7 @@ extension DaemonIntegrationTests {
         let run = try #require(try h.store().run(id))
         #expect(run.attempts.first?.outcome == .lost)
         #expect(run.attempts.last?.outcome == .exited(code: 0), "retry limit 0, yet the lost attempt was retried")
-        foreground.waitUntilExit()
+        await h.exited(foreground)
         let fg = try #require(try h.runs(of: "fg").first)
         #expect(fg.summary.status == .succeeded && fg.summary.runnerPID == foreground.processIdentifier)
         #expect(!h.log.contains("run=\(fg.id) "), "the daemon touched the foreground run:\n\(h.log)")
@@ -95,23 +91,17 @@ extension DaemonIntegrationTests {
         for cycle in 0..<20 {
             try await h.startDaemon(waitReady: cycle % 4 != 3)
             if cycle % 3 == 0 {
-                let trigger = Process()
-                trigger.executableURL = URL(fileURLWithPath: DaemonHarness.binary)
-                trigger.arguments = ["trigger", "manual", "--jobs", h.jobs, "--home", h.home]
-                trigger.standardOutput = FileHandle.nullDevice
-                trigger.standardError = FileHandle.nullDevice
-                try trigger.run()
-                triggers.append(trigger)
+                triggers.append(try h.launch(["trigger", "manual", "--jobs", h.jobs, "--home", h.home]))
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 30...1400, using: &generator)))
             await h.stopDaemon(signal: SIGKILL)
         }
         // A last daemon finishes what is left; then the schedules are paused and it drains.
         try await h.startDaemon()
-        for job in ["graph", "queued", "flaky"] { _ = try h.cli(["pause", job]) }
+        for job in ["graph", "queued", "flaky"] { _ = try await h.cli(["pause", job]) }
         let settled = await h.waitUntil(timeout: 20) { try h.store().unfinishedRuns().isEmpty }
         #expect(await h.stopDaemon() == 0)
-        for trigger in triggers { trigger.waitUntilExit() }
+        for trigger in triggers { await h.exited(trigger) }
         print("fault test: 20 SIGKILL cycles in \(Int(Date().timeIntervalSince(began))) s")
         let left = try h.store().unfinishedRuns().map(\.id)
         #expect(settled, "runs left unfinished: \(left)")

@@ -63,7 +63,7 @@ struct DaemonIntegrationTests {
         var latencies: [Double] = []
         for index in 0..<7 {
             let began = Date()
-            let result = try h.cli(["trigger", "manual", "--param", "X=\(index)"])
+            let result = try await h.cli(["trigger", "manual", "--param", "X=\(index)"])
             #expect(result.status == 0, "\(result.err)")
             let id = try #require(Int64(result.out.trimmingCharacters(in: .whitespacesAndNewlines)))
             let started = await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.isEmpty == false }
@@ -76,14 +76,14 @@ struct DaemonIntegrationTests {
         print("trigger to first task started: median \(Int(median * 1000)) ms, max \(Int(latencies.max()! * 1000)) ms")
         #expect(latencies.allSatisfy { $0 < 1.0 }, "\(latencies)")
 
-        let failed = try h.cli(["trigger", "fails", "--wait"])
+        let failed = try await h.cli(["trigger", "fails", "--wait"])
         #expect(failed.status == 1 && failed.out.contains("failed"), "\(failed)")
-        let succeeded = try h.cli(["trigger", "manual", "--wait"])
+        let succeeded = try await h.cli(["trigger", "manual", "--wait"])
         #expect(succeeded.status == 0 && succeeded.out.contains("succeeded"), "\(succeeded)")
-        let unknown = try h.cli(["trigger", "manul"])
+        let unknown = try await h.cli(["trigger", "manul"])
         #expect(unknown.status == 3 && unknown.err.contains("did you mean \"manual\""), "\(unknown)")
         await h.stopDaemon()
-        let noDaemon = try h.cli(["trigger", "manual"])
+        let noDaemon = try await h.cli(["trigger", "manual"])
         #expect(noDaemon.status == 4 && noDaemon.err.contains("no gnomon daemon runs"), "\(noDaemon)")
     }
 
@@ -93,7 +93,7 @@ struct DaemonIntegrationTests {
         try h.write(job: "idle", "tasks:\n  a: { run: \"true\" }\n")
         try await h.startDaemon()
         let pid = try #require(h.daemon?.processIdentifier)
-        let second = try h.cli(["daemon"])
+        let second = try await h.cli(["daemon"])
         #expect(second.status == 4)
         #expect(second.err.contains("process \(pid)"), "\(second.err)")
         #expect(await h.stopDaemon() == 0)
@@ -108,15 +108,15 @@ struct DaemonIntegrationTests {
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 4) { try h.ticks("tick").contains { $0.decision == .started } })
 
-        #expect(try h.cli(["pause", "tick"]).status == 0)
+        #expect(try await h.cli(["pause", "tick"]).status == 0)
         let pausedAt = Date()
         try await Task.sleep(for: .milliseconds(2500))
-        let trigger = try h.cli(["trigger", "tick", "--wait"])
+        let trigger = try await h.cli(["trigger", "tick", "--wait"])
         #expect(trigger.status == 0, "a paused job still runs when triggered: \(trigger)")
-        let jobs = try h.cli(["jobs", "--json"])
+        let jobs = try await h.cli(["jobs", "--json"])
         #expect(jobs.out.contains("\"paused\" : true"), "\(jobs.out)")
         let resumedAt = Date()
-        #expect(try h.cli(["resume", "tick"]).status == 0)
+        #expect(try await h.cli(["resume", "tick"]).status == 0)
         #expect(await h.waitUntil(timeout: 4) {
             try h.ticks("tick").contains { $0.decision == .started && $0.fireTime > resumedAt }
         })
@@ -127,7 +127,7 @@ struct DaemonIntegrationTests {
         // The file's `paused: true` is the initial state.
         #expect(try h.ticks("sleepy").allSatisfy { $0.decision == .paused })
         #expect(try h.runs(of: "sleepy").isEmpty)
-        #expect(try h.cli(["pause", "nosuchjob"]).status == 3)
+        #expect(try await h.cli(["pause", "nosuchjob"]).status == 3)
         await h.stopDaemon()
     }
 }

@@ -82,7 +82,7 @@ struct DaemonPartsTests {
         #expect(DaemonLock.runningDaemon(home: home) == getpid())
         // flock locks belong to the open file, so a second open in this process conflicts too.
         #expect {
-            _ = try DaemonLock.acquire(home: home)
+            _ = try DaemonLock.acquire(home: home, retries: 0)
         } throws: { error in
             guard case DaemonError.alreadyRunning(let message) = error else { return false }
             return message.contains("process \(getpid())") && message.contains("daemon.lock")

@@ -96,18 +96,40 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Runs a `gnomon` command against this harness's folders.
-    func cli(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    ///
+    /// Waits without blocking a thread: the test runner's cooperative pool has one thread per
+    /// core, and a blocking wait there stalls every other suite running beside this one.
+    func cli(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let id = UUID().uuidString.prefix(8)
+        let outPath = "\(root)/cli-\(id).out", errPath = "\(root)/cli-\(id).err"
+        let process = try launch(arguments + ["--jobs", jobs, "--home", home], stdout: outPath, stderr: errPath)
+        await exited(process)
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, out, err)
+    }
+
+    /// Starts `gnomon` with `arguments`, its output going to the given files (or nowhere).
+    func launch(_ arguments: [String], stdout: String? = nil, stderr: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + ["--jobs", jobs, "--home", home]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.arguments = arguments
+        for (path, set) in [(stdout, { process.standardOutput = $0 }), (stderr, { process.standardError = $0 })] as
+            [(String?, (FileHandle) -> Void)] {
+            if let path {
+                FileManager.default.createFile(atPath: path, contents: nil)
+                set(FileHandle(forWritingAtPath: path)!)
+            } else {
+                set(FileHandle.nullDevice)
+            }
+        }
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return process
+    }
+
+    /// Waits for `process` to exit, polling so no thread blocks.
+    func exited(_ process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     private var openedStore: GnomonStore?
