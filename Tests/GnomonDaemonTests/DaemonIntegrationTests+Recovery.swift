@@ -133,3 +133,35 @@ extension DaemonIntegrationTests {
         #expect(missing.isEmpty, "fire times with no decision: \(missing.sorted().map { Date(timeIntervalSince1970: $0) })")
     }
 }
+
+extension DaemonIntegrationTests {
+    @Test
+    func killAndRetryWorkOnTheDaemonsRuns() async throws {
+        let h = try DaemonHarness()
+        let marker = h.root + "/marker"
+        try h.write(job: "long", Self.waitsForMarker(marker))
+        try await h.startDaemon()
+        let outPath = h.root + "/trigger.out"
+        let trigger = try h.launch(["trigger", "long", "--wait", "--jobs", h.jobs, "--home", h.home], stdout: outPath)
+        #expect(await h.waitUntil(timeout: 5) {
+            (try String(contentsOfFile: outPath, encoding: .utf8)).contains("\n")
+        })
+        let firstLine = try String(contentsOfFile: outPath, encoding: .utf8).split(separator: "\n").first ?? ""
+        let id = try #require(Int64(firstLine))
+        #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
+
+        let kill = try await h.cli(["kill", String(id)])
+        #expect(kill.status == 0 && kill.out.contains("cancelled"), "\(kill)")
+        await h.exited(trigger)
+        #expect(trigger.terminationStatus == 5, "trigger --wait exits 5 for a cancelled run")
+
+        // Retry runs in the foreground, beside the daemon, which leaves the run to it.
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        let retry = try await h.cli(["retry", String(id)])
+        #expect(retry.status == 0, "\(retry)")
+        let run = try #require(try h.store().run(id))
+        #expect(run.summary.status == .succeeded)
+        #expect(run.attempts.map(\.number) == [1, 2])
+        #expect(await h.stopDaemon() == 0)
+    }
+}
