@@ -39,6 +39,30 @@ extension RunEngine {
         for group in live { killProcessGroup(group, signal: SIGKILL) }
     }
 
+    /// Process groups still writing to a log of one of `runs`, found through `/proc`: the groups
+    /// of attempts a dead runner spawned but did not live to record (each attempt's group leader
+    /// has its log as standard output). Empty where `/proc` cannot be read.
+    public func unrecordedGroups(ofRuns runs: [RunDetail]) -> [Int32] {
+        var folders: [String: Int64] = [:]
+        for run in runs {
+            let probe = settings.logPath(job: run.summary.job, run: run.id, task: "t", attempt: 1)
+            let folder = (probe as NSString).deletingLastPathComponent
+            folders[folder + "/"] = run.id
+            folders[(folder as NSString).resolvingSymlinksInPath + "/"] = run.id
+        }
+        guard !folders.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var groups: [Int32] = []
+        for entry in entries {
+            guard let pid = Int32(entry), pid > 1,
+                  let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/1"),
+                  target.hasSuffix(".log"), folders[(target as NSString).deletingLastPathComponent + "/"] != nil
+            else { continue }
+            // Only group leaders: a task's children share its group and go with it.
+            if getpgid(pid) == pid { groups.append(pid) }
+        }
+        return groups
+    }
+
     /// Records the open attempts of a run whose runner died as lost and takes the run over.
     ///
     /// Call after `terminateOrphanGroups` for the run's groups. A run whose cancellation was asked

@@ -165,3 +165,42 @@ extension DaemonIntegrationTests {
         #expect(await h.stopDaemon() == 0)
     }
 }
+
+extension DaemonIntegrationTests {
+    @Test
+    func aTaskSpawnedButNeverRecordedIsFoundByItsLogAndStopped() async throws {
+        let h = try DaemonHarness()
+        let marker = h.root + "/marker"
+        try h.write(job: "ghost", Self.waitsForMarker(marker))
+        // A dead daemon's run: created, its first attempt spawned with its log as output, but the
+        // attempt never recorded.
+        let spec = JobSpec(
+            name: "ghost", tasks: [TaskSpec(name: "t", action: .shell("if [ -f \(marker) ]; then echo done; else sleep 30; fi"))],
+            directory: h.jobs)
+        let id = try h.store().createRun(NewRun(
+            job: "ghost", trigger: .manual, scheduledAt: Date(), createdAt: Date(), snapshot: spec, runnerPID: 999_999,
+            runnerInstance: "daemon-dead", tasks: [NewTask(name: "t")]))
+        let log = "\(h.home)/logs/ghost/\(id)/t.1.log"
+        try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let ghost = Process()
+        ghost.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        // setsid forks when its caller leads a group already: the shell reports its own pid.
+        let pidFile = h.root + "/ghost.pid"
+        ghost.arguments = ["sh", "-c", "echo $$ > \(pidFile); echo ghost; exec sleep 30"]
+        ghost.standardOutput = FileHandle(forWritingAtPath: log)
+        try ghost.run()
+        #expect(await h.waitUntil(timeout: 3) { (try String(contentsOfFile: pidFile, encoding: .utf8)).hasSuffix("\n") })
+        let pgid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(groupIsRunning(pgid) && getpgid(pgid) == pgid)
+
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        try await h.startDaemon()
+        #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
+        #expect(await h.waitUntil(timeout: 3) { !groupIsRunning(pgid) }, "the unrecorded task was not stopped")
+        let run = try #require(try h.store().run(id))
+        #expect(run.attempts.map(\.number) == [2], "attempt 1's log exists, so the next attempt is 2")
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "ghost\n", "attempt 1's log was not touched")
+        await h.stopDaemon()
+    }
+}
