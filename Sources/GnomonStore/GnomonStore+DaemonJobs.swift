@@ -28,11 +28,11 @@ extension GnomonStore {
             var jobs: [String: DaemonJob] = [:]
             let statement = try db.cachedStatement(sql: "SELECT job, definition, schedule, since FROM daemon_jobs")
             for row in try Row.fetchAll(statement) {
-                let r = StoredRow(row: row, table: "daemon_jobs", location: location)
-                let name: String = try r.required("job")
+                let r = StoredRow(row: row, table: "daemon_jobs", columns: ["job", "definition", "schedule", "since"], location: location)
+                let name: String = try r.required(0)
                 jobs[name] = DaemonJob(
-                    job: name, definition: try r.json("definition"), schedule: row["schedule"],
-                    since: try r.date("since"))
+                    job: name, definition: try r.json(1), schedule: try r.optional(2),
+                    since: try r.date(3))
             }
             return jobs
         }
@@ -70,8 +70,8 @@ extension GnomonStore {
                 WHERE trigger IN ('schedule','catchup') GROUP BY job
                 """)
             for row in try Row.fetchAll(statement) {
-                let r = StoredRow(row: row, table: "runs", location: location)
-                times[try r.required("job")] = try r.date("scheduled_at")
+                let r = StoredRow(row: row, table: "runs", columns: ["job", "scheduled_at"], location: location)
+                times[try r.required(0)] = try r.date(1)
             }
             return times
         }
