@@ -77,5 +77,30 @@ struct CancelTests {
         #expect(finished.elapsed.seconds < TestTiming.stopBound, "the long task was not stopped: \(finished.elapsed)")
         #expect(finished.statuses == ["a": .cancelled])
         #expect(finished.outcomes("a").allSatisfy { $0 == .cancelled })
+        // An attempt is recorded only if its process existed, and then its log exists too.
+        for attempt in finished.detail.attempts {
+            #expect(attempt.pid != nil, "attempt \(attempt.number) recorded without a process")
+            #expect(FileManager.default.fileExists(atPath: attempt.logPath), "attempt \(attempt.number) has no log")
+        }
+    }
+
+    @Test("an attempt cancelled before its process existed leaves no attempt record")
+    func cancelledBeforeProcess() async throws {
+        let home = try TemporaryHome()
+        let executor = RecordingExecutor()
+        executor.script("a", .cancelledBeforeStart)
+        let job = JobBuilder("never", directory: home.jobs).task("a", run: "(not run)").task("b", run: "(not run)", dependsOn: ["a"]).build()
+        let engine = try home.engine(executor: executor)
+        let control = RunControl()
+        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let running = Task { try await execute(prepared, engine: engine, control: control) }
+        #expect(await eventually(within: TestTiming.patience) { executor.launches.count == 1 })
+        control.cancel(reason: "stopped by the test")
+        let finished = try await running.value
+
+        #expect(finished.status == .cancelled)
+        #expect(finished.statuses == ["a": .cancelled, "b": .cancelled])
+        #expect(finished.detail.attempts.isEmpty, "\(finished.detail.attempts)")
+        #expect(finished.task("a").attempts == 0)
     }
 }
