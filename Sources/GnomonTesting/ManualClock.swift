@@ -76,7 +76,7 @@ public final class ManualClock: EngineClock {
     /// Waits (real time, up to `limit`) until at least `count` sleepers are waiting.
     /// - Returns: whether they arrived in time.
     @discardableResult
-    public func waitForSleepers(_ count: Int, limit: Duration = .seconds(5)) async -> Bool {
+    public func waitForSleepers(_ count: Int, limit: Duration = TestTiming.patience) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now + limit
         while clock.now < end {

@@ -17,7 +17,7 @@ public enum ProcessProbe {
     }
 
     /// Waits up to `limit` for `pid` to be gone; returns whether it is.
-    public static func waitUntilGone(_ pid: Int32, limit: Duration = .seconds(3)) async -> Bool {
+    public static func waitUntilGone(_ pid: Int32, limit: Duration = .seconds(10)) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now + limit
         while clock.now < end {
@@ -28,7 +28,7 @@ public enum ProcessProbe {
     }
 
     /// Waits up to `limit` for `path` to hold a whole line, and returns its text.
-    public static func waitForLine(in path: String, limit: Duration = .seconds(10)) async -> String? {
+    public static func waitForLine(in path: String, limit: Duration = TestTiming.patience) async -> String? {
         let clock = ContinuousClock()
         let end = clock.now + limit
         while clock.now < end {
@@ -42,7 +42,7 @@ public enum ProcessProbe {
     }
 
     /// Waits for a pid a task wrote to `path` (one number and a newline).
-    public static func waitForPID(in path: String, limit: Duration = .seconds(10)) async -> Int32? {
+    public static func waitForPID(in path: String, limit: Duration = TestTiming.patience) async -> Int32? {
         guard let text = await waitForLine(in: path, limit: limit) else { return nil }
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }

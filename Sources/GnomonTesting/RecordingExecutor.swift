@@ -24,6 +24,9 @@ public final class RecordingExecutor: TaskExecutor {
         case hold
         /// Cannot be started: `onStart` is not called.
         case couldNotStart(String)
+        /// Waits, before any process exists (`onStart` is never called), until cancelled, then
+        /// ends `.cancelled`: what a real executor does when the run stops as it is about to start.
+        case cancelledBeforeStart
 
         /// Exits with `code`.
         public static func exit(_ code: Int32) -> Step { .outcome(.exited(code: code)) }
@@ -89,6 +92,10 @@ public final class RecordingExecutor: TaskExecutor {
         }
         if Task.isCancelled { return .cancelled }
         if case .couldNotStart(let reason) = step { return .couldNotStart(reason: reason) }
+        if case .cancelledBeforeStart = step {
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+            return .cancelled
+        }
 
         state.withLock { state in
             state.running += 1
@@ -121,8 +128,8 @@ public final class RecordingExecutor: TaskExecutor {
                 let waiter = state.withLock { $0.held.removeValue(forKey: task) }
                 waiter?.resume(returning: .cancelled)
             }
-        case .couldNotStart:
-            return .couldNotStart(reason: "unreachable")
+        case .couldNotStart, .cancelledBeforeStart:
+            preconditionFailure("handled before onStart")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GnomonStore
 import GnomonTesting
 import Testing
 
@@ -79,5 +80,27 @@ struct ExitCodeTests {
         } else if c.saysOnStdout == nil {
             #expect(!result.stderr.isEmpty, "every failure explains itself on stderr: \(result)")
         }
+    }
+}
+
+/// `gnomon kill` of a run whose runner does not answer gives up after `--wait` with exit 6.
+@Suite("gnomon kill without a runner")
+struct KillTimeoutTests {
+    @Test("a run left running by a runner that is gone: exit 6 and the reason")
+    func runnerGone() async throws {
+        let home = try TemporaryHome()
+        try home.writeJob("ok", "tasks:\n  hello:\n    run: echo hello\n")
+        let store = try home.openStore()
+        let job = JobBuilder("ok", directory: home.jobs).task("hello", run: "echo hello").build()
+        // A pid that cannot be a live process (above the kernel's pid_max of 2^22).
+        let id = try store.createRun(NewRun(
+            job: "ok", trigger: .manual, scheduledAt: Date(), createdAt: Date(), status: .running,
+            snapshot: job, runnerPID: 4_999_999, runnerInstance: "gone", tasks: [NewTask(name: "hello")]))
+
+        let result = try await CLI(home: home).run(["kill", String(id), "--wait", "300ms"])
+        #expect(result.status == 6, "\(result)")
+        #expect(result.stderr.contains("run \(id) is marked running but its runner (pid 4999999) is gone"), "\(result)")
+        // The request stays recorded for whoever picks the run up.
+        #expect(try store.cancelRequest(run: id)?.hasPrefix("killed by gnomon kill") == true)
     }
 }

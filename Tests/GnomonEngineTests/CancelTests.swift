@@ -27,8 +27,8 @@ struct CancelTests {
         let home = try TemporaryHome()
         let started = home.path("started")
         let job = JobBuilder("long", directory: home.jobs)
-            .task("a", run: "echo x > '\(started)'; sleep 30")
-            .task("b", run: "sleep 30")
+            .task("a", run: "echo x > '\(started)'; sleep \(TestTiming.longSleep)")
+            .task("b", run: "sleep \(TestTiming.longSleep)")
             .task("c", run: "true", dependsOn: ["a"])
             .task("d", run: "true", after: ["b"])
             .build()
@@ -58,8 +58,8 @@ struct CancelTests {
         #expect(finished.outcomes("b") == [.cancelled])
         #expect(finished.outcomes("c").isEmpty)
         #expect(finished.task("c").reason == reason)
-        // The tasks sleep 30 s; stopping them takes a SIGTERM (a loaded machine may add seconds).
-        #expect(took.seconds < 6, "stopping took \(took)")
+        // The tasks sleep for minutes; stopping them takes a SIGTERM (a loaded machine may add seconds).
+        #expect(took.seconds < TestTiming.stopBound, "stopping took \(took)")
         for attempt in finished.detail.attempts {
             #expect(attempt.pid.map { ProcessProbe.isGone($0) } == true, "\(attempt.task) still alive")
         }
@@ -68,14 +68,39 @@ struct CancelTests {
     @Test("a cancel asked before the run starts stops it before any task")
     func cancelBeforeStart() async throws {
         let home = try TemporaryHome()
-        let job = JobBuilder("never", directory: home.jobs).task("a", run: "sleep 30").build()
+        let job = JobBuilder("never", directory: home.jobs).task("a", run: "sleep \(TestTiming.longSleep)").build()
         let control = RunControl()
         control.cancel(reason: "too late")
         let finished = try await runToEnd(job, in: home, control: control)
         #expect(finished.status == .cancelled)
         #expect(finished.detail.summary.reason == "too late")
-        #expect(finished.elapsed.seconds < 6, "the 30 s task was not stopped: \(finished.elapsed)")
+        #expect(finished.elapsed.seconds < TestTiming.stopBound, "the long task was not stopped: \(finished.elapsed)")
         #expect(finished.statuses == ["a": .cancelled])
         #expect(finished.outcomes("a").allSatisfy { $0 == .cancelled })
+        // An attempt is recorded only if its process existed, and then its log exists too.
+        for attempt in finished.detail.attempts {
+            #expect(attempt.pid != nil, "attempt \(attempt.number) recorded without a process")
+            #expect(FileManager.default.fileExists(atPath: attempt.logPath), "attempt \(attempt.number) has no log")
+        }
+    }
+
+    @Test("an attempt cancelled before its process existed leaves no attempt record")
+    func cancelledBeforeProcess() async throws {
+        let home = try TemporaryHome()
+        let executor = RecordingExecutor()
+        executor.script("a", .cancelledBeforeStart)
+        let job = JobBuilder("never", directory: home.jobs).task("a", run: "(not run)").task("b", run: "(not run)", dependsOn: ["a"]).build()
+        let engine = try home.engine(executor: executor)
+        let control = RunControl()
+        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let running = Task { try await execute(prepared, engine: engine, control: control) }
+        #expect(await eventually(within: TestTiming.patience) { executor.launches.count == 1 })
+        control.cancel(reason: "stopped by the test")
+        let finished = try await running.value
+
+        #expect(finished.status == .cancelled)
+        #expect(finished.statuses == ["a": .cancelled, "b": .cancelled])
+        #expect(finished.detail.attempts.isEmpty, "\(finished.detail.attempts)")
+        #expect(finished.task("a").attempts == 0)
     }
 }

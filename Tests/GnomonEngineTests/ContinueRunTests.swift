@@ -48,7 +48,7 @@ struct ContinueRunTests {
         let started = home.path("started")
         let job = JobBuilder("long", directory: home.jobs)
             .task("first", run: "true")
-            .task("long", run: "if [ $GNOMON_ATTEMPT = 1 ]; then echo x > '\(started)'; sleep 30; fi", dependsOn: ["first"])
+            .task("long", run: "if [ $GNOMON_ATTEMPT = 1 ]; then echo x > '\(started)'; sleep \(TestTiming.longSleep); fi", dependsOn: ["first"])
             .task("last", run: "true", dependsOn: ["long"])
             .build()
         let engine = try home.engine()

@@ -11,7 +11,7 @@ struct ProcessGroupTests {
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
-        /// The task's line after it started `sleep 30 &` and wrote the grandchild's pid.
+        /// The task's line after it started a long `sleep &` and wrote the grandchild's pid.
         let rest: String
         let ending: Ending
         let outcome: AttemptOutcome
@@ -30,7 +30,7 @@ struct ProcessGroupTests {
         let home = try TemporaryHome()
         let pidFile = home.path("grandchild.pid")
         let job = JobBuilder("family", directory: home.jobs)
-            .task("parent", run: "sleep 30 & echo $! > '\(pidFile)'; \(c.rest)",
+            .task("parent", run: "sleep \(TestTiming.longSleep) & echo $! > '\(pidFile)'; \(c.rest)",
                   timeout: c.ending == .timesOut ? duration("500ms") : nil)
             .build()
         let control = RunControl()

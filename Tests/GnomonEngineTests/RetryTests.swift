@@ -51,20 +51,24 @@ struct RetryTests {
             .task("flaky", run: "(not run)", retry: .quick(limit: 4, delay: .seconds(1), backoff: 2, maxDelay: .seconds(5)))
             .build()
         let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: clock.now())
-        let running = Task { try await execute(prepared, engine: engine) }
+        let control = RunControl()
+        let running = Task { try await execute(prepared, engine: engine, control: control) }
 
         var waits: [Double] = []
         for retry in 1...4 {
             let slept = await clock.waitForSleepers(1)
             #expect(slept, "no retry timer after attempt \(retry)")
-            guard slept, let wake = clock.pendingWakes.first else { break }
+            guard slept, let wake = clock.pendingWakes.first else {
+                control.cancel(reason: "the test gave up")  // so the run ends rather than hangs
+                break
+            }
             waits.append((wake.timeIntervalSince(clock.now()) * 1000).rounded() / 1000)
             // A millisecond early nothing starts; on time the next attempt does.
             clock.advance(to: wake.addingTimeInterval(-0.001))
             #expect(clock.pendingWakes == [wake])
             #expect(executor.launches(of: "flaky").count == retry)
             clock.advance(to: wake)
-            #expect(await eventually { executor.launches(of: "flaky").count == retry + 1 })
+            #expect(await eventually(within: TestTiming.patience) { executor.launches(of: "flaky").count == retry + 1 })
         }
         let finished = try await running.value
 

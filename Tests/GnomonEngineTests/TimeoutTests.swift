@@ -12,7 +12,7 @@ struct TimeoutTests {
         let timeout: Duration
         let grace: Duration
         /// Bounds on how long the attempt lasted, in seconds. The upper ones are loose (a loaded
-        /// machine adds to every wait); the task would otherwise sleep 30 s, or the grace 10 s.
+        /// machine adds to every wait); the task would otherwise sleep for minutes, or the grace a minute.
         let atLeast: Double
         let atMost: Double
         var testDescription: String { name }
@@ -21,10 +21,10 @@ struct TimeoutTests {
     static let taskCases: [TaskTimeoutCase] = [
         TaskTimeoutCase(
             name: "a task that obeys SIGTERM ends at its timeout, well within the grace",
-            script: "sleep 30", timeout: duration("300ms"), grace: duration("10s"), atLeast: 0.29, atMost: 6),
+            script: "sleep \(TestTiming.longSleep)", timeout: duration("300ms"), grace: duration("60s"), atLeast: 0.29, atMost: TestTiming.stopBound),
         TaskTimeoutCase(
             name: "a task that ignores SIGTERM is killed when the grace ends",
-            script: "trap '' TERM; sleep 30", timeout: duration("300ms"), grace: duration("500ms"), atLeast: 0.79, atMost: 6),
+            script: "trap '' TERM; sleep \(TestTiming.longSleep)", timeout: duration("300ms"), grace: duration("500ms"), atLeast: 0.79, atMost: TestTiming.stopBound),
     ]
 
     @Test("a task past its timeout is stopped and recorded timed_out", arguments: taskCases)
@@ -54,7 +54,7 @@ struct TimeoutTests {
         let clock = ManualClock()
         let job = JobBuilder("deadline", directory: home.jobs)
             .task("quick", run: "true")
-            .task("slow", run: "echo x > '\(started)'; sleep 30", dependsOn: ["quick"])
+            .task("slow", run: "echo x > '\(started)'; sleep \(TestTiming.longSleep)", dependsOn: ["quick"])
             .task("next", run: "true", dependsOn: ["slow"])
             .task("cleanup", run: "true", after: ["slow"])
             .timeout(duration("30m"))
@@ -74,7 +74,7 @@ struct TimeoutTests {
         #expect(finished.outcomes("slow") == [.cancelled])
         #expect(finished.outcomes("next").isEmpty)
         #expect(finished.task("next").reason == "run timeout 30m passed")
-        #expect(finished.elapsed.seconds < 6, "the 30 s task was not stopped: \(finished.elapsed)")
+        #expect(finished.elapsed.seconds < TestTiming.stopBound, "the long task was not stopped: \(finished.elapsed)")
         let slow = try #require(finished.detail.attempts(of: "slow").first?.pid)
         #expect(ProcessProbe.isGone(slow))
     }
@@ -83,7 +83,7 @@ struct TimeoutTests {
     func runTimeoutRealClock() async throws {
         let home = try TemporaryHome()
         let job = JobBuilder("deadline", directory: home.jobs)
-            .task("slow", run: "sleep 30")
+            .task("slow", run: "sleep \(TestTiming.longSleep)")
             .task("next", run: "true", dependsOn: ["slow"])
             .timeout(duration("1s"))
             .build()
@@ -93,6 +93,6 @@ struct TimeoutTests {
         #expect(finished.detail.summary.reason == "run timeout 1s passed")
         #expect(finished.statuses == ["slow": .cancelled, "next": .cancelled])
         #expect(finished.elapsed.seconds >= 0.99, "ended before its deadline: \(finished.elapsed)")
-        #expect(finished.elapsed.seconds < 8, "the 30 s task was not stopped: \(finished.elapsed)")
+        #expect(finished.elapsed.seconds < TestTiming.stopBound, "the long task was not stopped: \(finished.elapsed)")
     }
 }
