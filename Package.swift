@@ -70,11 +70,11 @@ let package = Package(
             "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonDaemonTests", dependencies: [
-            "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonJobFiles", "GnomonCore",
-            .product(name: "Logging", package: "swift-log"),
+            "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonJobFiles", "GnomonCore",
+            "GnomonTesting", .product(name: "Logging", package: "swift-log"),
         ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
-        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
         ]),

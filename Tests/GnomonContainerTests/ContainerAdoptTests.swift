@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// After a crash, a container attempt is found again by name and its true exit code collected.

@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// One attempt of a container task against the real podman: how it ends and what it leaves.

@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Synchronization
 import Testing
 
