@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
         .testTarget(name: "GnomonStoreTests", dependencies: [
-            "GnomonStore", "GnomonCore",
+            "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),

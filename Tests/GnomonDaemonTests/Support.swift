@@ -1,15 +1,21 @@
 import Foundation
 import GnomonCore
+import GnomonExecution
 import GnomonStore
+import GnomonTesting
 import Testing
 
 /// A jobs folder, a home and the real `gnomon` binary: starts daemons, runs CLI commands, reads
 /// the database. Removes its folder when done and never leaves a daemon running.
+///
+/// Every process is started through `ProcessSpawner.shared` (``TestProcess``), never Foundation's
+/// `Process`, whose children's exit statuses the spawner's `waitpid(-1)` reaper would take.
+/// Daemons and commands get this test process's environment, as a shell would give them.
 final class DaemonHarness: @unchecked Sendable {
     let root: String
     let jobs: String
     let home: String
-    private(set) var daemon: Process?
+    private(set) var daemon: TestProcess?
     private var daemonCount = 0
 
     init() throws {
@@ -21,8 +27,9 @@ final class DaemonHarness: @unchecked Sendable {
 
     deinit {
         if let daemon, daemon.isRunning {
-            kill(daemon.processIdentifier, SIGKILL)
-            daemon.waitUntilExit()
+            daemon.send(SIGKILL)
+            // deinit cannot await the exit: give the reaper a moment (it keeps the status).
+            for _ in 0..<1000 where daemon.isRunning { usleep(1000) }
         }
         // Tasks left by a SIGKILLed daemon: their groups were recorded, kill them.
         if let store = try? GnomonStore.open(home: home), let runs = try? store.unfinishedRuns() {
@@ -34,15 +41,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// The `gnomon` executable built beside the test bundle (`swift test` builds it first).
-    static let binary: String = {
-        let candidates = [
-            ((CommandLine.arguments.first ?? "") as NSString).deletingLastPathComponent + "/gnomon",
-            Bundle.main.bundlePath + "/gnomon",
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().path + "/.build/debug/gnomon",
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
-    }()
+    static func binary() throws -> String { try GnomonBinary.require() }
 
     /// Writes `jobs/NAME.yaml` atomically (a reader never sees half a file).
     func write(job name: String, _ text: String) throws {
@@ -67,69 +66,41 @@ final class DaemonHarness: @unchecked Sendable {
     /// Starts `gnomon daemon` and (with `waitReady`) waits until it has loaded its jobs.
     func startDaemon(_ extra: [String] = [], waitReady: Bool = true) async throws {
         daemonCount += 1
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["daemon", "--jobs", jobs, "--home", home, "--kill-grace", "2s"] + extra
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try launch(
+            ["daemon", "--jobs", jobs, "--home", home, "--kill-grace", "2s"] + extra, stderr: logPath)
         daemon = process
         guard waitReady else { return }
         let ready = await waitUntil(timeout: 10) { self.log.contains("jobs loaded") || !process.isRunning }
         try #require(ready && process.isRunning, "the daemon did not start:\n\(log)")
     }
 
-    /// Sends `signal` to the daemon and waits for it to exit; returns its exit status.
+    /// Sends `signal` to the daemon and waits for it to exit; returns its exit code (128 + N
+    /// for signal N), nil if it had to be SIGKILLed after `timeout` seconds.
     @discardableResult
     func stopDaemon(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) async -> Int32? {
         guard let daemon else { return nil }
-        kill(daemon.processIdentifier, signal)
+        daemon.send(signal)
         let exited = await waitUntil(timeout: timeout) { !daemon.isRunning }
         self.daemon = nil
         guard exited else {
-            kill(daemon.processIdentifier, SIGKILL)
-            daemon.waitUntilExit()
+            daemon.send(SIGKILL)
+            _ = await daemon.status()
             return nil
         }
-        return daemon.terminationStatus
+        return await daemon.exitCode()
     }
 
     /// Runs a `gnomon` command against this harness's folders.
-    ///
-    /// Waits without blocking a thread: the test runner's cooperative pool has one thread per
-    /// core, and a blocking wait there stalls every other suite running beside this one.
     func cli(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let id = UUID().uuidString.prefix(8)
-        let outPath = "\(root)/cli-\(id).out", errPath = "\(root)/cli-\(id).err"
-        let process = try launch(arguments + ["--jobs", jobs, "--home", home], stdout: outPath, stderr: errPath)
-        await exited(process)
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, out, err)
+        let output = try await ProcessSpawner.shared.runCapturingOutput(
+            [try Self.binary()] + arguments + ["--jobs", jobs, "--home", home], environment: HostEnvironment.current)
+        return (output.status.shellCode, output.outputText, output.errorText)
     }
 
     /// Starts `gnomon` with `arguments`, its output going to the given files (or nowhere).
-    func launch(_ arguments: [String], stdout: String? = nil, stderr: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        for (path, set) in [(stdout, { process.standardOutput = $0 }), (stderr, { process.standardError = $0 })] as
-            [(String?, (FileHandle) -> Void)] {
-            if let path {
-                FileManager.default.createFile(atPath: path, contents: nil)
-                set(FileHandle(forWritingAtPath: path)!)
-            } else {
-                set(FileHandle.nullDevice)
-            }
-        }
-        try process.run()
-        return process
-    }
-
-    /// Waits for `process` to exit, polling so no thread blocks.
-    func exited(_ process: Process) async {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+    func launch(_ arguments: [String], stdout: String? = nil, stderr: String? = nil) throws -> TestProcess {
+        try TestProcess.start(
+            [try Self.binary()] + arguments, environment: HostEnvironment.current, stdout: stdout, stderr: stderr)
     }
 
     private var openedStore: GnomonStore?

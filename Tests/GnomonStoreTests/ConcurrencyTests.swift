@@ -1,5 +1,7 @@
 import Foundation
 import GnomonCore
+import GnomonExecution
+import GnomonTesting
 import Testing
 @testable import GnomonStore
 
@@ -26,7 +28,7 @@ struct ConcurrencyTests {
     static let processTicks = 500
 
     @Test("readers on other threads and in other processes never fail while writers commit thousands of transactions")
-    func readersDuringWrites() throws {
+    func readersDuringWrites() async throws {
         let home = try TemporaryHome()
         let writer = try GnomonStore.open(home: home.path)
         let run = try writer.createRun(newRun(job("busy", tasks: ["work"])))
@@ -42,7 +44,7 @@ struct ConcurrencyTests {
         // attempt rows and the task's attempt count must agree in every snapshot.
         let readSQL = "SELECT (SELECT count(*) FROM attempts) = (SELECT attempts FROM run_tasks), "
             + "(SELECT count(*) FROM attempts);"
-        var processes: [(name: String, process: Process)] = []
+        var processes: [(name: String, process: TestProcess)] = []
         for reader in 0..<2 {
             let script = """
                 while [ ! -e '\(stop)' ]; do
@@ -59,7 +61,7 @@ struct ConcurrencyTests {
             // Stop every reader even when the test fails early.
             observations.done = true
             FileManager.default.createFile(atPath: stop, contents: nil)
-            for (_, process) in processes where process.isRunning { process.terminate() }
+            for (_, process) in processes where process.isRunning { process.send(SIGTERM, group: true) }
         }
         let group = DispatchGroup()
         for reader in 0..<2 {
@@ -92,7 +94,7 @@ struct ConcurrencyTests {
                         as? NSNumber)?.intValue ?? 0 > 0
                 }
         }
-        while !readersReady() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        while !readersReady() && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(readersReady(), "readers did not start within 20 s")
 
         processes.append(("tick writer", try SQLiteShell.start(
@@ -118,10 +120,10 @@ struct ConcurrencyTests {
         FileManager.default.createFile(atPath: stop, contents: nil)
         group.wait()
         for (name, process) in processes {
-            process.waitUntilExit()
+            let status = await process.status()
             let errors = (try? String(contentsOfFile: home.parent + "/\(name == "tick writer" ? "ticks" : name).err",
                                       encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 0, "\(name) exited \(process.terminationStatus): \(errors)")
+            #expect(status == .exited(code: 0), "\(name) ended with \(status): \(errors)")
             #expect(errors.isEmpty, "\(name): \(errors)")
         }
 
@@ -139,7 +141,7 @@ struct ConcurrencyTests {
         }
         #expect(seen.contains { 0 < $0 && $0 < Self.writes }, "no reader ran while the writer was writing")
         #expect(try writer.run(run)?.attempts.count == Self.writes)
-        #expect(try SQLiteShell.run(database, "SELECT count(*) FROM ticks") == "\(Self.processTicks)")
+        #expect(try await SQLiteShell.run(database, "SELECT count(*) FROM ticks") == "\(Self.processTicks)")
         #expect(try writer.pausedOverrides().count == 10)
     }
 }
