@@ -65,7 +65,7 @@ let package = Package(
             "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
         .testTarget(name: "GnomonEngineTests", dependencies: [
             "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore", "GnomonTesting",
         ]),

@@ -74,7 +74,3 @@ struct CLI {
 func keys(_ value: Any?) -> [String] {
     (value as? [String: Any]).map { $0.keys.sorted() } ?? []
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

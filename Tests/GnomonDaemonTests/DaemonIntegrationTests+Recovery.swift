@@ -30,7 +30,7 @@ extension DaemonIntegrationTests {
         let drained = try #require(try h.store().run(id))
         #expect(drained.summary.status == .running, "a drained run stays unfinished")
         #expect(drained.attempts.first?.outcome == .interrupted)
-        #expect(!groupIsRunning(pgid))
+        #expect(!ProcessProbe.groupIsRunning(pgid))
 
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
@@ -52,7 +52,7 @@ extension DaemonIntegrationTests {
         #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
         let pgid = try #require(try h.store().run(id)?.attempts.first?.pgid)
         await h.stopDaemon(signal: SIGKILL)
-        #expect(groupIsRunning(pgid), "the task outlives a SIGKILLed daemon")
+        #expect(ProcessProbe.groupIsRunning(pgid), "the task outlives a SIGKILLed daemon")
 
         // A foreground run alive while the next daemon starts is not taken from its runner.
         let foreground = try h.launch(["run", "fg", "--jobs", h.jobs, "--home", h.home])
@@ -61,7 +61,7 @@ extension DaemonIntegrationTests {
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        #expect(!groupIsRunning(pgid))
+        #expect(!ProcessProbe.groupIsRunning(pgid))
         let run = try #require(try h.store().run(id))
         #expect(run.attempts.first?.outcome == .lost)
         #expect(run.attempts.last?.outcome == .exited(code: 0), "retry limit 0, yet the lost attempt was retried")
@@ -117,7 +117,7 @@ extension DaemonIntegrationTests {
             for attempt in run.attempts {
                 #expect(attempt.outcome != nil, "run \(run.id) \(attempt.task) #\(attempt.number) left running")
                 #expect(FileManager.default.fileExists(atPath: attempt.logPath), "log missing: \(attempt.logPath)")
-                if let pgid = attempt.pgid { #expect(!groupIsRunning(pgid)) }
+                if let pgid = attempt.pgid { #expect(!ProcessProbe.groupIsRunning(pgid)) }
             }
         }
         // Every trigger request got its run.
@@ -189,12 +189,12 @@ extension DaemonIntegrationTests {
             ["/bin/sh", "-c", "echo ghost; exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"], stdout: log)
         #expect(await h.waitUntil(timeout: 3) { (try String(contentsOfFile: log, encoding: .utf8)) == "ghost\n" })
         let pgid = ghost.pid
-        #expect(groupIsRunning(pgid) && getpgid(pgid) == pgid)
+        #expect(ProcessProbe.groupIsRunning(pgid) && getpgid(pgid) == pgid)
 
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        #expect(await h.waitUntil(timeout: 3) { !groupIsRunning(pgid) }, "the unrecorded task was not stopped")
+        #expect(await h.waitUntil(timeout: 3) { !ProcessProbe.groupIsRunning(pgid) }, "the unrecorded task was not stopped")
         if ghost.isRunning { ghost.send(SIGKILL, group: true) }
         #expect(await ghost.status() == .signalled(signal: SIGTERM), "recovery's SIGTERM ended it")
         let run = try #require(try h.store().run(id))

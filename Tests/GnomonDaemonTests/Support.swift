@@ -12,17 +12,16 @@ import Testing
 /// `Process`, whose children's exit statuses the spawner's `waitpid(-1)` reaper would take.
 /// Daemons and commands get this test process's environment, as a shell would give them.
 final class DaemonHarness: @unchecked Sendable {
-    let root: String
-    let jobs: String
-    let home: String
+    /// `root`, with `root/jobs` and `root/home`; removed after this harness's own clean-up.
+    private let folders: TemporaryHome
+    var root: String { folders.root }
+    var jobs: String { folders.jobs }
+    var home: String { folders.home }
     private(set) var daemon: TestProcess?
     private var daemonCount = 0
 
     init() throws {
-        root = (NSTemporaryDirectory() as NSString).appendingPathComponent("gnomon-daemon-\(UUID().uuidString.prefix(8))")
-        jobs = root + "/jobs"
-        home = root + "/home"
-        try FileManager.default.createDirectory(atPath: jobs, withIntermediateDirectories: true)
+        folders = try TemporaryHome()
     }
 
     deinit {
@@ -37,7 +36,6 @@ final class DaemonHarness: @unchecked Sendable {
                 if let pgid = attempt.pgid, pgid > 1 { kill(-pgid, SIGKILL) }
             }
         }
-        try? FileManager.default.removeItem(atPath: root)
     }
 
     /// The `gnomon` executable built beside the test bundle (`swift test` builds it first).
@@ -131,23 +129,6 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.
     func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try? condition()) == true { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return (try? condition()) == true
+        await eventually(within: .milliseconds(Int(timeout * 1000)), every: .milliseconds(50), condition)
     }
-}
-
-/// Whether any process of group `pgid` is alive and not a zombie.
-func groupIsRunning(_ pgid: Int32) -> Bool {
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return kill(-pgid, 0) == 0 }
-    for entry in entries {
-        guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { continue }
-        let fields = stat[stat.index(after: close)...].split(separator: " ", maxSplits: 4)
-        if fields.count > 2, Int32(fields[2]) == pgid, fields[0] != "Z" { return true }
-    }
-    return false
 }

@@ -30,16 +30,16 @@ struct ConcurrencyTests {
     @Test("readers on other threads and in other processes never fail while writers commit thousands of transactions")
     func readersDuringWrites() async throws {
         let home = try TemporaryHome()
-        let writer = try GnomonStore.open(home: home.path)
+        let writer = try GnomonStore.open(home: home.home)
         let run = try writer.createRun(newRun(job("busy", tasks: ["work"])))
-        let database = home.database, stop = home.parent + "/stop"
+        let database = home.database, stop = home.root + "/stop"
 
         // Another process writing: one transaction per tick, waiting out our locks with a busy timeout.
         let tickSQL = (0..<Self.processTicks).map { index in
             "INSERT INTO ticks (job, fire_time, decided_at, decision) VALUES ('other', "
                 + "strftime('%Y-%m-%dT%H:%M:%fZ', '2024-05-01', '+\(index) seconds'), '2024-05-01T00:00:00.000Z', 'missed');"
         }.joined(separator: "\n")
-        try tickSQL.write(toFile: home.parent + "/ticks.sql", atomically: true, encoding: .utf8)
+        try tickSQL.write(toFile: home.root + "/ticks.sql", atomically: true, encoding: .utf8)
         // Other processes reading, each read a new connection as `gnomon runs` would open: the
         // attempt rows and the task's attempt count must agree in every snapshot.
         let readSQL = "SELECT (SELECT count(*) FROM attempts) = (SELECT attempts FROM run_tasks), "
@@ -52,7 +52,7 @@ struct ConcurrencyTests {
                 done
                 """
             processes.append(("reader\(reader)", try SQLiteShell.start(
-                script, stdout: home.parent + "/reader\(reader).out", stderr: home.parent + "/reader\(reader).err")))
+                script, stdout: home.root + "/reader\(reader).out", stderr: home.root + "/reader\(reader).err")))
         }
 
         // Reader threads, each with its own store on the same file.
@@ -65,7 +65,7 @@ struct ConcurrencyTests {
         }
         let group = DispatchGroup()
         for reader in 0..<2 {
-            let store = try GnomonStore.open(home: home.path)
+            let store = try GnomonStore.open(home: home.home)
             group.enter()
             Thread {
                 defer { group.leave() }
@@ -90,7 +90,7 @@ struct ConcurrencyTests {
         func readersReady() -> Bool {
             (0..<2).allSatisfy { !observations.counts(of: $0).isEmpty }
                 && (0..<2).allSatisfy { reader in
-                    ((try? FileManager.default.attributesOfItem(atPath: home.parent + "/reader\(reader).out"))?[.size]
+                    ((try? FileManager.default.attributesOfItem(atPath: home.root + "/reader\(reader).out"))?[.size]
                         as? NSNumber)?.intValue ?? 0 > 0
                 }
         }
@@ -98,10 +98,10 @@ struct ConcurrencyTests {
         #expect(readersReady(), "readers did not start within 20 s")
 
         processes.append(("tick writer", try SQLiteShell.start(
-            "sqlite3 -bail -cmd '.timeout 10000' '\(database)' < '\(home.parent)/ticks.sql'",
-            stdout: home.parent + "/ticks.out", stderr: home.parent + "/ticks.err")))
+            "sqlite3 -bail -cmd '.timeout 10000' '\(database)' < '\(home.root)/ticks.sql'",
+            stdout: home.root + "/ticks.out", stderr: home.root + "/ticks.err")))
         // A second writer thread in this process, with its own store.
-        let pauser = try GnomonStore.open(home: home.path)
+        let pauser = try GnomonStore.open(home: home.home)
         group.enter()
         Thread {
             defer { group.leave() }
@@ -121,7 +121,7 @@ struct ConcurrencyTests {
         group.wait()
         for (name, process) in processes {
             let status = await process.status()
-            let errors = (try? String(contentsOfFile: home.parent + "/\(name == "tick writer" ? "ticks" : name).err",
+            let errors = (try? String(contentsOfFile: home.root + "/\(name == "tick writer" ? "ticks" : name).err",
                                       encoding: .utf8)) ?? ""
             #expect(status == .exited(code: 0), "\(name) ended with \(status): \(errors)")
             #expect(errors.isEmpty, "\(name): \(errors)")
@@ -130,7 +130,7 @@ struct ConcurrencyTests {
         #expect(observations.errors == [])
         var seen: [Int] = []
         for reader in 0..<2 {
-            let lines = try String(contentsOfFile: home.parent + "/reader\(reader).out", encoding: .utf8)
+            let lines = try String(contentsOfFile: home.root + "/reader\(reader).out", encoding: .utf8)
                 .split(separator: "\n")
             #expect(lines.allSatisfy { $0.hasPrefix("1|") }, "process reader \(reader) saw an inconsistent snapshot")
             let counts = lines.compactMap { Int($0.dropFirst(2)) }
