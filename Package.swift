@@ -62,19 +62,19 @@ let package = Package(
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
         .testTarget(name: "GnomonStoreTests", dependencies: [
-            "GnomonStore", "GnomonCore",
+            "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
         .testTarget(name: "GnomonEngineTests", dependencies: [
             "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonDaemonTests", dependencies: [
-            "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonJobFiles", "GnomonCore",
-            .product(name: "Logging", package: "swift-log"),
+            "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonJobFiles", "GnomonCore",
+            "GnomonTesting", .product(name: "Logging", package: "swift-log"),
         ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
-        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
         ]),

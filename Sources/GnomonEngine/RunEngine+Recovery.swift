@@ -42,8 +42,17 @@ extension RunEngine {
     /// Process groups still writing to a log of one of `runs`, found through `/proc`: the groups
     /// of attempts a dead runner spawned but did not live to record (each attempt's group leader
     /// has its log as standard output). Empty where `/proc` cannot be read.
+    ///
+    /// The logs of recorded container attempts are left out: with podman the container's own
+    /// processes write to the log, and a SIGTERM to them (or to the attached CLI, which passes it
+    /// on) would kill the container that recovery is about to adopt.
     public func unrecordedGroups(ofRuns runs: [RunDetail]) -> [Int32] {
         var folders: [String: Int64] = [:]
+        var adoptable: Set<String> = []
+        for attempt in runs.flatMap(Self.openAttempts) where attempt.containerName != nil {
+            adoptable.insert(attempt.logPath)
+            adoptable.insert((attempt.logPath as NSString).resolvingSymlinksInPath)
+        }
         for run in runs {
             let probe = settings.logPath(job: run.summary.job, run: run.id, task: "t", attempt: 1)
             let folder = (probe as NSString).deletingLastPathComponent
@@ -55,7 +64,8 @@ extension RunEngine {
         for entry in entries {
             guard let pid = Int32(entry), pid > 1,
                   let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/1"),
-                  target.hasSuffix(".log"), folders[(target as NSString).deletingLastPathComponent + "/"] != nil
+                  target.hasSuffix(".log"), folders[(target as NSString).deletingLastPathComponent + "/"] != nil,
+                  !adoptable.contains(target)
             else { continue }
             // Only group leaders: a task's children share its group and go with it.
             if getpgid(pid) == pid { groups.append(pid) }

@@ -34,6 +34,9 @@ public final class TemporaryHome: Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// The database file in the home (`HOME/gnomon.db`).
+    public var database: String { home + "/" + GnomonStore.fileName }
+
     /// A path inside the root folder (a scratch file a task writes and a test reads).
     public func path(_ name: String) -> String { root + "/" + name }
 

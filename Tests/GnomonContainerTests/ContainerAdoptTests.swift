@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// After a crash, a container attempt is found again by name and its true exit code collected.
@@ -50,8 +51,8 @@ struct ContainerAdoptTests {
         let outcome = await executor.adopt(name: tag, logPath: scratch.file("attempt.log"))
 
         #expect(outcome == testCase.expected)
-        #expect(seconds(since: start) >= testCase.atLeast)
-        #expect(readText(scratch.file("attempt.log"))?.hasPrefix("gnomon: re-attached to container \(tag)") == true)
+        #expect((ContinuousClock.now - start).seconds >= testCase.atLeast)
+        #expect(ProcessProbe.readText(scratch.file("attempt.log"))?.hasPrefix("gnomon: re-attached to container \(tag)") == true)
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 
@@ -64,7 +65,7 @@ struct ContainerAdoptTests {
         let outcome = await executor.adopt(name: Tag.make("no-such"), logPath: scratch.file("attempt.log"))
 
         #expect(outcome == nil)
-        #expect(!fileExists(scratch.file("attempt.log")))
+        #expect(!ProcessProbe.fileExists(scratch.file("attempt.log")))
     }
 
     @Test("cancelling an adoption stops and removes the container")

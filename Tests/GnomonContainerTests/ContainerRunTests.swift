@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// One attempt of a container task against the real podman: how it ends and what it leaves.
@@ -82,7 +83,7 @@ struct ContainerRunTests {
 
         let outcome = await executor.run(launch) { starts.record($0) }
 
-        let log = readText(launch.logPath) ?? ""
+        let log = ProcessProbe.readText(launch.logPath) ?? ""
         switch testCase.expected {
         case .outcome(let expected):
             #expect(outcome == expected, "log:\n\(log)")
@@ -123,13 +124,13 @@ struct ContainerRunTests {
 
         let outcome = await executor.run(launch) { _ in }
 
-        #expect(outcome == .exited(code: 0), "log:\n\(readText(launch.logPath) ?? "")")
-        #expect(readText(scratch.file("out/greeting")) == "hello world from t\n")
-        let environment = readText(scratch.file("out/env")) ?? ""
+        #expect(outcome == .exited(code: 0), "log:\n\(ProcessProbe.readText(launch.logPath) ?? "")")
+        #expect(ProcessProbe.readText(scratch.file("out/greeting")) == "hello world from t\n")
+        let environment = ProcessProbe.readText(scratch.file("out/env")) ?? ""
         #expect(environment.contains("MULTI=line one\nline two\n"))
         #expect(environment.contains("GNOMON_TASK=t\n"))
         #expect(!environment.contains("GNOMON_TEST_CLI_ONLY"), "the runtime's environment leaked into the container")
-        #expect(readText(launch.logPath) == "a note from the host\n")
+        #expect(ProcessProbe.readText(launch.logPath) == "a note from the host\n")
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 
@@ -146,7 +147,7 @@ struct ContainerRunTests {
 
         #expect(outcome == .couldNotStart(reason:
             "log file \(launch.logPath) already exists; Gnomon never overwrites an attempt's log"))
-        #expect(readText(launch.logPath) == "earlier attempt\n")
+        #expect(ProcessProbe.readText(launch.logPath) == "earlier attempt\n")
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 
@@ -168,7 +169,7 @@ struct ContainerRunTests {
         }
 
         #expect(outcome == .exited(code: 5))
-        #expect(readText(launch.logPath)?.contains("tick 3\n") == true, "log:\n\(readText(launch.logPath) ?? "")")
+        #expect(ProcessProbe.readText(launch.logPath)?.contains("tick 3\n") == true, "log:\n\(ProcessProbe.readText(launch.logPath) ?? "")")
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 }

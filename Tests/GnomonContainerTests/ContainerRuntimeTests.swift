@@ -1,4 +1,5 @@
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// Choosing podman or docker, and the message when neither is there. No runtime is run.

@@ -1,5 +1,6 @@
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Synchronization
 import Testing
 
@@ -29,7 +30,7 @@ struct ContainerStopTests {
 
         let outcome = await executor.run(launch) { _ in }
 
-        let elapsed = seconds(since: start)
+        let elapsed = (ContinuousClock.now - start).seconds
         #expect(outcome == .timedOut)
         // Far below the 100 s the command would run; generous, as podman is slow on a loaded 2-core machine.
         #expect(elapsed >= 2 && elapsed < 30, "took \(elapsed) s")
@@ -54,7 +55,7 @@ struct ContainerStopTests {
         let outcome = await attempt.value
 
         #expect(outcome == .cancelled)
-        #expect(seconds(since: start) < 10)
+        #expect((ContinuousClock.now - start).seconds < 10)
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 
@@ -72,7 +73,7 @@ struct ContainerStopTests {
         }
 
         #expect(await attempt.value == .cancelled)
-        #expect(!fileExists(launch.logPath))
+        #expect(!ProcessProbe.fileExists(launch.logPath))
         #expect(try await Podman.containers(tagged: tag) == [])
     }
 }

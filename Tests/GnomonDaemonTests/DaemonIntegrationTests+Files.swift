@@ -45,7 +45,7 @@ extension DaemonIntegrationTests {
 
         // SIGHUP reloads at once (an edit is otherwise noticed at the next two-second poll).
         try h.write(job: "edit", job("v5"))
-        kill(h.daemon!.processIdentifier, SIGHUP)
+        h.daemon!.send(SIGHUP)
         #expect(await h.waitUntil(timeout: 4) { try printed("v5") })
         #expect(h.log.contains("SIGHUP"))
         #expect(await h.stopDaemon() == 0)

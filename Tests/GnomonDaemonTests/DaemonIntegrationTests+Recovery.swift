@@ -1,6 +1,8 @@
 import Foundation
 import GnomonCore
+import GnomonExecution
 import GnomonStore
+import GnomonTesting
 import Testing
 
 extension DaemonIntegrationTests {
@@ -28,7 +30,7 @@ extension DaemonIntegrationTests {
         let drained = try #require(try h.store().run(id))
         #expect(drained.summary.status == .running, "a drained run stays unfinished")
         #expect(drained.attempts.first?.outcome == .interrupted)
-        #expect(!groupIsRunning(pgid))
+        #expect(!ProcessProbe.groupIsRunning(pgid))
 
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
@@ -50,7 +52,7 @@ extension DaemonIntegrationTests {
         #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
         let pgid = try #require(try h.store().run(id)?.attempts.first?.pgid)
         await h.stopDaemon(signal: SIGKILL)
-        #expect(groupIsRunning(pgid), "the task outlives a SIGKILLed daemon")
+        #expect(ProcessProbe.groupIsRunning(pgid), "the task outlives a SIGKILLed daemon")
 
         // A foreground run alive while the next daemon starts is not taken from its runner.
         let foreground = try h.launch(["run", "fg", "--jobs", h.jobs, "--home", h.home])
@@ -59,13 +61,13 @@ extension DaemonIntegrationTests {
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        #expect(!groupIsRunning(pgid))
+        #expect(!ProcessProbe.groupIsRunning(pgid))
         let run = try #require(try h.store().run(id))
         #expect(run.attempts.first?.outcome == .lost)
         #expect(run.attempts.last?.outcome == .exited(code: 0), "retry limit 0, yet the lost attempt was retried")
-        await h.exited(foreground)
+        #expect(await foreground.exitCode() == 0)
         let fg = try #require(try h.runs(of: "fg").first)
-        #expect(fg.summary.status == .succeeded && fg.summary.runnerPID == foreground.processIdentifier)
+        #expect(fg.summary.status == .succeeded && fg.summary.runnerPID == foreground.pid)
         #expect(!h.log.contains("run=\(fg.id) "), "the daemon touched the foreground run:\n\(h.log)")
         await h.stopDaemon()
     }
@@ -86,7 +88,7 @@ extension DaemonIntegrationTests {
         try h.write(job: "flaky", "schedule: \"@every 2s\"\ncatchup: all\ntasks:\n  a: { run: \"exit 1\", retry: { limit: 1, delay: 200ms } }\n")
         try h.write(job: "manual", "tasks:\n  a: { run: \"sleep 0.4\" }\n")
         var generator = SystemRandomNumberGenerator()
-        var triggers: [Process] = []
+        var triggers: [TestProcess] = []
         let began = Date()
         for cycle in 0..<20 {
             try await h.startDaemon(waitReady: cycle % 4 != 3)
@@ -101,7 +103,7 @@ extension DaemonIntegrationTests {
         for job in ["graph", "queued", "flaky"] { _ = try await h.cli(["pause", job]) }
         let settled = await h.waitUntil(timeout: 20) { try h.store().unfinishedRuns().isEmpty }
         #expect(await h.stopDaemon() == 0)
-        for trigger in triggers { await h.exited(trigger) }
+        for trigger in triggers { _ = await trigger.status() }
         print("fault test: 20 SIGKILL cycles in \(Int(Date().timeIntervalSince(began))) s")
         let left = try h.store().unfinishedRuns().map(\.id)
         #expect(settled, "runs left unfinished: \(left)")
@@ -115,7 +117,7 @@ extension DaemonIntegrationTests {
             for attempt in run.attempts {
                 #expect(attempt.outcome != nil, "run \(run.id) \(attempt.task) #\(attempt.number) left running")
                 #expect(FileManager.default.fileExists(atPath: attempt.logPath), "log missing: \(attempt.logPath)")
-                if let pgid = attempt.pgid { #expect(!groupIsRunning(pgid)) }
+                if let pgid = attempt.pgid { #expect(!ProcessProbe.groupIsRunning(pgid)) }
             }
         }
         // Every trigger request got its run.
@@ -152,8 +154,7 @@ extension DaemonIntegrationTests {
 
         let kill = try await h.cli(["kill", String(id)])
         #expect(kill.status == 0 && kill.out.contains("cancelled"), "\(kill)")
-        await h.exited(trigger)
-        #expect(trigger.terminationStatus == 5, "trigger --wait exits 5 for a cancelled run")
+        #expect(await trigger.exitCode() == 5, "trigger --wait exits 5 for a cancelled run")
 
         // Retry runs in the foreground, beside the daemon, which leaves the run to it.
         FileManager.default.createFile(atPath: marker, contents: nil)
@@ -183,21 +184,19 @@ extension DaemonIntegrationTests {
         let log = "\(h.home)/logs/ghost/\(id)/t.1.log"
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: log, contents: nil)
-        let ghost = Process()
-        ghost.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        // setsid forks when its caller leads a group already: the shell reports its own pid.
-        let pidFile = h.root + "/ghost.pid"
-        ghost.arguments = ["sh", "-c", "echo $$ > \(pidFile); echo ghost; exec sleep 30"]
-        ghost.standardOutput = FileHandle(forWritingAtPath: log)
-        try ghost.run()
-        #expect(await h.waitUntil(timeout: 3) { (try String(contentsOfFile: pidFile, encoding: .utf8)).hasSuffix("\n") })
-        let pgid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(groupIsRunning(pgid) && getpgid(pgid) == pgid)
+        // In a session of its own, so its pid is its group, as a task's would be.
+        let ghost = try TestProcess.start(
+            ["/bin/sh", "-c", "echo ghost; exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"], stdout: log)
+        #expect(await h.waitUntil(timeout: 3) { (try String(contentsOfFile: log, encoding: .utf8)) == "ghost\n" })
+        let pgid = ghost.pid
+        #expect(ProcessProbe.groupIsRunning(pgid) && getpgid(pgid) == pgid)
 
         FileManager.default.createFile(atPath: marker, contents: nil)
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        #expect(await h.waitUntil(timeout: 3) { !groupIsRunning(pgid) }, "the unrecorded task was not stopped")
+        #expect(await h.waitUntil(timeout: 3) { !ProcessProbe.groupIsRunning(pgid) }, "the unrecorded task was not stopped")
+        if ghost.isRunning { ghost.send(SIGKILL, group: true) }
+        #expect(await ghost.status() == .signalled(signal: SIGTERM), "recovery's SIGTERM ended it")
         let run = try #require(try h.store().run(id))
         #expect(run.attempts.map(\.number) == [2], "attempt 1's log exists, so the next attempt is 2")
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "ghost\n", "attempt 1's log was not touched")

@@ -92,7 +92,7 @@ struct DaemonIntegrationTests {
         let h = try DaemonHarness()
         try h.write(job: "idle", "tasks:\n  a: { run: \"true\" }\n")
         try await h.startDaemon()
-        let pid = try #require(h.daemon?.processIdentifier)
+        let pid = try #require(h.daemon?.pid)
         let second = try await h.cli(["daemon"])
         #expect(second.status == 4)
         #expect(second.err.contains("process \(pid)"), "\(second.err)")

@@ -91,25 +91,10 @@ final class ProgressRecorder: RunObserver {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// A duration written as a job file would write it (`"100ms"`, `"2s"`).
 func duration(_ text: String) -> Duration {
     switch DurationText.parse(text) {
     case .success(let value): return value
     case .failure(let problem): fatalError("bad test duration: \(problem)")
     }
-}
-
-/// Polls `condition` every few milliseconds for up to `limit`; returns whether it became true.
-func eventually(within limit: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + limit
-    while clock.now < end {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
 }

@@ -1,6 +1,7 @@
 import Glibc
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// Attempts that cannot start: a clear reason in the outcome and at the top of the log.
@@ -73,11 +74,11 @@ struct CouldNotStartTests {
         #expect(outcome == .couldNotStart(reason: reason))
         #expect(recorder.all.isEmpty, "onStart must not be called when nothing started")
         if testCase.logged {
-            #expect(readText(launch.logPath) == "gnomon: could not start: \(reason)\n")
+            #expect(ProcessProbe.readText(launch.logPath) == "gnomon: could not start: \(reason)\n")
         } else {
-            #expect(!fileExists(launch.logPath))
+            #expect(!ProcessProbe.fileExists(launch.logPath))
         }
-        await scratch.remove()
+        scratch.remove()
     }
 
     @Test("an existing log file is never overwritten")
@@ -88,8 +89,8 @@ struct CouldNotStartTests {
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .couldNotStart(
             reason: "log file \(launch.logPath) already exists; Gnomon never overwrites an attempt's log"))
-        #expect(readText(launch.logPath) == "earlier attempt\n")
-        await scratch.remove()
+        #expect(ProcessProbe.readText(launch.logPath) == "earlier attempt\n")
+        scratch.remove()
     }
 
     @Test("a cancelled caller starts nothing")
@@ -101,7 +102,7 @@ struct CouldNotStartTests {
             return await LocalProcessExecutor().run(launch) { _ in }
         }
         #expect(await task.value == .cancelled)
-        #expect(!fileExists(launch.logPath))
-        await scratch.remove()
+        #expect(!ProcessProbe.fileExists(launch.logPath))
+        scratch.remove()
     }
 }

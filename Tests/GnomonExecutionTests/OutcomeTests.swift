@@ -1,6 +1,7 @@
 import Glibc
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// Tasks that end by themselves: the outcome and the log say how.
@@ -44,8 +45,8 @@ struct OutcomeTests {
         let launch = shell(testCase.line, in: scratch, environment: testCase.environment)
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == testCase.outcome)
-        #expect(readText(launch.logPath) == testCase.log)
-        await scratch.remove()
+        #expect(ProcessProbe.readText(launch.logPath) == testCase.log)
+        scratch.remove()
     }
 
     @Test("the child starts in the working directory, in its own process group")
@@ -55,13 +56,13 @@ struct OutcomeTests {
         let launch = shell("pwd; sleep 0.2", in: scratch)
         let outcome = await LocalProcessExecutor().run(launch) { recorder.record($0) }
         #expect(outcome == .exited(code: 0))
-        #expect(readText(launch.logPath) == scratch.path + "\n")
+        #expect(ProcessProbe.readText(launch.logPath) == scratch.path + "\n")
         let starts = recorder.all
         #expect(starts.count == 1)
         #expect(starts.first.map { $0.pid == $0.pgid } == true)
         #expect(recorder.observedGroups == starts.map(\.pid))
         #expect(starts.first.map { $0.pid != getpgrp() } == true)
-        await scratch.remove()
+        scratch.remove()
     }
 
     @Test("argv is passed as given, without a shell")
@@ -72,8 +73,8 @@ struct OutcomeTests {
             workingDirectory: scratch.path, logPath: scratch.file("argv.log"))
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 0))
-        #expect(readText(launch.logPath) == "two words|$HOME|*|")
-        await scratch.remove()
+        #expect(ProcessProbe.readText(launch.logPath) == "two words|$HOME|*|")
+        scratch.remove()
     }
 
     @Test("log folders are created")
@@ -82,7 +83,7 @@ struct OutcomeTests {
         let launch = shell("echo deep", in: scratch, log: "runs/r1/task/attempt-1.log")
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 0))
-        #expect(readText(launch.logPath) == "deep\n")
-        await scratch.remove()
+        #expect(ProcessProbe.readText(launch.logPath) == "deep\n")
+        scratch.remove()
     }
 }

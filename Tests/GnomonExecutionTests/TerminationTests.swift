@@ -1,6 +1,7 @@
 import Glibc
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Synchronization
 import Testing
 
@@ -31,9 +32,9 @@ struct TerminationTests {
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(clock.now - start < .seconds(2), "the attempt must not wait for its background job")
         #expect(outcome.kind == "exited")
-        let pid = try #require(await readPid(scratch.file("child.pid")))
-        #expect(await waitUntilDead(pid), "background process \(pid) survived its attempt")
-        await scratch.remove()
+        let pid = try #require(await ProcessProbe.waitForPID(in: scratch.file("child.pid")))
+        #expect(await ProcessProbe.waitUntilGone(pid), "background process \(pid) survived its attempt")
+        scratch.remove()
     }
 
     @Test("a timeout terminates the whole group well within the grace")
@@ -48,9 +49,9 @@ struct TerminationTests {
         #expect(outcome == .timedOut)
         #expect(elapsed >= .milliseconds(300))
         #expect(elapsed < .seconds(2), "SIGTERM should end it long before the 5 s grace (took \(elapsed))")
-        let pid = try #require(await readPid(scratch.file("child.pid")))
-        #expect(await waitUntilDead(pid))
-        await scratch.remove()
+        let pid = try #require(await ProcessProbe.waitForPID(in: scratch.file("child.pid")))
+        #expect(await ProcessProbe.waitUntilGone(pid))
+        scratch.remove()
     }
 
     @Test("a task ignoring SIGTERM is SIGKILLed after the grace")
@@ -65,9 +66,9 @@ struct TerminationTests {
         #expect(outcome == .timedOut)
         #expect(elapsed >= .milliseconds(650), "the grace must be given (took \(elapsed))")
         #expect(elapsed < .seconds(3), "SIGKILL must follow the grace (took \(elapsed))")
-        let pid = try #require(await readPid(scratch.file("child.pid")))
-        #expect(await waitUntilDead(pid))
-        await scratch.remove()
+        let pid = try #require(await ProcessProbe.waitForPID(in: scratch.file("child.pid")))
+        #expect(await ProcessProbe.waitUntilGone(pid))
+        scratch.remove()
     }
 
     @Test("cancelling the calling task terminates the group")
@@ -80,16 +81,16 @@ struct TerminationTests {
         }
         var iterator = started.stream.makeAsyncIterator()
         let process = try #require(await iterator.next())
-        let pid = try #require(await readPid(scratch.file("child.pid")))
+        let pid = try #require(await ProcessProbe.waitForPID(in: scratch.file("child.pid")))
         let clock = ContinuousClock()
         let start = clock.now
         task.cancel()
         let outcome = await task.value
         #expect(outcome == .cancelled)
         #expect(clock.now - start < .seconds(2))
-        #expect(await waitUntilDead(pid))
-        #expect(await waitUntilDead(process.pid))
-        await scratch.remove()
+        #expect(await ProcessProbe.waitUntilGone(pid))
+        #expect(await ProcessProbe.waitUntilGone(process.pid))
+        scratch.remove()
     }
 
     @Test("a task that ends by itself before its timeout keeps its own outcome")
@@ -98,6 +99,6 @@ struct TerminationTests {
         let launch = shell("exit 4", in: scratch, timeout: .seconds(5))
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 4))
-        await scratch.remove()
+        scratch.remove()
     }
 }

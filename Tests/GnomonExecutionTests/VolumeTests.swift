@@ -1,6 +1,7 @@
 import Glibc
 import GnomonCore
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// Output volume and parallelism: nothing is copied, nothing is serialised.
@@ -26,8 +27,8 @@ struct VolumeTests {
         let launch = shell(testCase.line, in: scratch)
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 0))
-        #expect(fileSize(launch.logPath) == testCase.size)
-        await scratch.remove()
+        #expect(ProcessProbe.fileSize(launch.logPath) == testCase.size)
+        scratch.remove()
     }
 
     @Test("binary bytes arrive unchanged")
@@ -41,8 +42,8 @@ struct VolumeTests {
         let launch = shell("cat all-bytes.bin", in: scratch)
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 0))
-        #expect(readBytes(launch.logPath) == pattern)
-        await scratch.remove()
+        #expect(ProcessProbe.readBytes(launch.logPath) == pattern)
+        scratch.remove()
     }
 
     @Test("200 concurrent tasks run side by side")
@@ -64,6 +65,6 @@ struct VolumeTests {
         #expect(outcomes.count == 200)
         #expect(outcomes.allSatisfy { $0 == .exited(code: 0) })
         #expect(elapsed < .milliseconds(1500), "200 × sleep 0.2 took \(elapsed): serialised?")
-        await scratch.remove()
+        scratch.remove()
     }
 }

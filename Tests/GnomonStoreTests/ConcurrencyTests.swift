@@ -1,5 +1,7 @@
 import Foundation
 import GnomonCore
+import GnomonExecution
+import GnomonTesting
 import Testing
 @testable import GnomonStore
 
@@ -26,23 +28,23 @@ struct ConcurrencyTests {
     static let processTicks = 500
 
     @Test("readers on other threads and in other processes never fail while writers commit thousands of transactions")
-    func readersDuringWrites() throws {
+    func readersDuringWrites() async throws {
         let home = try TemporaryHome()
-        let writer = try GnomonStore.open(home: home.path)
+        let writer = try GnomonStore.open(home: home.home)
         let run = try writer.createRun(newRun(job("busy", tasks: ["work"])))
-        let database = home.database, stop = home.parent + "/stop"
+        let database = home.database, stop = home.root + "/stop"
 
         // Another process writing: one transaction per tick, waiting out our locks with a busy timeout.
         let tickSQL = (0..<Self.processTicks).map { index in
             "INSERT INTO ticks (job, fire_time, decided_at, decision) VALUES ('other', "
                 + "strftime('%Y-%m-%dT%H:%M:%fZ', '2024-05-01', '+\(index) seconds'), '2024-05-01T00:00:00.000Z', 'missed');"
         }.joined(separator: "\n")
-        try tickSQL.write(toFile: home.parent + "/ticks.sql", atomically: true, encoding: .utf8)
+        try tickSQL.write(toFile: home.root + "/ticks.sql", atomically: true, encoding: .utf8)
         // Other processes reading, each read a new connection as `gnomon runs` would open: the
         // attempt rows and the task's attempt count must agree in every snapshot.
         let readSQL = "SELECT (SELECT count(*) FROM attempts) = (SELECT attempts FROM run_tasks), "
             + "(SELECT count(*) FROM attempts);"
-        var processes: [(name: String, process: Process)] = []
+        var processes: [(name: String, process: TestProcess)] = []
         for reader in 0..<2 {
             let script = """
                 while [ ! -e '\(stop)' ]; do
@@ -50,7 +52,7 @@ struct ConcurrencyTests {
                 done
                 """
             processes.append(("reader\(reader)", try SQLiteShell.start(
-                script, stdout: home.parent + "/reader\(reader).out", stderr: home.parent + "/reader\(reader).err")))
+                script, stdout: home.root + "/reader\(reader).out", stderr: home.root + "/reader\(reader).err")))
         }
 
         // Reader threads, each with its own store on the same file.
@@ -59,11 +61,11 @@ struct ConcurrencyTests {
             // Stop every reader even when the test fails early.
             observations.done = true
             FileManager.default.createFile(atPath: stop, contents: nil)
-            for (_, process) in processes where process.isRunning { process.terminate() }
+            for (_, process) in processes where process.isRunning { process.send(SIGTERM, group: true) }
         }
         let group = DispatchGroup()
         for reader in 0..<2 {
-            let store = try GnomonStore.open(home: home.path)
+            let store = try GnomonStore.open(home: home.home)
             group.enter()
             Thread {
                 defer { group.leave() }
@@ -88,18 +90,18 @@ struct ConcurrencyTests {
         func readersReady() -> Bool {
             (0..<2).allSatisfy { !observations.counts(of: $0).isEmpty }
                 && (0..<2).allSatisfy { reader in
-                    ((try? FileManager.default.attributesOfItem(atPath: home.parent + "/reader\(reader).out"))?[.size]
+                    ((try? FileManager.default.attributesOfItem(atPath: home.root + "/reader\(reader).out"))?[.size]
                         as? NSNumber)?.intValue ?? 0 > 0
                 }
         }
-        while !readersReady() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        while !readersReady() && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(readersReady(), "readers did not start within 20 s")
 
         processes.append(("tick writer", try SQLiteShell.start(
-            "sqlite3 -bail -cmd '.timeout 10000' '\(database)' < '\(home.parent)/ticks.sql'",
-            stdout: home.parent + "/ticks.out", stderr: home.parent + "/ticks.err")))
+            "sqlite3 -bail -cmd '.timeout 10000' '\(database)' < '\(home.root)/ticks.sql'",
+            stdout: home.root + "/ticks.out", stderr: home.root + "/ticks.err")))
         // A second writer thread in this process, with its own store.
-        let pauser = try GnomonStore.open(home: home.path)
+        let pauser = try GnomonStore.open(home: home.home)
         group.enter()
         Thread {
             defer { group.leave() }
@@ -118,17 +120,17 @@ struct ConcurrencyTests {
         FileManager.default.createFile(atPath: stop, contents: nil)
         group.wait()
         for (name, process) in processes {
-            process.waitUntilExit()
-            let errors = (try? String(contentsOfFile: home.parent + "/\(name == "tick writer" ? "ticks" : name).err",
+            let status = await process.status()
+            let errors = (try? String(contentsOfFile: home.root + "/\(name == "tick writer" ? "ticks" : name).err",
                                       encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 0, "\(name) exited \(process.terminationStatus): \(errors)")
+            #expect(status == .exited(code: 0), "\(name) ended with \(status): \(errors)")
             #expect(errors.isEmpty, "\(name): \(errors)")
         }
 
         #expect(observations.errors == [])
         var seen: [Int] = []
         for reader in 0..<2 {
-            let lines = try String(contentsOfFile: home.parent + "/reader\(reader).out", encoding: .utf8)
+            let lines = try String(contentsOfFile: home.root + "/reader\(reader).out", encoding: .utf8)
                 .split(separator: "\n")
             #expect(lines.allSatisfy { $0.hasPrefix("1|") }, "process reader \(reader) saw an inconsistent snapshot")
             let counts = lines.compactMap { Int($0.dropFirst(2)) }
@@ -139,7 +141,7 @@ struct ConcurrencyTests {
         }
         #expect(seen.contains { 0 < $0 && $0 < Self.writes }, "no reader ran while the writer was writing")
         #expect(try writer.run(run)?.attempts.count == Self.writes)
-        #expect(try SQLiteShell.run(database, "SELECT count(*) FROM ticks") == "\(Self.processTicks)")
+        #expect(try await SQLiteShell.run(database, "SELECT count(*) FROM ticks") == "\(Self.processTicks)")
         #expect(try writer.pausedOverrides().count == 10)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GnomonTesting
 import Testing
 @testable import GnomonStore
 
@@ -50,8 +51,8 @@ struct DaemonTablesTests {
     @Test("a trigger request is added, claimed once, then given a run or a refusal")
     func triggerRequests() throws {
         let home = try TemporaryHome()
-        let cli = try GnomonStore.open(home: home.path)
-        let daemon = try GnomonStore.open(home: home.path)
+        let cli = try GnomonStore.open(home: home.home)
+        let daemon = try GnomonStore.open(home: home.home)
         let first = try cli.addTriggerRequest(job: "etl", params: ["date": "2024-05-01"], at: at("2024-05-01T12:00:00Z"))
         let second = try cli.addTriggerRequest(job: "nope", params: [:], at: at("2024-05-01T12:00:01Z"))
         #expect(try cli.triggerRequest(first) == TriggerRequest(

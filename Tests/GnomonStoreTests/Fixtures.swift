@@ -2,24 +2,6 @@ import Foundation
 import GnomonCore
 @testable import GnomonStore
 
-/// A fresh temporary `$GNOMON_HOME` (not yet created) that removes itself.
-final class TemporaryHome {
-    let parent: String
-    let path: String
-
-    init() throws {
-        parent = (NSTemporaryDirectory() as NSString).appendingPathComponent("gnomon-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        path = (parent as NSString).appendingPathComponent("home")
-    }
-
-    var database: String { (path as NSString).appendingPathComponent(GnomonStore.fileName) }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: parent)
-    }
-}
-
 /// Readable fixed times: `at("2024-05-01T12:00:00Z")`.
 func at(_ text: String) -> Date {
     guard let date = StoreDate.parse(text) else { fatalError("bad test date \(text)") }

@@ -1,5 +1,6 @@
 import Foundation
 import GnomonCore
+import GnomonTesting
 import Testing
 @testable import GnomonStore
 
@@ -8,7 +9,7 @@ struct RunLifecycleTests {
     @Test("a run's changes read back exactly, tasks in the snapshot's order")
     func roundTrip() throws {
         let home = try TemporaryHome()
-        let store = try GnomonStore.open(home: home.path)
+        let store = try GnomonStore.open(home: home.home)
         let t0 = at("2024-05-01T12:00:00Z")
         var new = newRun(params: ["date": "2024-05-01", "mode": "full"])
         new.tasks.reverse()  // given out of order: stored in the snapshot's order
@@ -112,8 +113,8 @@ struct RunLifecycleTests {
     @Test("a scheduled time has one run, even from two stores on the same file")
     func duplicateScheduledRunRejected() throws {
         let home = try TemporaryHome()
-        let first = try GnomonStore.open(home: home.path)
-        let second = try GnomonStore.open(home: home.path)
+        let first = try GnomonStore.open(home: home.home)
+        let second = try GnomonStore.open(home: home.home)
         let id = try first.createRun(newRun())
         for trigger in [RunTrigger.schedule, .catchup] {
             #expect(throws: StoreError.duplicateRun(job: "etl", scheduledAt: at("2024-05-01T12:00:00Z"), existing: id)) {

@@ -1,37 +1,29 @@
 import Foundation
+import GnomonExecution
+import GnomonTesting
 
 /// Runs the `sqlite3` command-line shell (another process, as the CLI or a user's script would be).
+///
+/// Through `ProcessSpawner.shared`, like every child of the test process: its reaper calls
+/// `waitpid(-1)` and would take the exit status of a child started any other way.
 enum SQLiteShell {
+    /// The environment of the shells: only a PATH.
+    static let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]
+
     /// Runs `sql` against `database` with a 10 s busy timeout; returns stdout, throws on failure.
     @discardableResult
-    static func run(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = ["-bail", "-cmd", ".timeout 10000", database, sql]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ShellFailure(message: "sqlite3 exited \(process.terminationStatus): \(problem)")
+    static func run(_ database: String, _ sql: String) async throws -> String {
+        let output = try await ProcessSpawner.shared.runCapturingOutput(
+            ["/usr/bin/sqlite3", "-bail", "-cmd", ".timeout 10000", database, sql], environment: environment)
+        guard output.status == .exited(code: 0) else {
+            throw ShellFailure(message: "sqlite3 ended with \(output.status): \(output.errorText)")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Starts `/bin/sh -c script` with stdout and stderr sent to files.
-    static func start(_ script: String, stdout: String, stderr: String) throws -> Process {
-        FileManager.default.createFile(atPath: stdout, contents: nil)
-        FileManager.default.createFile(atPath: stderr, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardOutput = FileHandle(forWritingAtPath: stdout)
-        process.standardError = FileHandle(forWritingAtPath: stderr)
-        try process.run()
-        return process
+    /// Starts `/bin/sh -c script` in a process group of its own, stdout and stderr sent to files.
+    static func start(_ script: String, stdout: String, stderr: String) throws -> TestProcess {
+        try TestProcess.start(["/bin/sh", "-c", script], environment: environment, stdout: stdout, stderr: stderr)
     }
 
     struct ShellFailure: Error, CustomStringConvertible {
