@@ -39,19 +39,39 @@ public final class GnomonStore: Sendable {
         let path = (home as NSString).appendingPathComponent(fileName)
         try createHome(home)
         try createFile(path)
+        // Two processes creating the same new database can meet SQLITE_BUSY where SQLite calls
+        // no busy handler (switching the new file to WAL); try again for the busy timeout.
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try openExisting(path)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                guard Date() < deadline else { throw openError(error, path: path) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+
+    private static func openExisting(_ path: String) throws -> GnomonStore {
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration())
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw error
         } catch {
-            let wrapped = StoreError.wrap(error, location: path, operation: "open the database")
-            if case .database(let location, _, let reason) = wrapped {
-                throw StoreError.cannotOpen(location: location, reason: reason)
-            }
-            throw wrapped
+            throw openError(error, path: path)
         }
         let store = GnomonStore(path: path, writer: pool)
         try store.migrate()
         return store
+    }
+
+    private static func openError(_ error: any Error, path: String) -> any Error {
+        let wrapped = StoreError.wrap(error, location: path, operation: "open the database")
+        if case .database(let location, _, let reason) = wrapped {
+            return StoreError.cannotOpen(location: location, reason: reason)
+        }
+        return wrapped
     }
 
     /// A fresh store that lives in memory only, for tests.
@@ -92,12 +112,16 @@ public final class GnomonStore: Sendable {
             }
             do {
                 try migrator.migrate(writer)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                throw error
             } catch {
                 // Two processes opening a new file at once: the loser's migration clashes with
                 // tables the winner created. That is fine once every migration is recorded.
                 let complete = try writer.read { db in try migrator.hasCompletedMigrations(db) }
                 if !complete { throw error }
             }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw error
         } catch {
             throw StoreError.wrap(error, location: location, operation: "create or upgrade the schema")
         }
