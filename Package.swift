@@ -47,7 +47,7 @@ let package = Package(
             "GnomonApp", "GnomonCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
+        .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore", "GnomonStore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),
