@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers point one way (see Docs/architecture.md):
-// gnomon (CLI) -> GnomonApp -> GnomonEngine -> GnomonStore, GnomonExecution -> GnomonCore
+// gnomon (CLI) -> GnomonApp -> GnomonDaemon -> GnomonEngine -> GnomonStore, GnomonExecution -> GnomonCore
 // GnomonJobFiles (YAML -> JobSpec) sits beside the store and execution, above the core.
 let package = Package(
     name: "Gnomon",
@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "GnomonStore", targets: ["GnomonStore"]),
         .library(name: "GnomonExecution", targets: ["GnomonExecution"]),
         .library(name: "GnomonEngine", targets: ["GnomonEngine"]),
+        .library(name: "GnomonDaemon", targets: ["GnomonDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure domain: job model, task graph, cron, durations, retry policy, run state machine.
@@ -39,14 +41,22 @@ let package = Package(
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
+        // Schedules: fires each job once per intended time, catch-up, overlap, triggers, pause,
+        // reload, crash recovery.
+        .target(name: "GnomonDaemon", dependencies: [
+            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // What each command does and prints.
         .target(name: "GnomonApp", dependencies: [
-            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine",
+            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon",
         ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonApp", "GnomonCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.
+        .target(name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore", "GnomonStore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
@@ -56,10 +66,18 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GnomonExecutionTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonEngineTests", dependencies: ["GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore"]),
+        .testTarget(name: "GnomonEngineTests", dependencies: [
+            "GnomonEngine", "GnomonStore", "GnomonExecution", "GnomonCore", "GnomonTesting",
+        ]),
+        .testTarget(name: "GnomonDaemonTests", dependencies: [
+            "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonJobFiles", "GnomonCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore"]),
-        .testTarget(name: "GnomonCLITests", dependencies: ["GnomonApp", "GnomonCore", "GnomonStore"]),
+        .testTarget(name: "GnomonCLITests", dependencies: [
+            "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,6 +23,21 @@ public struct JobListing: Sendable {
             case nextFireTime = "next_fire_time"
             case lastRun = "last_run"
         }
+
+        /// Every key is written, `null` when it has no value, so scripts see one stable shape.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(path, forKey: .path)
+            try container.encode(valid, forKey: .valid)
+            try container.encode(schedule, forKey: .schedule)
+            try container.encode(timezone, forKey: .timezone)
+            try container.encode(nextFireTime, forKey: .nextFireTime)
+            try container.encode(paused, forKey: .paused)
+            try container.encode(lastRun, forKey: .lastRun)
+            try container.encode(problem, forKey: .problem)
+            try container.encode(problems, forKey: .problems)
+        }
     }
 
     /// The newest run of a job.
@@ -33,6 +48,25 @@ public struct JobListing: Sendable {
     }
 
     public let rows: [Row]
+
+    /// Lists the jobs folder with each job's newest run and pause state read from the database,
+    /// when there is one (listing never creates it).
+    public static func load(settings: GlobalSettings, now: Date = Date()) throws(AppError) -> JobListing {
+        var lastRuns: [String: LastRun] = [:]
+        var paused: [String: Bool] = [:]
+        if let workspace = try Workspace.openIfPresent(settings) {
+            let names = try JobCatalog.load(settings.jobsDirectory).entries.map(\.name)
+            do {
+                for (job, run) in try workspace.store.lastRuns(jobs: names) {
+                    lastRuns[job] = LastRun(id: run.id, status: run.status.rawValue, at: run.startedAt ?? run.createdAt)
+                }
+                paused = try workspace.store.pausedOverrides()
+            } catch {
+                throw AppError(.environment, "\(error)")
+            }
+        }
+        return try make(settings: settings, now: now, lastRuns: lastRuns, paused: paused)
+    }
 
     /// Lists the jobs folder; `lastRuns` supplies each job's newest run when a database exists,
     /// `paused` the persisted pause state.

@@ -211,8 +211,12 @@ final class RunExecution: Sendable {
                 outcome = .couldNotStart(reason: reason)
             }
             await engine.pool.release()
+            // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
+            // would have no pid and no log).
+            let recordedStart = recorded.withLock { $0 }
+            let ran = recordedStart || outcome != .cancelled
             continuation.yield(.attemptEnded(
-                task: task, attempt: attempt, outcome: outcome, recorded: recorded.withLock { $0 }, spawned: true))
+                task: task, attempt: attempt, outcome: outcome, recorded: recordedStart, spawned: ran))
         }
     }
 

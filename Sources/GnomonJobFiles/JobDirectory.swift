@@ -36,7 +36,10 @@ public enum JobDirectory {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error)"
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder)
+            let reason = !exists ? "it does not exist" : !isFolder.boolValue ? "it is a file, not a folder"
+                : (error as NSError).localizedDescription
             return Scan(entries: [], problems: [Diagnostic(path: directory, line: 1, column: 1, keyPath: "",
                                                            message: "cannot read the job folder: \(reason)")])
         }

@@ -12,9 +12,8 @@ public enum JobFileLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error)"
             return .failed([Diagnostic(path: path, line: 1, column: 1, keyPath: "",
-                                       message: "cannot read the file: \(reason)")])
+                                       message: "cannot read the file: \(readProblem(path: path, error: error))")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failed([Diagnostic(path: path, line: 1, column: 1, keyPath: "",
@@ -26,6 +25,8 @@ public enum JobFileLoader {
     /// Loads a job from `text` as if it were the file at `path`, which names the job (its stem)
     /// and the folder relative paths resolve against. Nothing is read from disk.
     public static func load(text: String, path: String) -> JobFileResult {
+        // A byte-order mark is invisible in editors, and the parser takes it for content.
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var diagnostics = nameDiagnostics(path: path)
         let guarded = TextGuard.check(text)
         if !guarded.isEmpty {
@@ -64,6 +65,15 @@ public enum JobFileLoader {
     /// The absolute, standardized folder holding the file at `path`.
     public static func directory(of path: String) -> String {
         URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+    }
+
+    /// Why a file could not be read, in a few plain words.
+    static func readProblem(path: String, error: Error) -> String {
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) { return "it does not exist" }
+        if isFolder.boolValue { return "it is a folder, not a file" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+        return (error as NSError).localizedDescription
     }
 
     private static func nameDiagnostics(path: String) -> [Diagnostic] {

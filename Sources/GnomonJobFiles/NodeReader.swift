@@ -16,13 +16,14 @@ final class NodeReader {
     }
 
     /// Most nodes visited in one file. Aliases can make a small file expand enormously; a job
-    /// file of a thousand tasks stays well under this.
-    static let nodeBudget = 200_000
+    /// file of a thousand tasks with a dozen settings each stays well under this.
+    static let nodeBudget = 100_000
 
     private(set) var diagnostics: [Diagnostic] = []
     let path: String
     private let marks: MarkMap
     private var visited = 0
+    private var exhausted: Bool { visited > Self.nodeBudget }
 
     init(path: String, marks: MarkMap) {
         self.path = path
@@ -38,12 +39,16 @@ final class NodeReader {
         return (line, column)
     }
 
+    /// Records a problem at a node. Once the node budget is spent nothing more is recorded: what
+    /// follows would be problems of a file only partly read.
     func report(_ node: Node?, _ keyPath: String, _ message: String) {
+        guard !exhausted else { return }
         let (line, column) = node.map(position(of:)) ?? (1, 1)
         diagnostics.append(Diagnostic(path: path, line: line, column: column, keyPath: keyPath, message: message))
     }
 
     func report(line: Int, column: Int, _ keyPath: String, _ message: String) {
+        guard !exhausted else { return }
         diagnostics.append(Diagnostic(path: path, line: line, column: column, keyPath: keyPath, message: message))
     }
 
@@ -51,9 +56,12 @@ final class NodeReader {
     func tick(_ node: Node) -> Bool {
         visited += 1
         if visited == Self.nodeBudget + 1 {
-            report(node, "", "the file expands to more than \(Self.nodeBudget) values (through aliases?); simplify it")
+            let (line, column) = position(of: node)
+            diagnostics.append(Diagnostic(
+                path: path, line: line, column: column, keyPath: "",
+                message: "the file expands to more than \(Self.nodeBudget) values through its aliases; write the values out or simplify"))
         }
-        return visited <= Self.nodeBudget
+        return !exhausted
     }
 
     // MARK: Shapes
@@ -63,8 +71,7 @@ final class NodeReader {
         switch node {
         case .scalar(let scalar):
             if isNull(node) { return "nothing" }
-            let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "..." : scalar.string
-            return "\"\(text)\""
+            return "\"\(shorten(scalar.string))\""
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
@@ -100,7 +107,10 @@ final class NodeReader {
                 report(keyNode, path, "keys must be plain text (got \(Self.describe(keyNode)))")
                 continue
             }
-            let key = String(String.UnicodeScalarView(scalar.string.unicodeScalars.drop { $0 == Composer.marker }))
+            var key = scalar.string
+            if key.unicodeScalars.first == Composer.marker {
+                key = String(String.UnicodeScalarView(key.unicodeScalars.drop { $0 == Composer.marker }))
+            }
             let keyPath = Self.child(path, key)
             if let earlier = first[key] {
                 let where_ = position(of: earlier).line
@@ -173,7 +183,7 @@ final class NodeReader {
             typeError(node, path, expected: expected)
             return nil
         }
-        let got = scalar.string
+        let got = Self.shorten(scalar.string)
         guard let value = Int(got) else {
             // All digits but too long for Int: outside the range on one side or the other.
             let message = got.hasPrefix("-") ? "must be \(range.lowerBound) or more" : "must be at most \(range.upperBound)"
@@ -199,7 +209,7 @@ final class NodeReader {
             typeError(node, path, expected: "a number")
             return nil
         }
-        let got = scalar.string
+        let got = Self.shorten(scalar.string)
         if let least, let upper, value < least || value > upper {
             report(node, path, "must be between \(Self.format(least)) and \(Self.format(upper)) (got \(got))")
             return nil
@@ -304,6 +314,11 @@ final class NodeReader {
         if rest.isEmpty { return true }
         guard rest.first == "e" || rest.first == "E" else { return false }
         return looksInteger(String(rest.dropFirst()))
+    }
+
+    /// `text`, cut to 40 characters for quoting in a message.
+    static func shorten(_ text: String) -> String {
+        text.count > 40 ? String(text.prefix(40)) + "..." : text
     }
 
     static func format(_ value: Double) -> String {

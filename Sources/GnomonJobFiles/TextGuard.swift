@@ -54,6 +54,9 @@ private struct LineScanner {
     /// Set while inside a block scalar (`|` or `>`): the header line's indentation and, once seen,
     /// the content's.
     var blockScalar: (parentIndent: Int, contentIndent: Int?)?
+    /// Set when a line ended inside a plain scalar in block context: the indentation of the line
+    /// it began on. A more indented line continues that scalar, so a `"` or `-` opening it is text.
+    var plainIndent: Int?
     var tooDeep = false
 
     static let flowIndicators: Set<Unicode.Scalar> = [",", "[", "]", "{", "}"]
@@ -71,25 +74,36 @@ private struct LineScanner {
             }
             blockScalar = nil
         }
+        var continuing = false
         if quote == .none {
-            if blank || line[indent] == "#" { return [] }
+            if blank { return [] }
+            if line[indent] == "#" { plainIndent = nil; return [] }
             while let last = indents.last, last > indent { indents.removeLast() }
             if indents.last != indent { indents.append(indent) }
+            if let start = plainIndent, indent > start, flowDepth == 0 { continuing = true }
         }
-        return scanTokens(line, number: number, indent: indent)
+        let startIndent = continuing ? plainIndent ?? indent : indent
+        plainIndent = nil
+        return scanTokens(line, number: number, indent: indent, continuing: continuing, startIndent: startIndent)
     }
 
-    private mutating func scanTokens(_ line: [Unicode.Scalar], number: Int, indent: Int) -> [TextGuard.Problem] {
+    private mutating func scanTokens(_ line: [Unicode.Scalar], number: Int, indent: Int,
+                                     continuing: Bool, startIndent: Int) -> [TextGuard.Problem] {
         var problems: [TextGuard.Problem] = []
         func problem(_ index: Int, _ message: String) {
             problems.append(.init(line: number, column: index + 1, message: message))
         }
         let count = line.count
         var index = quote == .none ? indent : 0
-        var nodeStart = quote == .none
-        var leading = quote == .none
+        var nodeStart = quote == .none && !continuing
+        var leading = nodeStart
+        // Whether the last thing read was plain-scalar text (so the scalar may go on next line).
+        var inPlain = continuing
         var compact = 0
         var afterSpace = true
+        // Where the line's first node starts; a plain scalar begun on this line continues on
+        // lines indented further than this.
+        var plainStart = startIndent
         func isBlank(_ at: Int) -> Bool { at >= count || line[at] == " " || line[at] == "\t" }
         func endsKey(_ at: Int) -> Bool {
             var at = at
@@ -104,6 +118,7 @@ private struct LineScanner {
             }
             return !tooDeep
         }
+        guard checkDepth(index) else { return problems }
         while index < count {
             let c = line[index]
             switch quote {
@@ -123,8 +138,9 @@ private struct LineScanner {
                 break
             }
             if c == " " || c == "\t" { afterSpace = true; index += 1; continue }
-            if c == "#" && afterSpace { break }
+            if c == "#" && afterSpace { return problems }
             afterSpace = false
+            inPlain = false
             if leading, c == "-" || c == "?" || c == ":", isBlank(index + 1) {
                 if c == "?" { problem(index, "explicit keys (\"? \") are not supported; write keys as plain text") }
                 compact += 1
@@ -133,6 +149,7 @@ private struct LineScanner {
                 guard checkDepth(index - 1) else { return problems }
                 continue
             }
+            if leading, !continuing { plainStart = index }
             leading = false
             if nodeStart {
                 switch c {
@@ -180,9 +197,13 @@ private struct LineScanner {
                 nodeStart = true
             } else {
                 nodeStart = false
+                inPlain = true
+                index += 1
+                continue
             }
             index += 1
         }
+        if inPlain, quote == .none, flowDepth == 0 { plainIndent = plainStart }
         return problems
     }
 }

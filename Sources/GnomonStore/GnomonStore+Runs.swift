@@ -95,6 +95,17 @@ extension GnomonStore {
                     reason: "task \(task.name) is listed twice")
             }
         }
+        if let request = new.triggerRequestID {
+            let attach = try db.cachedStatement(sql: """
+                UPDATE trigger_requests SET run_id = ? WHERE id = ? AND claimed_at IS NOT NULL AND run_id IS NULL
+                """)
+            try attach.execute(arguments: [run, request])
+            if db.changesCount == 0 {
+                throw StoreError.invalidValue(
+                    location: location, operation: "create a run of job \(new.job)",
+                    reason: "trigger request \(request) is unknown, unclaimed or already has a run")
+            }
+        }
         return run
     }
 

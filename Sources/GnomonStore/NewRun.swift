@@ -18,6 +18,9 @@ public struct NewRun: Sendable, Hashable {
     public var runnerInstance: String
     /// Every task of the run with its first status; stored in the snapshot's task order.
     public var tasks: [NewTask]
+    /// The claimed trigger request this run answers; attached in the same transaction, so a crash
+    /// never leaves a request with a run it does not know of.
+    public var triggerRequestID: Int64?
 
     public init(
         job: String,
@@ -29,7 +32,8 @@ public struct NewRun: Sendable, Hashable {
         snapshot: JobSpec,
         runnerPID: Int32,
         runnerInstance: String,
-        tasks: [NewTask]
+        tasks: [NewTask],
+        triggerRequestID: Int64? = nil
     ) {
         self.job = job
         self.trigger = trigger
@@ -41,6 +45,7 @@ public struct NewRun: Sendable, Hashable {
         self.runnerPID = runnerPID
         self.runnerInstance = runnerInstance
         self.tasks = tasks
+        self.triggerRequestID = triggerRequestID
     }
 }
 

@@ -21,6 +21,7 @@ enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-runs", migrate: createRuns)
         migrator.registerMigration("v1-daemon", migrate: createDaemonTables)
+        migrator.registerMigration("v2-daemon-jobs", migrate: createDaemonJobs)
         return migrator
     }
 
@@ -124,6 +125,21 @@ enum StoreSchema {
               CHECK (reason IS NULL OR claimed_at IS NOT NULL)
             );
             CREATE INDEX trigger_requests_unclaimed ON trigger_requests(id) WHERE claimed_at IS NULL;
+            """)
+    }
+
+    /// The daemon's memory of each job: the last valid definition it scheduled (kept while the
+    /// file is invalid) and since when it has watched the current schedule (where catch-up starts
+    /// for a job with no tick yet; a changed schedule starts again from the change).
+    private static func createDaemonJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE daemon_jobs (
+              job TEXT PRIMARY KEY NOT NULL CHECK (job <> ''),
+              definition TEXT NOT NULL CHECK (json_valid(definition)),
+              schedule TEXT,
+              since TEXT NOT NULL,
+              updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

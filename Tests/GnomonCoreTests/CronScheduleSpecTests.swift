@@ -14,11 +14,11 @@ struct CronScheduleSpecTests {
 
     static let problems: [Case] = [
         Case(name: "misspelt zone", spec: ScheduleSpec(expression: "@daily", timeZone: "Europe/Lodon"),
-             part: .timeZone, message: #"unknown time zone "Europe/Lodon"; did you mean Europe/London?"#),
+             part: .timeZone, message: #"unknown time zone "Europe/Lodon"; did you mean "Europe/London"?"#),
         Case(name: "zone in the wrong case", spec: ScheduleSpec(expression: "@daily", timeZone: "america/new_york"),
-             part: .timeZone, message: #"unknown time zone "america/new_york"; did you mean America/New_York?"#),
+             part: .timeZone, message: #"unknown time zone "america/new_york"; did you mean "America/New_York"?"#),
         Case(name: "city without its region", spec: ScheduleSpec(expression: "@daily", timeZone: "London"),
-             part: .timeZone, message: #"unknown time zone "London"; did you mean Europe/London?"#),
+             part: .timeZone, message: #"unknown time zone "London"; did you mean "Europe/London"?"#),
         Case(name: "nothing close", spec: ScheduleSpec(expression: "@daily", timeZone: "Mars/Olympus_Mons"),
              part: .timeZone,
              message: #"unknown time zone "Mars/Olympus_Mons"; use an IANA name such as Europe/London, America/New_York or UTC"#),
@@ -26,7 +26,7 @@ struct CronScheduleSpecTests {
              part: .timeZone,
              message: "the time zone is empty; use an IANA name such as Europe/London, America/New_York or UTC"),
         Case(name: "the zone is checked for @every too", spec: ScheduleSpec(expression: "@every 5m", timeZone: "Utc"),
-             part: .timeZone, message: #"unknown time zone "Utc"; did you mean UTC?"#),
+             part: .timeZone, message: #"unknown time zone "Utc"; did you mean "UTC"?"#),
         Case(name: "the expression is checked before the zone", spec: ScheduleSpec(expression: "61 * * * *", timeZone: "Nowhere"),
              part: .expression, message: #"minute 61 is above the maximum 59 in "61 * * * *""#),
         Case(name: "jitter as long as the gap",

@@ -68,7 +68,7 @@ extension CronExpression {
                 + "times of day or at fixed intervals")
         }
         let names = macros.map(\.name) + ["@every"]
-        let hint = Suggest.closest(to: word, among: names).map { "did you mean \($0)?" }
+        let hint = Suggest.closest(to: word, among: names).map { "did you mean \"\($0)\"?" }
             ?? "use one of \(names.joined(separator: ", "))"
         throw ScheduleProblem(.expression, "unknown macro \"\(word)\" in \"\(text)\"; \(hint)")
     }

@@ -101,7 +101,7 @@ extension CronField {
             ?? names.first { $0.sorted() == upper.sorted() }
             ?? Suggest.closest(to: upper, among: names)
         throw problem("\(name) \"\(token)\" is not a number or \(namesDescription)", expression,
-                      hint: suggestion.map { "did you mean \($0)?" })
+                      hint: suggestion.map { "did you mean \"\($0)\"?" })
     }
 
     /// A decimal number within `range`; `role` names it in messages ("minute", "minute step").

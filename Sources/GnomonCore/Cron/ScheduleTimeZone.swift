@@ -18,7 +18,7 @@ public enum ScheduleTimeZone {
         let suggestion = known.first { $0.lowercased() == lower }
             ?? known.first { $0.split(separator: "/").last?.lowercased() == lower }
             ?? Suggest.closest(to: trimmed, among: known)
-        let hint = suggestion.map { "did you mean \($0)?" } ?? examples
+        let hint = suggestion.map { "did you mean \"\($0)\"?" } ?? examples
         return .failure(ScheduleProblem(.timeZone, "unknown time zone \"\(trimmed)\"; \(hint)"))
     }
 }

@@ -60,11 +60,21 @@ public enum ISOTime {
     }
 
     /// The instant in `zone` with its offset: `2026-03-08T03:00:00-04:00` (`Z` for UTC).
+    ///
+    /// Milliseconds are rounded to the nearest, as the store rounds them (the formatter would
+    /// truncate the binary fraction: 0.123 s is stored as 0.12299999… and printed `.122`).
     public static func format(_ date: Date, zone: TimeZone) -> String {
-        let fractional = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) != 0
-        let offset = zone.secondsFromGMT(for: date)
-        let shifted = date.addingTimeInterval(TimeInterval(offset))
-        var text = shifted.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: fractional, timeZone: .gmt))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let wholeSeconds = (milliseconds / 1000).rounded(.down)
+        let fraction = Int(milliseconds - wholeSeconds * 1000)
+        let second = Date(timeIntervalSince1970: wholeSeconds)
+        let offset = zone.secondsFromGMT(for: second)
+        let shifted = second.addingTimeInterval(TimeInterval(offset))
+        var text = shifted.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        if fraction != 0, text.hasSuffix("Z") {
+            text.removeLast()
+            text += "." + String(String(fraction + 1000).dropFirst()) + "Z"
+        }
         guard offset != 0 || !["UTC", "GMT"].contains(zone.identifier), text.hasSuffix("Z") else { return text }
         text.removeLast()
         let sign = offset < 0 ? "-" : "+"

@@ -12,6 +12,6 @@ struct JobsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        say(try JobListing.make(settings: global.settings).render(json: json))
+        say(try JobListing.load(settings: global.settings).render(json: json))
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+import GnomonCore
+import GnomonJobFiles
+
+extension JobCatalog {
+    /// Checks that the jobs folder has a file for job `name` without loading any file (a daemon
+    /// with a thousand jobs must not make `gnomon trigger` parse them all); throws the not-found
+    /// error with a did-you-mean otherwise.
+    static func requireFile(for name: String, in directory: String) throws(AppError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw AppError(.notFound, "jobs folder \(directory) does not exist; pass --jobs DIR or set GNOMON_JOBS")
+        }
+        for ext in JobFileFormat.extensions {
+            if FileManager.default.fileExists(atPath: "\(directory)/\(name).\(ext)") { return }
+        }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let names = files.filter { !$0.hasPrefix(".") }.compactMap { JobFileLoader.jobName(path: $0) }.sorted()
+        let hint = Suggest.closest(to: name, among: names).map { "; did you mean \"\($0)\"?" }
+            ?? (names.isEmpty ? "; the folder has no job files" : "; `gnomon jobs` lists them")
+        throw AppError(.notFound, "no job \"\(name)\" in \(directory)\(hint)")
+    }
+}

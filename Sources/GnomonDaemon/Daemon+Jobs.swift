@@ -1,0 +1,174 @@
+import Foundation
+import GnomonCore
+import GnomonJobFiles
+import GnomonStore
+import Logging
+
+/// The jobs: loaded at start (with where each schedule stands), reloaded as files change.
+///
+/// An invalid file is logged with its file:line problems and the job keeps its last valid
+/// definition (from memory, or from the database at start); other jobs are untouched. A job seen
+/// for the first time, or whose schedule changed, starts from now: nothing before it fires.
+extension Daemon {
+    /// Loads every job file and decides, for each job, from when its fire times count.
+    ///
+    /// A known job with the same schedule resumes after its latest decided time: the latest tick,
+    /// the latest scheduled run, or when the schedule was first seen, whichever is latest; the
+    /// first loop turn then applies the catch-up policy to what was missed.
+    func loadJobsAtStart(now: Date) {
+        var remembered: [String: GnomonStore.DaemonJob] = [:]
+        var lastTicks: [String: Date] = [:]
+        var lastRuns: [String: Date] = [:]
+        do {
+            remembered = try store.daemonJobs()
+            lastTicks = try store.lastFireTimes()
+            lastRuns = try store.lastScheduledRunTimes()
+        } catch {
+            logger.error("could not read where schedules stand; every job starts from now", metadata: ["error": "\(error)"])
+        }
+        var seen: Set<String> = []
+        for change in watcher.poll(everything: true) {
+            seen.insert(change.name)
+            switch change {
+            case let .loaded(name, path, spec):
+                register(name: name, path: path, spec: spec, remembered: remembered[name],
+                         decided: [lastTicks[name], lastRuns[name]].compactMap { $0 }.max(), now: now)
+            case let .invalid(name, path, problems):
+                report(problems, job: name)
+                if let known = remembered[name] {
+                    let job = register(name: name, path: path, spec: known.definition, remembered: known,
+                                       decided: [lastTicks[name], lastRuns[name]].compactMap { $0 }.max(), now: now)
+                    job.problems = problems
+                    logger.warning("job file is invalid; the job keeps its last valid definition", metadata: ["job": "\(name)"])
+                } else {
+                    invalidOnly[name] = problems
+                }
+            case .removed:
+                break
+            }
+        }
+        if let problem = watcher.folderProblem { logger.error("\(problem)") }
+        for name in remembered.keys where !seen.contains(name) {
+            forget(name)
+        }
+        logger.info("jobs loaded", metadata: [
+            "jobs": "\(jobs.count)", "invalid": "\(jobs.values.filter { !$0.problems.isEmpty }.count + invalidOnly.count)",
+            "scheduled": "\(jobs.values.filter { $0.timeline != nil }.count)",
+        ])
+    }
+
+    @discardableResult
+    private func register(
+        name: String, path: String, spec: JobSpec, remembered: GnomonStore.DaemonJob?, decided: Date?, now: Date
+    ) -> ScheduledJob {
+        let key = ScheduledJob.key(spec.schedule)
+        let since: Date
+        let considered: Date
+        if let remembered, remembered.schedule == key {
+            since = remembered.since
+            considered = max(since, decided ?? since)
+        } else {
+            if remembered != nil { logger.info("schedule changed while the daemon was stopped; it starts from now", metadata: ["job": "\(name)"]) }
+            since = now
+            considered = now
+        }
+        let job = ScheduledJob(name: name, path: path, spec: spec, since: since, considered: considered)
+        jobs[name] = job
+        if remembered?.definition != spec || remembered?.schedule != key || remembered?.since != since {
+            remember(job, now: now)
+        }
+        scheduleNext(job)
+        return job
+    }
+
+    /// Applies what changed in the jobs folder since the last look.
+    func reload(everything: Bool, now: Date) {
+        let changes = watcher.poll(everything: everything)
+        if everything, let problem = watcher.folderProblem { logger.error("\(problem)") }
+        for change in changes {
+            switch change {
+            case let .loaded(name, path, spec): loaded(name: name, path: path, spec: spec, now: now)
+            case let .invalid(name, _, problems): invalid(name: name, problems: problems)
+            case .removed(let name): removed(name)
+            }
+        }
+    }
+
+    private func loaded(name: String, path: String, spec: JobSpec, now: Date) {
+        invalidOnly[name] = nil
+        guard let job = jobs[name] else {
+            let job = ScheduledJob(name: name, path: path, spec: spec, since: now, considered: now)
+            jobs[name] = job
+            remember(job, now: now)
+            scheduleNext(job)
+            logger.info("job added", metadata: ["job": "\(name)", "schedule": "\(job.scheduleKey ?? "none")"])
+            return
+        }
+        let wasInvalid = !job.problems.isEmpty
+        job.problems = []
+        job.path = path
+        if spec == job.spec {
+            if wasInvalid { logger.info("job file fixed", metadata: ["job": "\(name)"]) }
+            return
+        }
+        let key = ScheduledJob.key(spec.schedule)
+        if key != job.scheduleKey {
+            // A new schedule starts from now: the change itself never fires a run.
+            job.scheduleKey = key
+            job.since = now
+            job.timeline = ScheduledJob.timeline(spec.schedule, considered: now)
+            logger.info("schedule changed; it starts from now", metadata: ["job": "\(name)", "schedule": "\(key ?? "none")"])
+        } else if spec.schedule != job.spec.schedule, let old = job.timeline {
+            job.timeline = ScheduledJob.timeline(spec.schedule, considered: old.considered)
+        }
+        job.spec = spec
+        remember(job, now: now)
+        scheduleNext(job)
+        logger.info(wasInvalid ? "job file fixed and reloaded" : "job reloaded", metadata: ["job": "\(name)"])
+    }
+
+    private func invalid(name: String, problems: [Diagnostic]) {
+        report(problems, job: name)
+        if let job = jobs[name] {
+            job.problems = problems
+            logger.warning("job file is invalid; the job keeps its last valid definition until it is fixed",
+                           metadata: ["job": "\(name)"])
+        } else {
+            invalidOnly[name] = problems
+        }
+    }
+
+    private func removed(_ name: String) {
+        invalidOnly[name] = nil
+        guard let job = jobs.removeValue(forKey: name) else { return }
+        dropPending(job, reason: "job file removed")
+        forget(name)
+        logger.info("job file removed; its running runs finish", metadata: [
+            "job": "\(name)", "running": "\(job.running.count)",
+        ])
+    }
+
+    /// Logs each problem of an invalid file as `path:line:column: key: message`.
+    private func report(_ problems: [Diagnostic], job: String) {
+        for problem in problems {
+            logger.error("invalid job file: \(problem)", metadata: ["job": "\(job)"])
+        }
+    }
+
+    private func remember(_ job: ScheduledJob, now: Date) {
+        do {
+            try store.saveDaemonJob(
+                .init(job: job.name, definition: job.spec, schedule: job.scheduleKey, since: job.since), at: now)
+        } catch {
+            logger.error("could not record the job's definition", metadata: ["job": "\(job.name)", "error": "\(error)"])
+        }
+    }
+
+    private func forget(_ name: String) {
+        do {
+            try store.forgetDaemonJob(name)
+        } catch {
+            logger.error("could not forget a removed job", metadata: ["job": "\(name)", "error": "\(error)"])
+        }
+    }
+}

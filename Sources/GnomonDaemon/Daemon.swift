@@ -1,0 +1,198 @@
+import Foundation
+import GnomonCore
+import GnomonEngine
+import GnomonExecution
+import GnomonJobFiles
+import GnomonStore
+import Logging
+
+/// `gnomon daemon`: watches the jobs folder, fires each schedule once per intended time, runs the
+/// jobs through the engine, and survives restarts, crashes and bad files (see Docs/daemon.md).
+///
+/// All state lives in the `run()` loop's task. The loop sleeps until the earliest due time (a
+/// heap, not a timer per job), a message (a run ended, a signal) or the next cheap poll (job files
+/// every `reloadInterval`, trigger requests every `triggerPollInterval`), whichever comes first.
+/// Runs execute as child tasks of one task group; none outlives `run()`.
+public final class Daemon {
+    let options: DaemonOptions
+    let logger: Logger
+    let inbox = Inbox()
+    /// This daemon as a runner in the database; the prefix tells recovery that a run's runner was
+    /// a daemon (and so is dead once this one holds the lock).
+    let instance = Daemon.instancePrefix + UUID().uuidString.lowercased()
+    static let instancePrefix = "daemon-"
+
+    var store: GnomonStore!
+    var engine: RunEngine!
+    let watcher: JobWatcher
+    var jobs: [String: ScheduledJob] = [:]
+    /// Jobs whose file has never been valid, with its problems (a trigger for one is refused).
+    var invalidOnly: [String: [Diagnostic]] = [:]
+    var due = DueQueue()
+    var active: [Int64: ActiveRun] = [:]
+    /// Runs to hand to the task group at the end of this loop turn.
+    var toStart: [(PreparedRun, RunControl)] = []
+    var draining = false
+
+    public init(options: DaemonOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+        self.watcher = JobWatcher(directory: options.jobsDirectory)
+    }
+
+    /// A logger writing `time level message key=value...` lines to standard error.
+    public static func makeLogger(level: String) -> Logger {
+        let parsed = Logger.Level(rawValue: level.lowercased()) ?? .info
+        return Logger(label: "gnomon.daemon") { label in DaemonLogHandler(label: label, level: parsed) }
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains and returns.
+    public func run() async throws(DaemonError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.jobsDirectory, isDirectory: &isFolder), isFolder.boolValue
+        else {
+            throw DaemonError.notFound(
+                "jobs folder \(options.jobsDirectory) does not exist; pass --jobs DIR or set GNOMON_JOBS")
+        }
+        let lock = try DaemonLock.acquire(home: options.home)
+        defer { lock.release() }
+        do {
+            store = try GnomonStore.open(home: options.home)
+        } catch {
+            throw DaemonError.environment("\(error)")
+        }
+        engine = RunEngine(
+            store: store, executor: LocalProcessExecutor(), pool: WorkerPool(width: options.workers),
+            settings: EngineSettings(home: options.home, killGrace: options.killGrace, runnerInstance: instance))
+        let inbox = self.inbox
+        let signals = SignalSource(signals: [SIGUSR1, SIGHUP, SIGTERM, SIGINT]) { number in
+            switch number {
+            case SIGUSR1: inbox.post(.triggers)
+            case SIGHUP: inbox.post(.reload)
+            default: inbox.post(.shutdown(signal: number))
+            }
+        }
+        defer { signals.stop() }
+        logger.info("daemon started", metadata: [
+            "pid": "\(getpid())", "home": "\(options.home)", "jobs": "\(options.jobsDirectory)",
+            "workers": "\(options.workers)", "instance": "\(instance)",
+        ])
+
+        loadJobsAtStart(now: Date())
+        await recover()
+        do {
+            let released = try store.releaseAbandonedTriggerRequests()
+            if released > 0 { logger.notice("trigger requests claimed by a dead daemon put back", metadata: ["count": "\(released)"]) }
+        } catch {
+            logger.error("could not put back abandoned trigger requests", metadata: ["error": "\(error)"])
+        }
+        await loop()
+        logger.info("daemon stopped")
+    }
+
+    private func loop() async {
+        let engine = self.engine!
+        let inbox = self.inbox
+        await withDiscardingTaskGroup { group in
+            var nextReload = Date().addingTimeInterval(options.reloadInterval.secondsDouble)
+            var nextTriggerPoll = Date()
+            var triggersNudged = true
+            var reloadAll = false
+            while true {
+                let now = Date()
+                if !draining {
+                    fireDue(now: now)
+                    if triggersNudged || now >= nextTriggerPoll {
+                        claimTriggers(nudged: triggersNudged, now: now)
+                        nextTriggerPoll = now.addingTimeInterval(options.triggerPollInterval.secondsDouble)
+                        triggersNudged = false
+                    }
+                    if reloadAll || now >= nextReload {
+                        reload(everything: reloadAll, now: now)
+                        nextReload = Date().addingTimeInterval(options.reloadInterval.secondsDouble)
+                        reloadAll = false
+                    }
+                }
+                for (prepared, control) in toStart {
+                    let observer = DaemonObserver(logger: logger, job: prepared.job.name, run: prepared.id)
+                    group.addTask {
+                        _ = await engine.execute(prepared, observer: observer, control: control)
+                        inbox.post(.runEnded(job: prepared.job.name, run: prepared.id))
+                    }
+                }
+                toStart = []
+                if draining && active.isEmpty { break }
+
+                var wake = min(nextReload, nextTriggerPoll)
+                if !draining, let first = due.first { wake = min(wake, first.at) }
+                if draining { wake = Date().addingTimeInterval(3600) }
+                for message in await inbox.wait(until: wake) {
+                    switch message {
+                    case let .runEnded(job, run):
+                        runEnded(job: job, run: run)
+                    case .triggers:
+                        logger.debug("SIGUSR1: looking for trigger requests")
+                        triggersNudged = true
+                    case .reload:
+                        logger.info("SIGHUP: reloading every job file")
+                        reloadAll = true
+                    case .shutdown(let signal):
+                        beginShutdown(signal: signal)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops firing and drains every run: running tasks get the grace, then are killed and
+    /// recorded interrupted; the runs stay unfinished and the next start continues them.
+    private func beginShutdown(signal: Int32) {
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        if draining {
+            logger.warning("\(name) again: killing running tasks now")
+            for run in active.values { run.control.drain(grace: .zero) }
+            return
+        }
+        draining = true
+        logger.info("\(name): shutting down", metadata: [
+            "runs": "\(active.count)", "grace": "\(DurationText.format(options.shutdownGrace))",
+        ])
+        for run in active.values { run.control.drain(grace: options.shutdownGrace) }
+    }
+
+    /// A run ended (or was suspended by the shutdown): the job's next pending run may start.
+    private func runEnded(job name: String, run: Int64) {
+        active[run] = nil
+        guard let job = jobs[name] else { return }
+        job.running.removeAll { $0 == run }
+        if !draining { startPending(job) }
+    }
+
+    /// Hands a run to the task group at the end of this loop turn.
+    func start(_ prepared: PreparedRun, job name: String) {
+        let control = RunControl()
+        active[prepared.id] = ActiveRun(job: name, control: control)
+        jobs[name]?.running.append(prepared.id)
+        toStart.append((prepared, control))
+    }
+
+    /// Records one decision about one fire time; a failure is logged, never fatal.
+    func tick(_ job: String, _ fireTime: Date, _ decision: TickDecision, run: Int64? = nil, detail: String? = nil) {
+        var metadata: Logger.Metadata = [
+            "job": "\(job)", "fire_time": "\(ISOTime.utc(fireTime))", "decision": "\(decision.rawValue)",
+        ]
+        if let run { metadata["run"] = "\(run)" }
+        if let detail { metadata["detail"] = "\(detail)" }
+        switch decision {
+        case .started, .caughtUp, .queued, .replaced, .paused: logger.info("fire time", metadata: metadata)
+        case .skippedOverlap, .missed, .duplicate: logger.notice("fire time", metadata: metadata)
+        case .dropped, .error: logger.warning("fire time", metadata: metadata)
+        }
+        do {
+            try store.recordTick(Tick(
+                job: job, fireTime: fireTime, decidedAt: Date(), decision: decision, runID: run, detail: detail))
+        } catch {
+            logger.error("could not record a fire time", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+}

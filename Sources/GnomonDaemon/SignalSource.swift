@@ -1,0 +1,24 @@
+import Dispatch
+import Foundation
+
+/// Turns process signals into calls instead of their default actions.
+///
+/// The signals are ignored at the process level and delivered through Dispatch sources; children
+/// are unaffected (the spawner resets every signal to its default in the child).
+final class SignalSource: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GnomonCore
+import GnomonStore
+
+/// Runs the daemon creates: scheduled, caught up, triggered, or created now and started later.
+extension RunEngine {
+    /// Records a new run of `job` and returns it ready to execute.
+    ///
+    /// Like `prepareNewRun`, and with `request` the claimed trigger request it answers, attached in
+    /// the same transaction. Throws `StoreError.duplicateRun` when a `schedule` or `catchup` run of
+    /// that job and time exists already.
+    public func prepareDaemonRun(
+        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        request: Int64? = nil
+    ) throws -> PreparedRun {
+        let graph = try Self.graph(of: job)
+        let machine = RunMachine(job: job, graph: graph, seed: UInt64.random(in: 0...UInt64.max))
+        let id = try store.createRun(NewRun(
+            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
+            params: params, snapshot: job, runnerPID: settings.runnerPID,
+            runnerInstance: settings.runnerInstance,
+            tasks: graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
+            triggerRequestID: request))
+        return PreparedRun(id: id, job: job, scheduledAt: scheduledAt, params: params, machine: machine)
+    }
+
+    /// Records a run that was created but never started as cancelled, every task with it (an
+    /// overlap `replace` dropping a pending run).
+    public func cancelUnstarted(_ run: PreparedRun, reason: String) throws {
+        let now = clock.now()
+        try store.record(run.machine.graph.names.map {
+            .taskStatus(run: run.id, task: $0, status: .cancelled, reason: reason, retryAt: nil, at: now)
+        } + [.runStatus(run: run.id, status: .cancelled, reason: reason, at: now)])
+    }
+}

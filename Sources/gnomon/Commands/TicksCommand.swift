@@ -1,0 +1,31 @@
+import ArgumentParser
+import GnomonApp
+
+struct TicksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ticks",
+        abstract: "Every fire time the daemon considered for a job, latest first, and what it decided.",
+        discussion: """
+            Decisions: started, caught_up, queued, replaced, skipped_overlap, paused, missed, dropped, \
+            duplicate, error. See Docs/daemon.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job.")
+    var job: String
+
+    @Option(help: "At most this many fire times.")
+    var limit = 20
+
+    @Flag(help: "Print JSON (see Docs/daemon.md).")
+    var json = false
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be 1 or more (got \(limit))") }
+    }
+
+    func run() throws {
+        say(try TickListing.list(job: job, limit: limit, json: json, settings: global.settings))
+    }
+}
