@@ -67,23 +67,34 @@ extension RunEngine {
     ///
     /// Call after `terminateOrphanGroups` for the run's groups. A run whose cancellation was asked
     /// for is finished as cancelled instead of continued.
-    public func prepareRecovery(of detail: RunDetail) throws -> RecoveryResult {
+    ///
+    /// Container attempts are not lost with their runner: when a container runtime is here they
+    /// are re-attached to by name (the run waits for their true exit code); a run cancelled while
+    /// its runner was dead has its containers removed.
+    public func prepareRecovery(of detail: RunDetail) async throws -> RecoveryResult {
         let now = clock.now()
         let runID = detail.id
-        let open = Self.openAttempts(of: detail)
+        let cancelled = detail.summary.cancelReason != nil
+        var open: [AttemptRecord] = []
+        var adoptions: [Adoption] = []
         var changes: [StoreChange] = []
-        for attempt in open {
-            if attempt.containerName != nil {
-                // CONTAINER-ADOPT HOOK: a container attempt may still be running under podman or
-                // docker. Once `ContainerExecutor.adopt(name:logPath:)` lands, reattach to it here
-                // (wait for its exit code and record the real outcome) instead of recording it lost.
+        for attempt in Self.openAttempts(of: detail) {
+            if let name = attempt.containerName, case .success(let containers) = containers {
+                if cancelled {
+                    await containers.discard(name: name)
+                } else {
+                    adoptions.append(Adoption(task: attempt.task, attempt: attempt.number, containerName: name, logPath: attempt.logPath))
+                    continue
+                }
             }
+            open.append(attempt)
             changes.append(.attemptFinished(run: runID, task: attempt.task, number: attempt.number, outcome: .lost, at: now))
         }
         let job = detail.snapshot
         let graph = try Self.graph(of: job)
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
-        let unfinished = graph.names.filter { !(previous[$0] ?? .waiting).isFinished }
+        let adopted = Dictionary(uniqueKeysWithValues: adoptions.map { ($0.task, $0.attempt) })
+        let unfinished = graph.names.filter { !(previous[$0] ?? .waiting).isFinished && adopted[$0] == nil }
 
         if let reason = detail.summary.cancelReason {
             for task in unfinished {
@@ -100,6 +111,7 @@ extension RunEngine {
         var free: [String: Int] = [:]
         for attempt in detail.attempts {
             attempts[attempt.task] = max(attempts[attempt.task] ?? 0, attempt.number)
+            if attempt.outcome == nil, adopted[attempt.task] == attempt.number { continue }
             let outcome = attempt.outcome ?? .lost
             if outcome == .lost || outcome == .interrupted { free[attempt.task, default: 0] += 1 }
         }
@@ -115,9 +127,10 @@ extension RunEngine {
         try store.record(changes)
         let machine = RunMachine(
             job: job, graph: graph, previous: previous, attempts: attempts, reopen: [], freshBudget: false,
-            freeAttempts: free, seed: UInt64.random(in: 0...UInt64.max))
+            freeAttempts: free, running: adopted, seed: UInt64.random(in: 0...UInt64.max))
         let prepared = PreparedRun(
-            id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine)
+            id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine,
+            adoptions: adoptions)
         return .resume(prepared, lost: open)
     }
 

@@ -46,6 +46,25 @@ public struct PreparedRun: Sendable {
     public let scheduledAt: Date
     public let params: [String: String]
     public var machine: RunMachine
+    /// Container attempts still running from a runner that died, to re-attach to by name.
+    public var adoptions: [Adoption] = []
+
+    public init(id: Int64, job: JobSpec, scheduledAt: Date, params: [String: String], machine: RunMachine, adoptions: [Adoption] = []) {
+        self.id = id
+        self.job = job
+        self.scheduledAt = scheduledAt
+        self.params = params
+        self.machine = machine
+        self.adoptions = adoptions
+    }
+}
+
+/// A container attempt to re-attach to after a crash.
+public struct Adoption: Sendable, Hashable {
+    public let task: String
+    public let attempt: Int
+    public let containerName: String
+    public let logPath: String
 }
 
 /// Why a run could not be prepared.

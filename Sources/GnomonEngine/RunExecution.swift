@@ -64,6 +64,7 @@ final class RunExecution: Sendable {
         }
 
         var actions = machine.start(now: clock.now())
+        for adoption in prepared.adoptions { attempts[adoption.task] = startAdoption(adoption) }
         var pendingChanges: [StoreChange] = []
         var iterator = stream.makeAsyncIterator()
         while true {
@@ -217,6 +218,20 @@ final class RunExecution: Sendable {
             let ran = recordedStart || outcome != .cancelled
             continuation.yield(.attemptEnded(
                 task: task, attempt: attempt, outcome: outcome, recorded: recordedStart, spawned: ran))
+        }
+    }
+
+    /// Re-attaches to a container attempt a dead runner left running and reports its true outcome.
+    private func startAdoption(_ adoption: Adoption) -> Task<Void, Never> {
+        let engine = self.engine, continuation = self.continuation
+        return Task {
+            var outcome = AttemptOutcome.lost
+            if case .success(let containers) = engine.containers,
+               let adopted = await containers.adopt(name: adoption.containerName, logPath: adoption.logPath) {
+                outcome = adopted
+            }
+            continuation.yield(.attemptEnded(
+                task: adoption.task, attempt: adoption.attempt, outcome: outcome, recorded: true, spawned: true))
         }
     }
 

@@ -43,3 +43,11 @@ extension ContainerExecutor {
     /// own grace is not known after a crash, so this is the engine's default.
     static let adoptionGrace: Duration = .seconds(10)
 }
+
+extension ContainerExecutor {
+    /// Removes an attempt's container whatever its state (`rm --force`): for an attempt whose run
+    /// was cancelled while Gnomon was down, so no container outlives its attempt.
+    public func discard(name: String) async {
+        await cli.remove(name)
+    }
+}

@@ -46,14 +46,18 @@ public final class LocalProcessExecutor: TaskExecutor {
         let terminator = GroupTerminator(pgid: pid, grace: launch.killGrace)
         var deadline: DispatchWorkItem?
         if let timeout = launch.timeout {
-            let item = DispatchWorkItem { terminator.stop(because: .timedOut) }
+            // A process that exited before its deadline keeps its own outcome, even if the task
+            // awaiting it has not run yet (a busy machine).
+            let item = DispatchWorkItem { [spawner] in
+                if !spawner.hasExited(pid) { terminator.stop(because: .timedOut) }
+            }
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
             deadline = item
         }
         let status = await withTaskCancellationHandler {
             await spawner.waitForExit(of: pid)
-        } onCancel: {
-            terminator.stop(because: .cancelled)
+        } onCancel: { [spawner] in
+            if !spawner.hasExited(pid) { terminator.stop(because: .cancelled) }
         }
         deadline?.cancel()
         let stopReason = terminator.finish()

@@ -83,6 +83,13 @@ public final class ProcessSpawner: Sendable {
         await children.waitForExit(of: pid)
     }
 
+    /// Whether the reaper has already collected `pid`'s exit (true for pids it never started).
+    /// Answers from the reaper's own table, so it is right even while the task waiting for the
+    /// exit has not been resumed yet.
+    public func hasExited(_ pid: Int32) -> Bool {
+        !children.isRunning(pid)
+    }
+
     private static func add(
         _ stream: SpawnRequest.Stream, as target: Int32, readOnly: Bool,
         to actions: inout posix_spawn_file_actions_t

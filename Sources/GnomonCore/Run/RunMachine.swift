@@ -87,9 +87,12 @@ public struct RunMachine: Sendable {
     ///   - freshBudget: give reopened tasks their full retry budget again (`gnomon retry`);
     ///     false keeps the attempts already used (recovery).
     ///   - freeAttempts: attempts per task that do not use up a retry (lost when Gnomon died).
+    ///   - running: attempts still running that the runner re-attached to (a container adopted
+    ///     after a crash), by task; their outcomes arrive as `attemptFinished` events.
     public init(
         job: JobSpec, graph: TaskGraph, previous: [String: TaskStatus], attempts: [String: Int],
-        reopen: Set<TaskStatus>, freshBudget: Bool, freeAttempts: [String: Int] = [:], seed: UInt64 = 0
+        reopen: Set<TaskStatus>, freshBudget: Bool, freeAttempts: [String: Int] = [:],
+        running: [String: Int] = [:], seed: UInt64 = 0
     ) {
         self.init(job: job, graph: graph, seed: seed)
         self.attemptBase = freshBudget ? attempts : [:]
@@ -101,6 +104,7 @@ public struct RunMachine: Sendable {
             }
         }
         self.previousAttempts = attempts
+        for (name, attempt) in running where tasks[name] != nil { tasks[name] = .running(attempt: attempt) }
     }
 
     /// Attempts already made per task before this machine, for numbering.
@@ -118,7 +122,7 @@ public struct RunMachine: Sendable {
     /// Starts the run: launches every ready task.
     public mutating func start(now: Date) -> [RunAction] {
         status = .running
-        runningCount = 0
+        runningCount = tasks.values.filter { if case .running = $0 { return true } else { return false } }.count
         unfinishedCount = tasks.values.filter { !$0.isFinished }.count
         candidates = Set(tasks.filter { $0.value == .waiting }.keys)
         var actions: [RunAction] = [.recordRun(status: .running, reason: nil)]
