@@ -57,7 +57,7 @@ let package = Package(
         ]),
         // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.
         .target(name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"]),
-        .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore"], path: "Benchmarks/gnomon-bench"),
+        .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore", "GnomonStore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
         .testTarget(name: "GnomonJobFilesTests", dependencies: ["GnomonJobFiles", "GnomonCore"]),

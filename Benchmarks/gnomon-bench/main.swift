@@ -1,8 +1,8 @@
-// gnomon-bench: micro-benchmarks for Gnomon's hot paths. Run in release:
+// gnomon-bench: benchmarks and benchmark fixtures for Gnomon. Run in release:
 //
 //     swift run -c release gnomon-bench cron
 //
-// Each benchmark lives in its own file and is listed here.
+// scripts/bench drives the fixtures (dag, filldb, latency); each lives in its own file.
 
 #if canImport(Glibc)
 import Glibc
@@ -10,12 +10,15 @@ import Glibc
 import Darwin
 #endif
 
-let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
-    ("cron", "successive fire times per second for typical schedules", CronBenchmark.run),
+let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    ("cron", "successive fire times per second for typical schedules", { _ in CronBenchmark.run() }),
+    ("dag", "write a benchmark graph as a job file and a Makefile (dag SHAPE COUNT DIR)", DagGenerator.run),
+    ("record", "the store's two transactions per task of a chain (record [HOME] [TASKS])", RecordBenchmark.run),
+    ("filldb", "fill a home with a long run history through GnomonStore (filldb HOME [RUNS] [ATTEMPTS])", FillDatabase.run),
 ]
 
-let arguments = CommandLine.arguments.dropFirst()
-let usage = "usage: gnomon-bench <benchmark>\n\nbenchmarks:\n"
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = "usage: gnomon-bench <benchmark> [arguments]\n\nbenchmarks:\n"
     + benchmarks.map { "  \($0.name)  \($0.summary)" }.joined(separator: "\n")
 
 switch arguments.first {
@@ -26,5 +29,11 @@ case let name?:
         print("gnomon-bench: unknown benchmark \"\(name)\"\n\n\(usage)")
         exit(2)
     }
-    benchmark.run()
+    do {
+        try benchmark.run(Array(arguments.dropFirst()))
+    } catch {
+        let message = Array("gnomon-bench: \(error)\n".utf8)
+        _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        exit(1)
+    }
 }

@@ -16,6 +16,8 @@ final class RunExecution: Sendable {
     private let control: RunControl
     private let stream: AsyncStream<Message>
     private let continuation: AsyncStream<Message>.Continuation
+    /// The job's tasks by name: a launch looks its task up here rather than scanning the list.
+    private let specs: [String: TaskSpec]
 
     /// What child tasks tell the loop.
     enum Message: Sendable {
@@ -32,6 +34,7 @@ final class RunExecution: Sendable {
         self.prepared = run
         self.observer = observer
         self.control = control
+        self.specs = Dictionary(run.job.tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         (stream, continuation) = AsyncStream.makeStream(of: Message.self)
     }
 
@@ -134,7 +137,7 @@ final class RunExecution: Sendable {
     private func perform(_ action: RunAction, attempts: inout [String: Task<Void, Never>], timers: inout [Task<Void, Never>]) {
         switch action {
         case let .launch(task, attempt):
-            guard let spec = prepared.job.task(named: task) else { return }
+            guard let spec = specs[task] else { return }
             attempts[task] = startAttempt(spec, attempt: attempt)
         case .kill(let task):
             attempts[task]?.cancel()

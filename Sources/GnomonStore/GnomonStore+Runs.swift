@@ -11,59 +11,102 @@ extension GnomonStore {
     public func createRun(_ new: NewRun) throws -> Int64 {
         let params = try encodeJSON(new.params, what: "the parameters of a run of \(new.job)")
         let snapshot = try encodeJSON(new.snapshot, what: "the job snapshot of a run of \(new.job)")
+        return try write("create a run of job \(new.job)") { db in
+            try insertRun(new, params: params, snapshot: snapshot, db)
+        }
+    }
+
+    /// Creates many runs, each followed by its changes, in one transaction: all or none.
+    ///
+    /// For bulk loads (benchmarks, imports), where one transaction per call would dominate the
+    /// cost. `changes` receives each run's index in `runs` and its new id. Equal snapshots are
+    /// encoded once.
+    /// - Returns: the new runs' ids, in the order of `runs`.
+    public func createRuns(_ runs: [NewRun], changes: (_ index: Int, _ run: Int64) -> [StoreChange]) throws -> [Int64] {
+        var encoded: [(params: String, snapshot: String)] = []
+        encoded.reserveCapacity(runs.count)
+        var snapshots: [JobSpec: String] = [:]
+        for new in runs {
+            let snapshot: String
+            if let known = snapshots[new.snapshot] {
+                snapshot = known
+            } else {
+                snapshot = try encodeJSON(new.snapshot, what: "the job snapshot of a run of \(new.job)")
+                snapshots[new.snapshot] = snapshot
+            }
+            encoded.append((try encodeJSON(new.params, what: "the parameters of a run of \(new.job)"), snapshot))
+        }
+        return try write("create \(runs.count) run(s)") { db in
+            var ids: [Int64] = []
+            ids.reserveCapacity(runs.count)
+            for (index, new) in runs.enumerated() {
+                let id = try insertRun(new, params: encoded[index].params, snapshot: encoded[index].snapshot, db)
+                ids.append(id)
+                for change in changes(index, id) {
+                    do {
+                        try apply(change, db)
+                    } catch let error as DatabaseError {
+                        throw try explain(error, of: change, db)
+                    }
+                }
+            }
+            return ids
+        }
+    }
+
+    /// Inserts a run and its tasks inside the caller's transaction and returns the run's id.
+    private func insertRun(_ new: NewRun, params: String, snapshot: String, _ db: Database) throws -> Int64 {
         let created = StoreDate.databaseText(new.createdAt)
         let order = Dictionary(
             new.snapshot.tasks.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        return try write("create a run of job \(new.job)") { db in
-            let insertRun = try db.cachedStatement(sql: """
-                INSERT INTO runs (job, trigger, scheduled_at, created_at, started_at, finished_at, status,
-                  params, job_snapshot, runner_pid, runner_instance)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            do {
-                try insertRun.execute(arguments: [
-                    new.job, new.trigger.rawValue, StoreDate.databaseText(new.scheduledAt), created,
-                    new.status == .queued ? nil : created, new.status.isFinished ? created : nil,
-                    new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance,
-                ])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                let existing = try Int64.fetchOne(db, sql: """
-                    SELECT id FROM runs WHERE job = ? AND scheduled_at = ? AND trigger IN ('schedule','catchup')
-                    """, arguments: [new.job, StoreDate.databaseText(new.scheduledAt)])
-                guard let existing else { throw error }
-                throw StoreError.duplicateRun(
-                    job: new.job, scheduledAt: StoreDate.rounded(new.scheduledAt), existing: existing)
-            }
-            let run = db.lastInsertedRowID
-            let insertTask = try db.cachedStatement(sql: """
-                INSERT INTO run_tasks (run_id, task, position, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for (index, task) in new.tasks.enumerated() {
-                // Tasks sit in the snapshot's order; any the snapshot lacks come after, as given.
-                let position = order[task.name] ?? new.snapshot.tasks.count + index
-                do {
-                    try insertTask.execute(arguments: [
-                        run, task.name, position, task.status.rawValue, task.reason, created,
-                    ])
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                    throw StoreError.invalidValue(
-                        location: location, operation: "create a run of job \(new.job)",
-                        reason: "task \(task.name) is listed twice")
-                }
-            }
-            if let request = new.triggerRequestID {
-                let attach = try db.cachedStatement(sql: """
-                    UPDATE trigger_requests SET run_id = ? WHERE id = ? AND claimed_at IS NOT NULL AND run_id IS NULL
-                    """)
-                try attach.execute(arguments: [run, request])
-                if db.changesCount == 0 {
-                    throw StoreError.invalidValue(
-                        location: location, operation: "create a run of job \(new.job)",
-                        reason: "trigger request \(request) is unknown, unclaimed or already has a run")
-                }
-            }
-            return run
+        let insertRun = try db.cachedStatement(sql: """
+            INSERT INTO runs (job, trigger, scheduled_at, created_at, started_at, finished_at, status,
+              params, job_snapshot, runner_pid, runner_instance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        do {
+            try insertRun.execute(arguments: [
+                new.job, new.trigger.rawValue, StoreDate.databaseText(new.scheduledAt), created,
+                new.status == .queued ? nil : created, new.status.isFinished ? created : nil,
+                new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance,
+            ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            let existing = try Int64.fetchOne(db, sql: """
+                SELECT id FROM runs WHERE job = ? AND scheduled_at = ? AND trigger IN ('schedule','catchup')
+                """, arguments: [new.job, StoreDate.databaseText(new.scheduledAt)])
+            guard let existing else { throw error }
+            throw StoreError.duplicateRun(
+                job: new.job, scheduledAt: StoreDate.rounded(new.scheduledAt), existing: existing)
         }
+        let run = db.lastInsertedRowID
+        let insertTask = try db.cachedStatement(sql: """
+            INSERT INTO run_tasks (run_id, task, position, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (index, task) in new.tasks.enumerated() {
+            // Tasks sit in the snapshot's order; any the snapshot lacks come after, as given.
+            let position = order[task.name] ?? new.snapshot.tasks.count + index
+            do {
+                try insertTask.execute(arguments: [
+                    run, task.name, position, task.status.rawValue, task.reason, created,
+                ])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw StoreError.invalidValue(
+                    location: location, operation: "create a run of job \(new.job)",
+                    reason: "task \(task.name) is listed twice")
+            }
+        }
+        if let request = new.triggerRequestID {
+            let attach = try db.cachedStatement(sql: """
+                UPDATE trigger_requests SET run_id = ? WHERE id = ? AND claimed_at IS NOT NULL AND run_id IS NULL
+                """)
+            try attach.execute(arguments: [run, request])
+            if db.changesCount == 0 {
+                throw StoreError.invalidValue(
+                    location: location, operation: "create a run of job \(new.job)",
+                    reason: "trigger request \(request) is unknown, unclaimed or already has a run")
+            }
+        }
+        return run
     }
 
     /// Applies `changes` in order, in one transaction: all of them or, if one fails, none.

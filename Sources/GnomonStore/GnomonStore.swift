@@ -167,9 +167,24 @@ public final class GnomonStore: Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one write transaction (rolled back if it throws), naming `operation` in errors.
+    ///
+    /// BEGIN and COMMIT run as cached prepared statements: GRDB's `write` parses both again on
+    /// every call, which cost about a tenth of a small transaction (Docs/performance.md).
     func write<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.write(body)
+            return try writer.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    let result = try body(db)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    return result
+                } catch {
+                    // A no-op when SQLite already rolled back (disk full, I/O error); the first
+                    // error is the one worth reporting.
+                    try? db.rollback()
+                    throw error
+                }
+            }
         } catch {
             throw StoreError.wrap(error, location: location, operation: operation())
         }

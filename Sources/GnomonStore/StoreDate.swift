@@ -65,6 +65,46 @@ enum StoreDate {
         let (seconds, milliseconds) = floorDivide(totalMilliseconds, 1_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilFromDays(Int(days))
+        guard (0...9_999).contains(year) else { return slowFormat(date, alwaysMilliseconds: alwaysMilliseconds) }
+        let withMilliseconds = alwaysMilliseconds || milliseconds != 0
+        // Written byte by byte into one buffer: a transaction formats a date or two per change,
+        // and building the text from padded pieces cost a tenth of a small transaction.
+        return String(unsafeUninitializedCapacity: withMilliseconds ? 24 : 20) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var rest = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(Int(secondOfDay / 3_600), 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(Int(secondOfDay % 3_600 / 60), 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(Int(secondOfDay % 60), 2, at: 17)
+            guard withMilliseconds else {
+                buffer[19] = UInt8(ascii: "Z")
+                return 20
+            }
+            buffer[19] = UInt8(ascii: ".")
+            put(Int(milliseconds), 3, at: 20)
+            buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// The same text for years outside 0...9999 (a sign or a fifth digit), piece by piece.
+    private static func slowFormat(_ date: Date, alwaysMilliseconds: Bool) -> String {
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded())
+        let (seconds, milliseconds) = floorDivide(totalMilliseconds, 1_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        let (year, month, day) = civilFromDays(Int(days))
         let hour = Int(secondOfDay / 3_600), minute = Int(secondOfDay % 3_600 / 60)
         let second = Int(secondOfDay % 60)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"

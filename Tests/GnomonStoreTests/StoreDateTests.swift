@@ -26,6 +26,10 @@ struct StoreDateTests {
         Case(name: "before the epoch", seconds: -1.5, database: "1969-12-31T23:59:58.500Z", json: "1969-12-31T23:59:58.500Z"),
         Case(name: "end of a century year", seconds: 4_107_542_399,
              database: "2100-02-28T23:59:59.000Z", json: "2100-02-28T23:59:59Z"),
+        Case(name: "the last millisecond of year 9999", seconds: 253_402_300_799.999,
+             database: "9999-12-31T23:59:59.999Z", json: "9999-12-31T23:59:59.999Z"),
+        Case(name: "milliseconds with zeros inside", seconds: 1_714_564_800.007,
+             database: "2024-05-01T12:00:00.007Z", json: "2024-05-01T12:00:00.007Z"),
     ])
     func formatsAndParses(_ c: Case) {
         let date = Date(timeIntervalSince1970: c.seconds)
