@@ -25,7 +25,7 @@ public enum ForegroundRun {
 
     /// Runs a new run of a job to its end; returns the exit status for the run's outcome.
     public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
-        let job = try JobCatalog.load(settings.jobsDirectory).job(named: options.job)
+        let job = try JobCatalog.job(named: options.job, in: settings.jobsDirectory)
         let workspace = try Workspace.open(settings)
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
         let prepared: PreparedRun

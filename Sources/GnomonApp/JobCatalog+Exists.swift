@@ -21,3 +21,19 @@ extension JobCatalog {
         throw AppError(.notFound, "no job \"\(name)\" in \(directory)\(hint)")
     }
 }
+
+extension JobCatalog {
+    /// The valid definition of job `name`, loading only its own file (`gnomon run` of one job
+    /// must not parse the whole folder). Falls back to the whole folder when the name has no
+    /// single file, so a typo still gets its did-you-mean and `a.yaml` + `a.yml` their clash.
+    public static func job(named name: String, in directory: String) throws(AppError) -> JobSpec {
+        try requireFile(for: name, in: directory)
+        let paths = JobFileFormat.extensions.map { "\(directory)/\(name).\($0)" }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        guard paths.count == 1, JobFileLoader.jobName(path: paths[0]) == name else {
+            return try load(directory).job(named: name)
+        }
+        let entry = CatalogEntry.file(paths[0])
+        return try JobCatalog(directory: directory, entries: [entry], problems: []).job(named: name)
+    }
+}

@@ -3,7 +3,7 @@ import GnomonCore
 /// `gnomon graph`: a job's task graph drawn as text, DOT or Mermaid.
 public enum JobGraph {
     public static func render(job name: String, format: TaskGraph.Format, settings: GlobalSettings) throws(AppError) -> String {
-        let job = try JobCatalog.load(settings.jobsDirectory).job(named: name)
+        let job = try JobCatalog.job(named: name, in: settings.jobsDirectory)
         switch TaskGraph.build(job.tasks) {
         case .success(let graph): return graph.render(format, job: job.name)
         case .failure(let problems):

@@ -23,7 +23,7 @@ public struct NextTimes: Sendable {
         if let cron {
             spec = ScheduleSpec(expression: cron, timeZone: timeZone ?? "UTC")
         } else {
-            let definition = try JobCatalog.load(settings.jobsDirectory).job(named: job ?? "")
+            let definition = try JobCatalog.job(named: job ?? "", in: settings.jobsDirectory)
             guard let schedule = definition.schedule else {
                 throw AppError(.failure, "job \(definition.name) has no schedule; it runs only when asked (gnomon run or gnomon trigger)")
             }

@@ -102,7 +102,12 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
         }
     }
 
+    /// `0.3s`, `12.0s`, `4m05s`: integer formatting, since this runs for every event.
     static func seconds(_ interval: TimeInterval) -> String {
-        interval < 60 ? String(format: "%.1fs", interval) : "\(Int(interval) / 60)m\(Int(interval) % 60)s"
+        let tenths = Int((max(0, interval) * 10).rounded())
+        if tenths < 600 { return "\(tenths / 10).\(tenths % 10)s" }
+        let whole = tenths / 10
+        let rest = whole % 60
+        return "\(whole / 60)m\(rest < 10 ? "0" : "")\(rest)s"
     }
 }

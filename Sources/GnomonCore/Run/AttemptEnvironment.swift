@@ -56,32 +56,66 @@ public enum AttemptEnvironment {
 public enum ISOTime {
     /// `2026-11-26T02:30:00Z`, with milliseconds only when the instant has them.
     public static func utc(_ date: Date) -> String {
-        format(date, zone: TimeZone(identifier: "UTC")!)
+        format(date, offset: 0, isUTC: true)
     }
 
     /// The instant in `zone` with its offset: `2026-03-08T03:00:00-04:00` (`Z` for UTC).
     ///
-    /// Milliseconds are rounded to the nearest, as the store rounds them (the formatter would
-    /// truncate the binary fraction: 0.123 s is stored as 0.12299999… and printed `.122`).
+    /// Milliseconds are rounded to the nearest, as the store rounds them (0.123 s is held as
+    /// 0.12299999… and must still print `.123`).
     public static func format(_ date: Date, zone: TimeZone) -> String {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        let wholeSeconds = (milliseconds / 1000).rounded(.down)
-        let fraction = Int(milliseconds - wholeSeconds * 1000)
-        let second = Date(timeIntervalSince1970: wholeSeconds)
+        let second = Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
         let offset = zone.secondsFromGMT(for: second)
-        let shifted = second.addingTimeInterval(TimeInterval(offset))
-        var text = shifted.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
-        if fraction != 0, text.hasSuffix("Z") {
-            text.removeLast()
-            text += "." + String(String(fraction + 1000).dropFirst()) + "Z"
+        return format(date, offset: offset, isUTC: offset == 0 && ["UTC", "GMT"].contains(zone.identifier))
+    }
+
+    /// Integer formatting (no Foundation formatter): progress lines print several per task.
+    private static func format(_ date: Date, offset: Int, isUTC: Bool) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = CivilDate.floorDivide(milliseconds, 1000)
+        let fraction = Int(milliseconds - seconds * 1000)
+        let local = seconds + Int64(offset)
+        let days = CivilDate.floorDivide(local, CivilDate.secondsPerDay)
+        let time = Int(local - days * CivilDate.secondsPerDay)
+        let civil = CivilDate(days: days)
+        var text = ""
+        text.reserveCapacity(29)
+        if civil.year < 0 || civil.year > 9999 {
+            text += String(civil.year)
+        } else {
+            append(Int(civil.year), digits: 4, to: &text)
         }
-        guard offset != 0 || !["UTC", "GMT"].contains(zone.identifier), text.hasSuffix("Z") else { return text }
-        text.removeLast()
-        let sign = offset < 0 ? "-" : "+"
-        let minutes = abs(offset) / 60
-        let hh = minutes / 60 < 10 ? "0\(minutes / 60)" : "\(minutes / 60)"
-        let mm = minutes % 60 < 10 ? "0\(minutes % 60)" : "\(minutes % 60)"
-        return text + sign + hh + ":" + mm
+        text += "-"
+        append(civil.month, digits: 2, to: &text)
+        text += "-"
+        append(civil.day, digits: 2, to: &text)
+        text += "T"
+        append(time / 3600, digits: 2, to: &text)
+        text += ":"
+        append(time / 60 % 60, digits: 2, to: &text)
+        text += ":"
+        append(time % 60, digits: 2, to: &text)
+        if fraction != 0 {
+            text += "."
+            append(fraction, digits: 3, to: &text)
+        }
+        if isUTC { return text + "Z" }
+        text += offset < 0 ? "-" : "+"
+        append(abs(offset) / 3600, digits: 2, to: &text)
+        text += ":"
+        append(abs(offset) / 60 % 60, digits: 2, to: &text)
+        return text
+    }
+
+    private static func append(_ value: Int, digits: Int, to text: inout String) {
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + rest / divisor % 10)))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Parses `2026-11-26T02:30:00Z`, `2026-11-26T02:30:00+01:00` or with fractional seconds.
