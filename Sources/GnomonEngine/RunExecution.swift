@@ -211,7 +211,7 @@ final class RunExecution: Sendable {
                 AttemptLogNote.write(reason, to: logPath)
                 outcome = .couldNotStart(reason: reason)
             }
-            await engine.pool.release()
+            engine.pool.release()
             // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
             // would have no pid and no log).
             let recordedStart = recorded.withLock { $0 }

@@ -1,49 +1,80 @@
+import Synchronization
+
 /// The global bound on attempts running at once across every run of a process.
 ///
-/// A waiter that is cancelled before it gets a slot leaves the queue and throws
-/// `CancellationError`; a task waiting for a retry holds no slot.
-public actor WorkerPool {
+/// A lock, not an actor: taking a free slot and giving one back never suspend, so a task's
+/// launch costs no extra hop between threads (the exit-to-next-start latency is measured in
+/// Docs/performance.md). Only a task that finds every slot busy waits. A waiter that is cancelled
+/// before it gets a slot leaves the queue and throws `CancellationError`; a task waiting for a
+/// retry holds no slot.
+public final class WorkerPool: Sendable {
     public let width: Int
-    private var inUse = 0
-    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-    private var nextID: UInt64 = 0
+
+    private struct State {
+        var inUse = 0
+        var nextID: UInt64 = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// Waiters cancelled before they were queued (the cancellation handler ran first).
+        var cancelledEarly: Set<UInt64> = []
+    }
+
+    private let state = Mutex(State())
 
     public init(width: Int) {
         self.width = max(1, width)
     }
 
-    /// Waits for a free slot and takes it.
+    /// Takes a free slot at once, or waits for one.
     public func acquire() async throws {
         try Task.checkCancellation()
-        if inUse < width {
-            inUse += 1
-            return
+        let id: UInt64? = state.withLock { state in
+            if state.inUse < width {
+                state.inUse += 1
+                return nil
+            }
+            state.nextID += 1
+            return state.nextID
         }
-        nextID += 1
-        let id = nextID
+        guard let id else { return }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                waiters.append((id, continuation))
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let cancelled = state.withLock { state -> Bool in
+                    if state.cancelledEarly.remove(id) != nil { return true }
+                    // A slot may have been given back between the check above and now.
+                    if state.inUse < width {
+                        state.inUse += 1
+                        continuation.resume()
+                        return false
+                    }
+                    state.waiters.append((id, continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
             }
         } onCancel: {
-            Task { await self.cancelWaiter(id) }
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                if let index = state.waiters.firstIndex(where: { $0.id == id }) {
+                    return state.waiters.remove(at: index).continuation
+                }
+                state.cancelledEarly.insert(id)
+                return nil
+            }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
     /// Gives a slot back, handing it straight to the longest waiter.
     public func release() {
-        if waiters.isEmpty {
-            inUse -= 1
-        } else {
-            waiters.removeFirst().continuation.resume()
+        let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            if state.waiters.isEmpty {
+                state.inUse -= 1
+                return nil
+            }
+            return state.waiters.removeFirst().continuation
         }
+        next?.resume()
     }
 
     /// Slots in use now.
-    public var busy: Int { inUse }
-
-    private func cancelWaiter(_ id: UInt64) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
-    }
+    public var busy: Int { state.withLock { $0.inUse } }
 }
