@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GnomonCore
+import GnomonDaemon
 import GnomonEngine
 import GnomonStore
 
@@ -59,7 +60,7 @@ public enum ForegroundRun {
 
     private static func execute(_ prepared: PreparedRun, engine: RunEngine) async -> ExitStatus {
         let control = RunControl()
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
+        let signals = SignalSource(signals: [SIGINT, SIGTERM]) { signal in
             control.cancel(reason: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
         }
         let printer = ProgressPrinter(job: prepared.job, run: prepared.id, live: isatty(STDOUT_FILENO) == 1)
@@ -71,24 +72,5 @@ public enum ForegroundRun {
         case .cancelled: return .cancelled
         default: return .failure
         }
-    }
-}
-
-/// Turns process signals into calls, instead of the default of dying on the spot.
-final class SignalWatcher: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    func stop() {
-        for source in sources { source.cancel() }
     }
 }

@@ -5,10 +5,10 @@ import Foundation
 ///
 /// The signals are ignored at the process level and delivered through Dispatch sources; children
 /// are unaffected (the spawner resets every signal to its default in the child).
-final class SignalSource: @unchecked Sendable {
+public final class SignalSource: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    public init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -18,7 +18,7 @@ final class SignalSource: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         for source in sources { source.cancel() }
     }
 }
