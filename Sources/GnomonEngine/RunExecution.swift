@@ -80,7 +80,15 @@ final class RunExecution: Sendable {
                 }
             }
             pendingChanges = []
-            for action in actions { perform(action, attempts: &attempts, timers: &timers) }
+            for action in actions {
+                // Nothing new starts unrecorded: with the store failing, a launch is answered at
+                // once as cancelled (the run is being cancelled for the failure).
+                if storeBroken, case let .launch(task, attempt) = action {
+                    continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                    continue
+                }
+                perform(action, attempts: &attempts, timers: &timers)
+            }
             if machine.status.isFinished || machine.suspended { break }
 
             guard let message = await iterator.next() else { break }
