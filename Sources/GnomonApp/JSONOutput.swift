@@ -1,4 +1,5 @@
 import Foundation
+import GnomonCore
 
 /// The JSON that `--json` prints: stable keys, sorted, pretty, ISO 8601 dates.
 public enum JSONOutput {
@@ -7,12 +8,9 @@ public enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(ISOTimeText.utc(date))
+            try container.encode(ISOTime.utc(date))
         }
         guard let data = try? encoder.encode(value) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 }
-
-import GnomonCore
-typealias ISOTimeText = ISOTime
