@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 
 /// Gnomon's history: every run, task, attempt and scheduling decision, in one SQLite file.
@@ -110,6 +111,12 @@ public final class GnomonStore: Sendable {
             guard unknown.isEmpty else {
                 throw StoreError.newerSchema(location: location, unknownMigrations: unknown.sorted())
             }
+            // Processes opening the same new file take turns (an flock on the file, which on
+            // Linux does not interact with SQLite's own fcntl locks), so one creates the schema
+            // and the others find it done.
+            let lock = path.map { Glibc.open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+            if lock >= 0 { flock(lock, LOCK_EX) }
+            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             do {
                 try migrator.migrate(writer)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
