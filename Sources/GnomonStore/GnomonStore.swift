@@ -111,10 +111,11 @@ public final class GnomonStore: Sendable {
             guard unknown.isEmpty else {
                 throw StoreError.newerSchema(location: location, unknownMigrations: unknown.sorted())
             }
-            // Processes opening the same new file take turns (an flock on the file, which on
-            // Linux does not interact with SQLite's own fcntl locks), so one creates the schema
-            // and the others find it done.
-            let lock = path.map { Glibc.open($0, O_RDONLY | O_CLOEXEC) } ?? -1
+            // Processes opening the same new file take turns (an flock on a lock file beside it;
+            // never an open() of the database itself: closing any descriptor of it would drop
+            // SQLite's fcntl locks for the whole process), so one creates the schema and the
+            // others find it done.
+            let lock = path.map { Glibc.open($0 + "-migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) } ?? -1
             if lock >= 0 { flock(lock, LOCK_EX) }
             defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             do {
