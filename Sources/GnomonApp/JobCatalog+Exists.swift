@@ -16,9 +16,7 @@ extension JobCatalog {
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let names = files.filter { !$0.hasPrefix(".") }.compactMap { JobFileLoader.jobName(path: $0) }.sorted()
-        let hint = Suggest.closest(to: name, among: names).map { "; did you mean \"\($0)\"?" }
-            ?? (names.isEmpty ? "; the folder has no job files" : "; `gnomon jobs` lists them")
-        throw AppError(.notFound, "no job \"\(name)\" in \(directory)\(hint)")
+        throw unknownJob(name, among: names, in: directory, otherwise: "`gnomon jobs` lists them")
     }
 }
 

@@ -45,9 +45,7 @@ public struct JobCatalog: Sendable {
     public func job(named name: String) throws(AppError) -> JobSpec {
         guard let entry = entries.first(where: { $0.name == name }) else {
             let names = entries.map(\.name)
-            let hint = Suggest.closest(to: name, among: names).map { "; did you mean \"\($0)\"?" }
-                ?? (names.isEmpty ? "; the folder has no job files" : "; known jobs: \(names.joined(separator: ", "))")
-            throw AppError(.notFound, "no job \"\(name)\" in \(directory)\(hint)")
+            throw Self.unknownJob(name, among: names, in: directory, otherwise: "known jobs: \(names.joined(separator: ", "))")
         }
         switch entry.result {
         case .loaded(let spec):
@@ -56,5 +54,13 @@ public struct JobCatalog: Sendable {
             let lines = problems.map(\.description).joined(separator: "\n")
             throw AppError(.failure, "job \(name) is invalid; fix these and try again:\n\(lines)")
         }
+    }
+
+    /// The not-found error for job `name`: a did-you-mean when a known name is close, else
+    /// `otherwise` (or that the folder has none).
+    static func unknownJob(_ name: String, among names: [String], in directory: String, otherwise: String) -> AppError {
+        let hint = Suggest.closest(to: name, among: names).map { "did you mean \"\($0)\"?" }
+            ?? (names.isEmpty ? "the folder has no job files" : otherwise)
+        return AppError(.notFound, "no job \"\(name)\" in \(directory); \(hint)")
     }
 }

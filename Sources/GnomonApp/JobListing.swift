@@ -52,10 +52,11 @@ public struct JobListing: Sendable {
     /// Lists the jobs folder with each job's newest run and pause state read from the database,
     /// when there is one (listing never creates it).
     public static func load(settings: GlobalSettings, now: Date = Date()) throws(AppError) -> JobListing {
+        let catalog = try JobCatalog.load(settings.jobsDirectory)
         var lastRuns: [String: LastRun] = [:]
         var paused: [String: Bool] = [:]
         if let workspace = try Workspace.openIfPresent(settings) {
-            let names = try JobCatalog.load(settings.jobsDirectory).entries.map(\.name)
+            let names = catalog.entries.map(\.name)
             do {
                 for (job, run) in try workspace.store.lastRuns(jobs: names) {
                     lastRuns[job] = LastRun(id: run.id, status: run.status.rawValue, at: run.startedAt ?? run.createdAt)
@@ -65,16 +66,14 @@ public struct JobListing: Sendable {
                 throw AppError(.environment, "\(error)")
             }
         }
-        return try make(settings: settings, now: now, lastRuns: lastRuns, paused: paused)
+        return make(catalog: catalog, now: now, lastRuns: lastRuns, paused: paused)
     }
 
-    /// Lists the jobs folder; `lastRuns` supplies each job's newest run when a database exists,
-    /// `paused` the persisted pause state.
-    public static func make(
-        settings: GlobalSettings, now: Date = Date(),
-        lastRuns: [String: LastRun] = [:], paused: [String: Bool] = [:]
-    ) throws(AppError) -> JobListing {
-        let catalog = try JobCatalog.load(settings.jobsDirectory)
+    /// Lists an already loaded jobs folder (parsed once per listing); `lastRuns` supplies each
+    /// job's newest run when a database exists, `paused` the persisted pause state.
+    static func make(
+        catalog: JobCatalog, now: Date, lastRuns: [String: LastRun], paused: [String: Bool]
+    ) -> JobListing {
         let rows = catalog.entries.map { entry -> Row in
             var row = Row(name: entry.name, path: entry.path, valid: false, problems: 0)
             row.lastRun = lastRuns[entry.name]
