@@ -1,17 +1,71 @@
 #define _GNU_SOURCE
 #include "CGnomonSpawn.h"
 #include <sys/mman.h>
-
-const short gnomon_spawn_setsid = POSIX_SPAWN_SETSID;
-
-int gnomon_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
-    return posix_spawn_file_actions_addchdir_np(actions, path);
-}
-
-int gnomon_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
-    return posix_spawn_file_actions_addclosefrom_np(actions, from);
-}
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int gnomon_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
+}
+
+/// Makes `target` the child's descriptor `source` (or /dev/null, or leaves it).
+static int gnomon_child_stream(int source, int target, int null_flags) {
+    if (source == GNOMON_STREAM_INHERIT) return 0;
+    if (source == GNOMON_STREAM_NULL) {
+        int fd = open("/dev/null", null_flags);
+        if (fd < 0) return -1;
+        if (fd == target) return 0;
+        if (dup2(fd, target) < 0) return -1;
+        return close(fd);
+    }
+    if (source == target) return fcntl(target, F_SETFD, 0);
+    return dup2(source, target) < 0 ? -1 : 0;
+}
+
+pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
+                   int standard_input, int standard_output, int standard_error, int new_session,
+                   int *error) {
+    // Every signal stays blocked until the child has reset every handler: a handler must never
+    // run in the child, which shares the parent's memory until it execs.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    volatile int child_error = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        // The child: only async-signal-safe calls, no return from this function.
+        struct sigaction default_action;
+        memset(&default_action, 0, sizeof default_action);
+        default_action.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < _NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, NULL);
+        }
+        if (new_session && setsid() < 0) goto failed;
+        if (directory != NULL && chdir(directory) < 0) goto failed;
+        if (gnomon_child_stream(standard_input, STDIN_FILENO, O_RDONLY) < 0) goto failed;
+        if (gnomon_child_stream(standard_output, STDOUT_FILENO, O_WRONLY) < 0) goto failed;
+        if (gnomon_child_stream(standard_error, STDERR_FILENO, O_WRONLY) < 0) goto failed;
+        close_range(3, ~0U, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(path, argv, envp);
+    failed:
+        child_error = errno ? errno : ENOEXEC;
+        _exit(127);
+    }
+    int spawn_error = pid < 0 ? errno : child_error;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (spawn_error != 0) {
+        // The child exited before exec: collect it here (or it was, by the reaper: ECHILD).
+        if (pid > 0) waitpid(pid, NULL, 0);
+        *error = spawn_error;
+        return -1;
+    }
+    return pid;
 }

@@ -4,11 +4,15 @@ import GnomonExecution
 import GnomonStore
 import Synchronization
 
-/// Executes one run: feeds events to its `RunMachine`, records every change in one transaction
-/// per event, and performs the machine's actions (launch, kill, retry timers).
+/// Executes one run: feeds events to its `RunMachine`, records every change through its
+/// `RunRecorder` (in order; an event's changes in one transaction, or merged with the ones
+/// queued at the same time), and performs the machine's actions (launch, kill, retry timers).
 ///
-/// All state lives in the `run()` loop's task; attempts and timers are child tasks that report
-/// back through one stream, and every one of them has ended when `run()` returns.
+/// An event's changes are queued before its actions are performed and committed right after:
+/// a launched attempt prepares its process meanwhile and creates it only once they are committed
+/// (its gate). All state lives in the `run()` loop's task; attempts and timers are child tasks
+/// that report back through one stream, and every one of them has ended, and every change has
+/// been committed, when `run()` returns.
 final class RunExecution: Sendable {
     private let engine: RunEngine
     private let prepared: PreparedRun
@@ -18,6 +22,7 @@ final class RunExecution: Sendable {
     private let continuation: AsyncStream<Message>.Continuation
     /// The job's tasks by name: a launch looks its task up here rather than scanning the list.
     private let specs: [String: TaskSpec]
+    private let recorder: RunRecorder
 
     /// What child tasks tell the loop.
     enum Message: Sendable {
@@ -35,8 +40,17 @@ final class RunExecution: Sendable {
         self.observer = observer
         self.control = control
         self.specs = Dictionary(run.job.tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        (stream, continuation) = AsyncStream.makeStream(of: Message.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: Message.self)
+        (self.stream, self.continuation) = (stream, continuation)
+        let runID = run.id
+        self.recorder = RunRecorder(store: engine.store) { message in
+            continuation.yield(.storeFailed("could not record run \(runID): \(message)"))
+        }
     }
+
+    /// How long an attempt's start (its pid) may wait to share a transaction with the run's next
+    /// change before it is committed on its own.
+    static let startCommitDelay = DispatchTimeInterval.milliseconds(2)
 
     private var runID: Int64 { prepared.id }
     private var store: GnomonStore { engine.store }
@@ -66,29 +80,32 @@ final class RunExecution: Sendable {
         var actions = machine.start(now: clock.now())
         for adoption in prepared.adoptions { attempts[adoption.task] = startAdoption(adoption) }
         var pendingChanges: [StoreChange] = []
+        var pendingProgress: [RunProgress] = []
         var iterator = stream.makeAsyncIterator()
         while true {
-            // Record the event's changes and the machine's decisions in one transaction.
-            pendingChanges += actions.compactMap(change(for:))
-            if !pendingChanges.isEmpty, !storeBroken {
-                do {
-                    try store.record(pendingChanges)
-                } catch {
-                    storeBroken = true
-                    observer.progress(.storeFailed(message: "run \(runID): \(error)"))
-                    continuation.yield(.event(.cancel(reason: "could not record run \(runID): \(error)")))
-                }
+            // The event's changes and the machine's decisions: queued now, committed together
+            // after the launches below are under way (they wait for the commit at their gate).
+            for action in actions {
+                guard let (change, progress) = change(for: action) else { continue }
+                pendingChanges.append(change)
+                if let progress { pendingProgress.append(progress) }
             }
+            if !storeBroken { recorder.enqueue(pendingChanges) }
             pendingChanges = []
             for action in actions {
                 // Nothing new starts unrecorded: with the store failing, a launch is answered at
                 // once as cancelled (the run is being cancelled for the failure).
-                if storeBroken, case let .launch(task, attempt) = action {
+                if storeBroken || recorder.hasFailed, case let .launch(task, attempt) = action {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
                 perform(action, attempts: &attempts, timers: &timers)
             }
+            // While the launches prepare. Before the commit, so an attempt's own "started" line
+            // (printed once its gate has opened) always comes after the event's lines.
+            for progress in pendingProgress { observer.progress(progress) }
+            pendingProgress = []
+            recorder.commit()
             if machine.status.isFinished || machine.suspended { break }
 
             guard let message = await iterator.next() else { break }
@@ -114,29 +131,34 @@ final class RunExecution: Sendable {
                 if recorded || spawned {
                     pendingChanges.append(.attemptFinished(run: runID, task: task, number: attempt, outcome: outcome, at: now))
                 }
-                observer.progress(.attemptFinished(task: task, attempt: attempt, outcome: outcome, at: now))
+                pendingProgress.append(.attemptFinished(task: task, attempt: attempt, outcome: outcome, at: now))
                 actions = machine.handle(.attemptFinished(task: task, attempt: attempt, outcome: outcome), now: now)
             case .storeFailed(let message):
+                // Once: the machine's cancel below is all the failure needs.
+                if storeBroken { actions = []; continue }
                 storeBroken = true
                 observer.progress(.storeFailed(message: message))
-                actions = machine.handle(.cancel(reason: "could not record run \(runID): \(message)"), now: now)
+                actions = machine.handle(.cancel(reason: message), now: now)
             }
         }
         for timer in timers { timer.cancel() }
         for attempt in attempts.values { attempt.cancel(); await attempt.value }
         for timer in timers { await timer.value }
+        await recorder.idle()
         continuation.finish()
         observer.progress(.runFinished(run: runID, status: machine.status, reason: machine.stopReason, at: clock.now()))
         return machine.status
     }
 
-    private func change(for action: RunAction) -> StoreChange? {
+    /// What an action records, and the progress line it prints.
+    private func change(for action: RunAction) -> (StoreChange, RunProgress?)? {
         switch action {
         case let .recordTask(task, status, reason, retryAt):
-            observer.progress(.taskChanged(task: task, status: status, reason: reason, retryAt: retryAt))
-            return .taskStatus(run: runID, task: task, status: status, reason: reason, retryAt: retryAt, at: clock.now())
+            return (
+                .taskStatus(run: runID, task: task, status: status, reason: reason, retryAt: retryAt, at: clock.now()),
+                .taskChanged(task: task, status: status, reason: reason, retryAt: retryAt))
         case let .recordRun(status, reason):
-            return .runStatus(run: runID, status: status, reason: reason, at: clock.now())
+            return (.runStatus(run: runID, status: status, reason: reason, at: clock.now()), nil)
         case .launch, .kill, .wakeForRetry, .suspended:
             return nil
         }
@@ -184,7 +206,8 @@ final class RunExecution: Sendable {
     private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
         let launch = makeLaunch(spec, attempt: attempt)
         let engine = self.engine, observer = self.observer, continuation = self.continuation
-        let runID = self.runID, task = spec.name
+        let runID = self.runID, task = spec.name, recorder = self.recorder
+        let gate = recorder.gate()
         return Task {
             do {
                 try await engine.pool.acquire()
@@ -195,26 +218,24 @@ final class RunExecution: Sendable {
             let recorded = Mutex(false)
             let onStart: @Sendable (StartedProcess) -> Void = { started in
                 let now = engine.clock.now()
-                do {
-                    try engine.store.record([
-                        .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
-                        .attemptStarted(
-                            run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
-                            containerName: launch.containerName, logPath: launch.logPath,
-                            runnerInstance: engine.settings.runnerInstance),
-                    ])
-                    recorded.withLock { $0 = true }
-                } catch {
-                    continuation.yield(.storeFailed("could not record the start of \(task) attempt \(attempt): \(error)"))
-                }
+                // Committed with the run's next change (often another attempt's end), within
+                // `startCommitDelay` at the latest, and always before this attempt's end.
+                recorder.enqueue([
+                    .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
+                    .attemptStarted(
+                        run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
+                        containerName: launch.containerName, logPath: launch.logPath,
+                        runnerInstance: engine.settings.runnerInstance),
+                ], commitWithin: Self.startCommitDelay)
+                recorded.withLock { $0 = !recorder.hasFailed }
                 observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
             }
             let outcome: AttemptOutcome
             switch launch {
             case .local(let local):
-                outcome = await engine.executor.run(local, onStart: onStart)
+                outcome = await engine.executor.run(local, gate: gate, onStart: onStart)
             case let .container(executor, container):
-                outcome = await executor.run(container, onStart: onStart)
+                outcome = await executor.run(container, gate: gate, onStart: onStart)
             case let .unavailable(logPath, reason):
                 AttemptLogNote.write(reason, to: logPath)
                 outcome = .couldNotStart(reason: reason)

@@ -53,8 +53,17 @@ public protocol TaskExecutor: Sendable {
     /// Runs one attempt to its end.
     ///
     /// Never throws for the task's own failure: a non-zero exit, a signal, a timeout, a failure
-    /// to start are outcomes. `onStart` is called once, synchronously, right after the process
-    /// exists (the engine records the pid). If the calling Swift task is cancelled, the process
-    /// group is terminated (SIGTERM, grace, SIGKILL) and the outcome is `.cancelled`.
-    func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome
+    /// to start are outcomes. The process is created only once `gate` allows it (a closed gate
+    /// ends the attempt `.cancelled` with nothing started and no log left). `onStart` is called
+    /// once, synchronously, right after the process exists (the engine records the pid). If the
+    /// calling Swift task is cancelled, the process group is terminated (SIGTERM, grace, SIGKILL)
+    /// and the outcome is `.cancelled`.
+    func run(_ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome
+}
+
+extension TaskExecutor {
+    /// Runs one attempt with nothing to wait for before its process is created.
+    public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+        await run(launch, gate: OpenGate(), onStart: onStart)
+    }
 }

@@ -5,7 +5,7 @@ import Glibc
 /// The reaper blocks in `waitpid(-1)` while at least one child is running, and sleeps on a
 /// condition variable while none is. Each reaped status goes to the continuation waiting for
 /// that pid, or is kept until one arrives (a child may exit before anyone waits for it).
-/// One lock guards everything. It is not held across `posix_spawn`, so spawns from several
+/// One lock guards everything. It is not held across a spawn, so spawns from several
 /// threads run in parallel; a child reaped before its spawn call has registered it is parked in
 /// `earlyExits` until the registration claims it (statuses nobody claims are dropped once no
 /// spawn is in flight, so a stray child's status is never mistaken for a later child's).

@@ -6,15 +6,17 @@ import Glibc
 ///
 /// The sequence (see Docs/containers.md):
 /// 1. create the log file exclusively, as for local attempts;
-/// 2. `RUNTIME create --name NAME --init --network none ...` (pulls the image if the policy says
+/// 2. wait for the engine's gate (see ``LaunchGate``); a closed gate removes the log and ends the
+///    attempt `.cancelled` with nothing created;
+/// 3. `RUNTIME create --name NAME --init --network none ...` (pulls the image if the policy says
 ///    so); a failure is `.couldNotStart` with the runtime's message;
-/// 3. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
+/// 4. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
 ///    container's own descriptors through, so Gnomon never copies a byte);
-/// 4. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
+/// 5. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
 ///    code and OOM state, and a container still running (the CLI died) is waited for with `wait`;
-/// 5. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
+/// 6. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
 ///    would not stop the container;
-/// 6. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
+/// 7. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
 ///
 /// Every CLI command runs through ``ProcessSpawner/shared``.
 public final class ContainerExecutor: Sendable {
@@ -33,7 +35,9 @@ public final class ContainerExecutor: Sendable {
     /// attached CLI's pid, right after that process exists. If the calling Swift task is
     /// cancelled, the container is stopped and removed and the outcome is `.cancelled`; if it was
     /// cancelled before the attempt began, nothing is started and no log is created.
-    public func run(_ launch: ContainerLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+    public func run(
+        _ launch: ContainerLaunch, gate: any LaunchGate = OpenGate(), onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
         if Task.isCancelled { return .cancelled }
 
         let log: Int32
@@ -48,6 +52,10 @@ public final class ContainerExecutor: Sendable {
         case .failure(let problem):
             AttemptLog.recordCouldNotStart(problem.reason, to: log)
             return .couldNotStart(reason: problem.reason)
+        }
+        guard await gate.mayStart(), !Task.isCancelled else {
+            unlink(launch.logPath)
+            return .cancelled
         }
 
         let stopper = ContainerStopper(cli: cli, name: launch.name, grace: launch.killGrace)

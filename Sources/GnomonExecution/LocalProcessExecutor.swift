@@ -8,10 +8,12 @@ import Glibc
 /// 1. create the log file exclusively (and its folders);
 /// 2. check the working directory and resolve `argv[0]`; a problem is written to the log and
 ///    returned as `.couldNotStart`;
-/// 3. `posix_spawn` in a new session (pid == pgid), stdin from `/dev/null`, stdout and stderr
+/// 3. wait for the engine's gate (the task's readiness committed); a closed gate removes the log
+///    and ends the attempt `.cancelled` with nothing started;
+/// 4. spawn (`vfork` + `exec`) in a new session (pid == pgid), stdin from `/dev/null`, stdout and stderr
 ///    both the log's descriptor: Gnomon never reads the bytes;
-/// 4. wait for the exit; on timeout or cancellation SIGTERM the group, SIGKILL it after the grace;
-/// 5. after every end, even a clean exit, SIGKILL the group so no background child outlives it.
+/// 5. wait for the exit; on timeout or cancellation SIGTERM the group, SIGKILL it after the grace;
+/// 6. after every end, even a clean exit, SIGKILL the group so no background child outlives it.
 public final class LocalProcessExecutor: TaskExecutor {
     private let spawner: ProcessSpawner
     private let resolver: CommandResolver
@@ -21,7 +23,9 @@ public final class LocalProcessExecutor: TaskExecutor {
         self.resolver = CommandResolver()
     }
 
-    public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+    public func run(
+        _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
         // Nothing is started for a run that is already being torn down.
         if Task.isCancelled { return .cancelled }
 
@@ -30,16 +34,29 @@ public final class LocalProcessExecutor: TaskExecutor {
         case .success(let descriptor): log = descriptor
         case .failure(let problem): return .couldNotStart(reason: problem.reason)
         }
-
-        let pid: Int32
-        switch start(launch, log: log) {
-        case .success(let started):
-            pid = started
-            close(log)
+        let request: SpawnRequest
+        switch prepare(launch, log: log) {
+        case .success(let prepared): request = prepared
         case .failure(let problem):
             AttemptLog.recordCouldNotStart(problem.reason, to: log)
             close(log)
             return .couldNotStart(reason: problem.reason)
+        }
+        guard await gate.mayStart(), !Task.isCancelled else {
+            // Nothing ran: no log is left behind either.
+            close(log)
+            unlink(launch.logPath)
+            return .cancelled
+        }
+
+        let pid: Int32
+        do {
+            pid = try spawner.spawn(request)
+            close(log)
+        } catch {
+            AttemptLog.recordCouldNotStart(error.message, to: log)
+            close(log)
+            return .couldNotStart(reason: error.message)
         }
         onStart(StartedProcess(pid: pid, pgid: pid))
 
@@ -71,8 +88,8 @@ public final class LocalProcessExecutor: TaskExecutor {
         }
     }
 
-    /// Checks the launch and spawns the process.
-    private func start(_ launch: AttemptLaunch, log: Int32) -> Result<Int32, LaunchProblem> {
+    /// Checks the launch and builds the spawn request (the process is not created yet).
+    private func prepare(_ launch: AttemptLaunch, log: Int32) -> Result<SpawnRequest, LaunchProblem> {
         guard let command = launch.argv.first else {
             return .failure(LaunchProblem("the task has an empty command"))
         }
@@ -84,7 +101,7 @@ public final class LocalProcessExecutor: TaskExecutor {
         case .success(let path): executable = path
         case .failure(let problem): return .failure(LaunchProblem(problem.reason))
         }
-        let request = SpawnRequest(
+        return .success(SpawnRequest(
             executable: executable,
             arguments: launch.argv,
             environment: launch.environment,
@@ -92,15 +109,10 @@ public final class LocalProcessExecutor: TaskExecutor {
             standardInput: .null,
             standardOutput: .descriptor(log),
             standardError: .descriptor(log),
-            newSession: true)
-        do {
-            return .success(try spawner.spawn(request))
-        } catch {
-            return .failure(LaunchProblem(error.message))
-        }
+            newSession: true))
     }
 
-    /// A clearer message than the `ENOENT` posix_spawn would give for a bad directory.
+    /// A clearer message than the `ENOENT` a spawn would give for a bad directory.
     static func checkWorkingDirectory(_ path: String) -> LaunchProblem? {
         guard path.hasPrefix("/") else {
             return LaunchProblem("working directory \"\(path)\" is not an absolute path")

@@ -1,7 +1,8 @@
 import CGnomonSpawn
 import Glibc
 
-/// Starts child processes with `posix_spawn` and collects their exit with one reaper thread.
+/// Starts child processes (`vfork` and `exec`, see `gnomon_spawn`) and collects their exit with one
+/// reaper thread.
 ///
 /// **Every child of the Gnomon process must be started through ``shared``.** Its reaper calls
 /// `waitpid(-1)`, so it also collects children started any other way (Foundation's `Process`,
@@ -9,8 +10,8 @@ import Glibc
 /// a helper program, such as a container runtime's CLI, uses ``spawn(_:)`` and
 /// ``waitForExit(of:)`` or ``runCapturingOutput(_:environment:workingDirectory:killGrace:)``.
 ///
-/// No thread per child and no polling: a spawn costs one `posix_spawn` (a `vfork`-style clone
-/// and an `exec`), and a waiting task costs one continuation.
+/// No thread per child and no polling: a spawn costs one `vfork` and an `exec` (no stack is
+/// mapped for the child, unlike glibc's `posix_spawn`), and a waiting task costs one continuation.
 public final class ProcessSpawner: Sendable {
     /// The spawner for the Gnomon process; there must be only one reaper per process.
     public static let shared = ProcessSpawner()
@@ -25,38 +26,12 @@ public final class ProcessSpawner: Sendable {
     /// signal Gnomon ignores or blocks is not ignored by the task), and inherits no descriptor
     /// but its three standard streams.
     /// - Returns: the pid (also the process group id when `newSession` is set).
-    /// - Throws: ``SpawnError`` when `posix_spawn` fails: the file is missing or not executable,
+    /// - Throws: ``SpawnError`` when the spawn fails: the file is missing or not executable,
     ///   the working directory cannot be entered, or the system is out of processes.
     public func spawn(_ request: SpawnRequest) throws(SpawnError) -> Int32 {
         guard !request.arguments.isEmpty else {
             throw SpawnError(message: "could not start \(request.executable): the argument list is empty")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-
-        // A chdir comes first, so a relative executable path is taken from the new directory.
-        if let directory = request.workingDirectory {
-            gnomon_spawn_addchdir(&actions, directory)
-        }
-        Self.add(request.standardInput, as: STDIN_FILENO, readOnly: true, to: &actions)
-        Self.add(request.standardOutput, as: STDOUT_FILENO, readOnly: false, to: &actions)
-        Self.add(request.standardError, as: STDERR_FILENO, readOnly: false, to: &actions)
-        gnomon_spawn_addclosefrom(&actions, 3)
-
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        if request.newSession { flags |= gnomon_spawn_setsid }
-        posix_spawnattr_setflags(&attributes, flags)
-
         let argv = CStringArray(request.arguments)
         let envp = CStringArray(request.environment.map { "\($0.key)=\($0.value)" })
         defer {
@@ -64,12 +39,15 @@ public final class ProcessSpawner: Sendable {
             envp.free()
         }
         return try children.register { () throws(SpawnError) -> Int32 in
-            var pid: pid_t = 0
-            let result = posix_spawn(&pid, request.executable, &actions, &attributes, argv.pointers, envp.pointers)
-            guard result == 0 else {
+            var error: Int32 = 0
+            let pid = gnomon_spawn(
+                request.executable, argv.pointers, envp.pointers, request.workingDirectory,
+                Self.code(request.standardInput), Self.code(request.standardOutput), Self.code(request.standardError),
+                request.newSession ? 1 : 0, &error)
+            guard pid > 0 else {
                 throw SpawnError(
-                    message: Self.explain(result, executable: request.executable, directory: request.workingDirectory),
-                    errno: result)
+                    message: Self.explain(error, executable: request.executable, directory: request.workingDirectory),
+                    errno: error)
             }
             return pid
         }
@@ -90,21 +68,16 @@ public final class ProcessSpawner: Sendable {
         !children.isRunning(pid)
     }
 
-    private static func add(
-        _ stream: SpawnRequest.Stream, as target: Int32, readOnly: Bool,
-        to actions: inout posix_spawn_file_actions_t
-    ) {
+    /// How `gnomon_spawn` names a standard stream.
+    private static func code(_ stream: SpawnRequest.Stream) -> Int32 {
         switch stream {
-        case .inherit:
-            break
-        case .null:
-            posix_spawn_file_actions_addopen(&actions, target, "/dev/null", readOnly ? O_RDONLY : O_WRONLY, 0)
-        case .descriptor(let descriptor):
-            posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+        case .inherit: return GNOMON_STREAM_INHERIT
+        case .null: return GNOMON_STREAM_NULL
+        case .descriptor(let descriptor): return descriptor
         }
     }
 
-    /// A reason for a failed `posix_spawn`; glibc reports exec and chdir failures through it.
+    /// A reason for a failed spawn: the errno of the step that failed (fork, setsid, chdir, exec).
     private static func explain(_ code: Int32, executable: String, directory: String?) -> String {
         let base = "could not start \(executable): \(ErrnoText.describe(code))"
         switch code {
@@ -121,7 +94,7 @@ public final class ProcessSpawner: Sendable {
     }
 }
 
-/// A NULL-terminated array of C strings for `posix_spawn`, freed explicitly.
+/// A NULL-terminated array of C strings for `execve`, freed explicitly.
 struct CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 

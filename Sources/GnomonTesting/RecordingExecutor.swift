@@ -80,7 +80,9 @@ public final class RecordingExecutor: TaskExecutor {
         waiter?.resume(returning: outcome)
     }
 
-    public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
+    public func run(
+        _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
         let task = launch.environment["GNOMON_TASK"] ?? "?"
         let attempt = Int(launch.environment["GNOMON_ATTEMPT"] ?? "") ?? 0
         let (step, pid) = state.withLock { state -> (Step, Int32) in
@@ -96,6 +98,8 @@ public final class RecordingExecutor: TaskExecutor {
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
             return .cancelled
         }
+        // As a real executor: no process before the engine's gate opens.
+        guard await gate.mayStart(), !Task.isCancelled else { return .cancelled }
 
         state.withLock { state in
             state.running += 1

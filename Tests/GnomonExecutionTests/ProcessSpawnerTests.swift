@@ -50,7 +50,7 @@ struct ProcessSpawnerTests {
         SpawnFailure(name: "a missing working directory is ENOENT", executable: "/bin/true", directory: "/nonexistent/dir", errno: ENOENT),
     ]
 
-    @Test("posix_spawn failures are thrown with their errno", arguments: failures)
+    @Test("spawn failures are thrown with their errno", arguments: failures)
     func spawnFailure(_ failure: SpawnFailure) {
         let request = SpawnRequest(executable: failure.executable, arguments: [failure.executable],
                                    environment: [:], workingDirectory: failure.directory)

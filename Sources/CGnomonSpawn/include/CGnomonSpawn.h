@@ -1,18 +1,20 @@
 #ifndef CGNOMONSPAWN_H
 #define CGNOMONSPAWN_H
 
-#include <spawn.h>
 #include <sys/types.h>
 
-/// POSIX_SPAWN_SETSID: the child starts a new session and process group (pid == pgid).
-/// glibc defines it only under _GNU_SOURCE, which Swift's Glibc module does not set.
-extern const short gnomon_spawn_setsid;
+/// A standard stream of the child: this descriptor, /dev/null, or Gnomon's own.
+#define GNOMON_STREAM_NULL (-1)
+#define GNOMON_STREAM_INHERIT (-2)
 
-/// posix_spawn_file_actions_addchdir_np: the child changes directory before exec.
-int gnomon_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
-
-/// posix_spawn_file_actions_addclosefrom_np: the child closes every descriptor >= `from`.
-int gnomon_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+/// Starts `path` with `vfork` and `execve`: the child resets every signal to its default, empties
+/// its signal mask, starts a new session when `new_session` is set, changes to `directory` when it
+/// is not NULL, takes its three standard streams and closes every other descriptor. Unlike
+/// posix_spawn it maps no stack for the child (it borrows the calling thread's until exec).
+/// Returns the pid, or -1 with `*error` set to the errno of whichever step failed.
+pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
+                   int standard_input, int standard_output, int standard_error, int new_session,
+                   int *error);
 
 /// memfd_create with MFD_CLOEXEC: an anonymous file that captures a child's output.
 int gnomon_memfd(const char *name);
