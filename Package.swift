@@ -52,7 +52,7 @@ let package = Package(
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon",
         ]),
         .executableTarget(name: "gnomon", dependencies: [
-            "GnomonApp", "GnomonCore",
+            "GnomonApp", "GnomonCore", "GnomonExecution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.

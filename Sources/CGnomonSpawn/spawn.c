@@ -69,3 +69,10 @@ pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], con
     }
     return pid;
 }
+
+#include <malloc.h>
+
+void gnomon_tune_malloc(int top_pad, int trim_threshold) {
+    mallopt(M_TOP_PAD, top_pad);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}

@@ -204,7 +204,6 @@ final class RunExecution: Sendable {
 
     /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome.
     private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
-        let launch = makeLaunch(spec, attempt: attempt)
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder
         let gate = recorder.gate()
@@ -215,6 +214,9 @@ final class RunExecution: Sendable {
                 continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                 return
             }
+            // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
+            // the first without building the environment of all the others first.
+            let launch = self.makeLaunch(spec, attempt: attempt)
             let recorded = Mutex(false)
             let onStart: @Sendable (StartedProcess) -> Void = { started in
                 let now = engine.clock.now()

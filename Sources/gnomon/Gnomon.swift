@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GnomonApp
+import GnomonExecution
 
 /// The `gnomon` command: a batch job scheduler.
 @main
@@ -19,6 +20,7 @@ struct Gnomon: AsyncParsableCommand {
 
     /// Runs the command and maps every error to a documented exit code (usage errors exit 2).
     static func main() async {
+        MemoryTuning.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -19,4 +19,8 @@ pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], con
 /// memfd_create with MFD_CLOEXEC: an anonymous file that captures a child's output.
 int gnomon_memfd(const char *name);
 
+/// mallopt(M_TOP_PAD) and mallopt(M_TRIM_THRESHOLD): how much a heap grows at a time and how
+/// much freed memory it keeps (see MemoryTuning in GnomonExecution).
+void gnomon_tune_malloc(int top_pad, int trim_threshold);
+
 #endif
