@@ -92,4 +92,31 @@ struct ProcessSpawnerTests {
         killProcessGroup(pid, signal: SIGTERM)
         #expect(await ProcessSpawner.shared.waitForExit(of: pid) == .signalled(signal: SIGTERM))
     }
+
+    @Test("a signal blocked by the spawning thread is not blocked in the child")
+    func signalMaskIsEmptied() async throws {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let spawned = Result { try ProcessSpawner.shared.spawn(SpawnRequest(
+            executable: "/bin/sleep", arguments: ["sleep", "30"], environment: [:])) }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        let pid = try spawned.get()
+        killProcessGroup(pid, signal: SIGTERM)
+        #expect(await ProcessSpawner.shared.waitForExit(of: pid) == .signalled(signal: SIGTERM))
+    }
+
+    @Test("the child inherits no descriptor but its three standard streams")
+    func descriptorsAreClosed() async throws {
+        let leaked = open("/dev/null", O_RDONLY)  // no O_CLOEXEC: only the spawn can close it
+        #expect(leaked > 2)
+        defer { close(leaked) }
+        let output = try await ProcessSpawner.shared.runCapturingOutput(
+            ["/bin/sh", "-c", "ls /proc/$$/fd"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(output.status == .exited(code: 0))
+        let descriptors = Set(output.outputText.split(separator: "\n").map(String.init))
+        #expect(descriptors == ["0", "1", "2"], "the shell holds \(descriptors.sorted())")
+    }
 }

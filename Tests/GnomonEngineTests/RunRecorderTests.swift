@@ -1,0 +1,149 @@
+import Foundation
+import GnomonCore
+@testable import GnomonEngine
+import GnomonStore
+import GnomonTesting
+import Synchronization
+import Testing
+
+/// The run recorder: ordered group commit and the gates launches wait at, on a real SQLite file.
+@Suite("The run recorder")
+struct RunRecorderTests {
+    /// A store holding one run of a job with the given tasks, all waiting.
+    private final class Fixture: Sendable {
+        let home: TemporaryHome
+        let store: GnomonStore
+        let run: Int64
+        let failures = Mutex<[String]>([])
+
+        init(tasks: [String]) throws {
+            home = try TemporaryHome()
+            store = try home.openStore()
+            var builder = JobBuilder("recorded", directory: home.jobs)
+            for task in tasks { builder = builder.task(task, run: "true") }
+            let job = builder.build()
+            run = try store.createRun(NewRun(
+                job: job.name, trigger: .manual, scheduledAt: Date(), createdAt: Date(), params: [:],
+                snapshot: job, runnerPID: getpid(), runnerInstance: "test-runner",
+                tasks: tasks.map { NewTask(name: $0, status: .waiting, reason: nil) }))
+        }
+
+        func recorder() -> RunRecorder {
+            RunRecorder(store: store) { [self] message in failures.withLock { $0.append(message) } }
+        }
+
+        func status(_ task: String) throws -> TaskStatus? {
+            try store.run(run)?.tasks.first { $0.name == task }?.status
+        }
+
+        func ready(_ task: String) -> StoreChange {
+            .taskStatus(run: run, task: task, status: .ready, reason: nil, retryAt: nil, at: Date())
+        }
+
+        func started(_ task: String, _ number: Int) -> StoreChange {
+            .attemptStarted(
+                run: run, task: task, number: number, at: Date(), pid: nil, pgid: nil, containerName: nil,
+                logPath: home.path("\(task).\(number).log"), runnerInstance: "test-runner")
+        }
+
+        func finished(_ task: String, _ number: Int) -> StoreChange {
+            .attemptFinished(run: run, task: task, number: number, outcome: .exited(code: 0), at: Date())
+        }
+    }
+
+    @Test("a gate opens only once everything queued before it is committed")
+    func gateWaitsForTheCommit() async throws {
+        let fixture = try Fixture(tasks: ["a"])
+        let recorder = fixture.recorder()
+        #expect(await recorder.gate().mayStart(), "nothing queued: the gate is open")
+
+        recorder.enqueue([fixture.ready("a")])
+        let gate = recorder.gate()
+        let opened = Mutex(false)
+        let waiting = Task {
+            let answer = await gate.mayStart()
+            opened.withLock { $0 = true }
+            return answer
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!opened.withLock { $0 }, "the gate opened before the commit")
+        #expect(try fixture.status("a") == .waiting, "enqueue alone wrote to the store")
+
+        recorder.commit()
+        #expect(await waiting.value)
+        #expect(try fixture.status("a") == .ready)
+        #expect(fixture.failures.withLock { $0 }.isEmpty)
+    }
+
+    @Test("changes from several threads commit in the order each handed them over", arguments: [1, 4])
+    func orderAcrossThreads(producers: Int) async throws {
+        let tasks = (0..<producers).map { "t\($0)" }
+        let fixture = try Fixture(tasks: tasks)
+        let recorder = fixture.recorder()
+        // An attempt's end committed before its start would fail (no such attempt).
+        await withTaskGroup(of: Void.self) { group in
+            for task in tasks {
+                group.addTask {
+                    for number in 1...40 {
+                        recorder.enqueue([fixture.started(task, number)])
+                        recorder.commit()
+                        recorder.enqueue([fixture.finished(task, number)], commitWithin: .milliseconds(1))
+                    }
+                }
+            }
+        }
+        await recorder.idle()
+        #expect(fixture.failures.withLock { $0 }.isEmpty)
+        let detail = try #require(try fixture.store.run(fixture.run))
+        #expect(detail.attempts.count == producers * 40)
+        #expect(detail.attempts.allSatisfy { $0.outcome == .exited(code: 0) })
+    }
+
+    @Test("a failed write reports once, shuts every gate and writes nothing after it")
+    func failureShutsTheGates() async throws {
+        let fixture = try Fixture(tasks: ["a", "b"])
+        let recorder = fixture.recorder()
+        recorder.enqueue([fixture.ready("a"), fixture.ready("no-such-task")])
+        let gate = recorder.gate()
+        recorder.commit()
+
+        #expect(await gate.mayStart() == false)
+        #expect(recorder.hasFailed)
+        let failures = fixture.failures.withLock { $0 }
+        #expect(failures.count == 1)
+        #expect(failures.first?.contains("no-such-task") == true, "the message names the change: \(failures)")
+        // The whole batch was rolled back, and nothing is written any more.
+        #expect(try fixture.status("a") == .waiting)
+        recorder.enqueue([fixture.ready("b")])
+        recorder.commit()
+        await recorder.idle()
+        #expect(try fixture.status("b") == .waiting)
+        #expect(await recorder.gate().mayStart() == false)
+        #expect(fixture.failures.withLock { $0 }.count == 1)
+    }
+
+    @Test("a change queued to ride along is committed on its own after its delay")
+    func delayedCommit() async throws {
+        let fixture = try Fixture(tasks: ["a"])
+        let recorder = fixture.recorder()
+        recorder.enqueue([fixture.ready("a")], commitWithin: .milliseconds(30))
+        var status = try fixture.status("a")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while status != .ready, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            status = try fixture.status("a")
+        }
+        #expect(status == .ready)
+    }
+
+    @Test("idle returns once everything queued is committed")
+    func idleFlushes() async throws {
+        let fixture = try Fixture(tasks: ["a", "b"])
+        let recorder = fixture.recorder()
+        recorder.enqueue([fixture.ready("a")])
+        recorder.enqueue([fixture.ready("b")], commitWithin: .seconds(60))
+        await recorder.idle()
+        #expect(try fixture.status("a") == .ready)
+        #expect(try fixture.status("b") == .ready)
+    }
+}
