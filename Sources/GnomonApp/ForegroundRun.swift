@@ -26,8 +26,20 @@ public enum ForegroundRun {
 
     /// Runs a new run of a job to its end; returns the exit status for the run's outcome.
     public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
-        let job = try JobCatalog.job(named: options.job, in: settings.jobsDirectory)
-        let workspace = try Workspace.open(settings)
+        // Once the job file is known to exist, the store is opened (or created) on another thread
+        // while the file is parsed: both take a few tens of milliseconds for a large job.
+        try JobCatalog.requireFile(for: options.job, in: settings.jobsDirectory)
+        let opening = Task.detached { () -> Result<Workspace, AppError> in
+            do throws(AppError) { return .success(try Workspace.open(settings)) } catch { return .failure(error) }
+        }
+        let job: JobSpec
+        do {
+            job = try JobCatalog.job(named: options.job, in: settings.jobsDirectory)
+        } catch {
+            _ = await opening.value
+            throw error
+        }
+        let workspace = try await opening.value.get()
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
         let prepared: PreparedRun
         do {

@@ -93,6 +93,10 @@ public final class RunEngine: Sendable {
     public let store: GnomonStore
     public let executor: any TaskExecutor
     public let pool: WorkerPool
+    /// Attempts that may prepare their launch (log file, environment, command lookup) while they
+    /// wait for a worker slot: as many as the pool is wide, so a freed slot goes to an attempt
+    /// that is ready to spawn at once.
+    let staging: WorkerPool
     public let clock: any EngineClock
     public let settings: EngineSettings
     /// Runs `container:` tasks, or says why none can run here (no podman or docker).
@@ -108,6 +112,7 @@ public final class RunEngine: Sendable {
         self.store = store
         self.executor = executor
         self.pool = pool
+        self.staging = WorkerPool(width: pool.width)
         self.clock = clock
         self.settings = settings
         let runtime = containerRuntime ?? ContainerRuntime.detect(environment: settings.baseEnvironment, override: nil)

@@ -206,14 +206,17 @@ final class RunExecution: Sendable {
     private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder
-        let gate = recorder.gate()
+        let committed = recorder.gate()
         return Task {
+            // Prepared while the previous attempts run, spawned the moment a worker slot frees up
+            // (the slot is taken at the executor's gate).
             do {
-                try await engine.pool.acquire()
+                try await engine.staging.acquire()
             } catch {
                 continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                 return
             }
+            let gate = SlotGate(pool: engine.pool, staging: engine.staging, committed: committed)
             // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
             // the first without building the environment of all the others first.
             let launch = self.makeLaunch(spec, attempt: attempt)
@@ -242,7 +245,7 @@ final class RunExecution: Sendable {
                 AttemptLogNote.write(reason, to: logPath)
                 outcome = .couldNotStart(reason: reason)
             }
-            engine.pool.release()
+            gate.finish()
             // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
             // would have no pid and no log).
             let recordedStart = recorded.withLock { $0 }
