@@ -48,8 +48,8 @@ final class RunExecution: Sendable {
         }
     }
 
-    /// How long an attempt's start (its pid) may wait to share a transaction with the run's next
-    /// change before it is committed on its own.
+    /// How long a change that no launch waits for (an attempt's start, the end of an attempt that
+    /// starts nothing) may wait to share a transaction with the run's next commit.
     static let startCommitDelay = DispatchTimeInterval.milliseconds(2)
 
     private var runID: Int64 { prepared.id }
@@ -92,6 +92,7 @@ final class RunExecution: Sendable {
             }
             if !storeBroken { recorder.enqueue(pendingChanges) }
             pendingChanges = []
+            var launched = false
             for action in actions {
                 // Nothing new starts unrecorded: with the store failing, a launch is answered at
                 // once as cancelled (the run is being cancelled for the failure).
@@ -99,13 +100,21 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
+                if case .launch = action { launched = true }
                 perform(action, attempts: &attempts, timers: &timers)
             }
             // While the launches prepare. Before the commit, so an attempt's own "started" line
             // (printed once its gate has opened) always comes after the event's lines.
             for progress in pendingProgress { observer.progress(progress) }
             pendingProgress = []
-            recorder.commit()
+            // Now when a launch waits for it (or the run ends); otherwise, like an attempt's
+            // start, with the next commit and within `startCommitDelay`: the ends of attempts
+            // that start nothing share transactions.
+            if launched || machine.status.isFinished || machine.suspended {
+                recorder.commit()
+            } else {
+                recorder.commit(within: Self.startCommitDelay)
+            }
             if machine.status.isFinished || machine.suspended { break }
 
             guard let message = await iterator.next() else { break }

@@ -56,6 +56,11 @@ final class RunRecorder: Sendable {
     /// (usually the end of another attempt) commits it in the same transaction.
     func enqueue(_ changes: [StoreChange], commitWithin delay: DispatchTimeInterval) {
         enqueue(changes)
+        commit(within: delay)
+    }
+
+    /// Commits what is queued after `delay` at the latest (sooner if anyone commits before).
+    func commit(within delay: DispatchTimeInterval) {
         let arm = state.withLock { state -> Bool in
             guard !state.timerArmed, !state.failed else { return false }
             state.timerArmed = true
