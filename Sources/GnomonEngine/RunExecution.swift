@@ -103,8 +103,9 @@ final class RunExecution: Sendable {
                 if case .launch = action { launched = true }
                 perform(action, attempts: &attempts, timers: &timers)
             }
-            // While the launches prepare. Before the commit, so an attempt's own "started" line
-            // (printed once its gate has opened) always comes after the event's lines.
+            // While the launches prepare, and before the commit: an attempt prints its "started"
+            // line only once its gate has opened, so after the event's lines (unless a commit
+            // already under way on another thread takes this event's changes along).
             for progress in pendingProgress { observer.progress(progress) }
             pendingProgress = []
             // Now when a launch waits for it (or the run ends); otherwise, like an attempt's
