@@ -23,7 +23,7 @@ final class RunRecorder: Sendable {
         var committed: UInt64 = 0
         var writing = false
         var failed = false
-        /// A commit is scheduled by ``enqueue(_:commitWithin:)``.
+        /// A commit is scheduled (``commit(within:)``).
         var timerArmed = false
         var gates: [(through: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
