@@ -110,10 +110,13 @@ extension GnomonStore {
     }
 
     /// Applies `changes` in order, in one transaction: all of them or, if one fails, none.
+    ///
+    /// A task status that a later change of the same batch overwrites (`running`, then
+    /// `succeeded`) is not written: the rows end as if it had been.
     public func record(_ changes: [StoreChange]) throws {
         guard !changes.isEmpty else { return }
         try write("record \(changes.count) change(s)") { db in
-            for change in changes {
+            for change in Self.withoutOverwrittenStatuses(changes) {
                 do {
                     try apply(change, db)
                 } catch let error as DatabaseError {
@@ -121,6 +124,23 @@ extension GnomonStore {
                 }
             }
         }
+    }
+
+    /// `changes` less every task status that a later task status of the same task replaces
+    /// entirely (status, reason, retry time and update time are all set again).
+    static func withoutOverwrittenStatuses(_ changes: [StoreChange]) -> [StoreChange] {
+        guard changes.count > 1 else { return changes }
+        struct TaskKey: Hashable { let run: Int64, task: String }
+        var later: Set<TaskKey> = []
+        var kept: [StoreChange] = []
+        kept.reserveCapacity(changes.count)
+        for change in changes.reversed() {
+            if case let .taskStatus(run, task, _, _, _, _) = change {
+                guard later.insert(TaskKey(run: run, task: task)).inserted else { continue }
+            }
+            kept.append(change)
+        }
+        return kept.reversed()
     }
 
     /// Asks a run to stop; returns false if the run is finished or unknown.

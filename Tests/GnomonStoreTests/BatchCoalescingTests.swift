@@ -1,0 +1,90 @@
+import Foundation
+import GnomonCore
+import GnomonTesting
+import Testing
+@testable import GnomonStore
+
+/// A task status overwritten later in the same batch is not written, and nothing else changes.
+@Suite("Batches of changes")
+struct BatchCoalescingTests {
+    static let t0 = at("2024-05-01T12:00:00Z")
+
+    static func status(_ task: String, _ status: TaskStatus, run: Int64 = 1, second: Double = 0) -> StoreChange {
+        .taskStatus(run: run, task: task, status: status, reason: nil, retryAt: nil, at: t0.addingTimeInterval(second))
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let batch: [StoreChange]
+        /// Indexes of the changes that are written, in order.
+        let written: [Int]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "a single change is written", batch: [status("a", .ready)], written: [0]),
+        Case(name: "running then succeeded: only succeeded",
+             batch: [status("a", .running), attemptStarted(1, "a", at: t0), status("a", .succeeded, second: 1)],
+             written: [1, 2]),
+        Case(name: "statuses of different tasks all stay",
+             batch: [status("a", .succeeded), status("b", .ready), status("c", .ready)], written: [0, 1, 2]),
+        Case(name: "the same task in two runs: both stay",
+             batch: [status("a", .running, run: 1), status("a", .running, run: 2)], written: [0, 1]),
+        Case(name: "three statuses of one task: the last",
+             batch: [status("a", .ready), status("a", .running), .runStatus(run: 1, status: .running, reason: nil, at: t0),
+                     status("a", .failed)],
+             written: [2, 3]),
+    ]
+
+    @Test("only overwritten task statuses are left out", arguments: cases)
+    func coalescing(_ testCase: Case) {
+        let kept = GnomonStore.withoutOverwrittenStatuses(testCase.batch)
+        #expect(kept.map(\.label) == testCase.written.map { testCase.batch[$0].label })
+        #expect(kept.count == testCase.written.count)
+    }
+
+    @Test("a batch ends the rows exactly as its changes one by one would")
+    func sameRows() throws {
+        let batch: [StoreChange] = [
+            .runStatus(run: 0, status: .running, reason: nil, at: Self.t0),
+            .taskStatus(run: 0, task: "extract", status: .running, reason: nil, retryAt: nil, at: Self.t0),
+            attemptStarted(0, "extract", at: Self.t0),
+            .attemptFinished(run: 0, task: "extract", number: 1, outcome: .exited(code: 0), at: Self.t0.addingTimeInterval(1)),
+            .taskStatus(run: 0, task: "extract", status: .succeeded, reason: nil, retryAt: nil, at: Self.t0.addingTimeInterval(1)),
+            .taskStatus(run: 0, task: "transform", status: .ready, reason: nil, retryAt: nil, at: Self.t0.addingTimeInterval(1)),
+        ]
+        var details: [RunDetail] = []
+        for together in [true, false] {
+            let home = try TemporaryHome()
+            let store = try GnomonStore.open(home: home.home)
+            let id = try store.createRun(newRun())
+            let changes = batch.map { $0.withRun(id) }
+            if together {
+                try store.record(changes)
+            } else {
+                for change in changes { try store.record([change]) }
+            }
+            details.append(try #require(try store.run(id)))
+        }
+        #expect(details[0].tasks == details[1].tasks)
+        #expect(details[0].attempts.map(\.outcome) == details[1].attempts.map(\.outcome))
+        #expect(details[0].tasks.first?.status == .succeeded && details[0].tasks.first?.attempts == 1)
+    }
+}
+
+private extension StoreChange {
+    /// The same change for run `id`.
+    func withRun(_ id: Int64) -> StoreChange {
+        switch self {
+        case let .runStatus(_, status, reason, at): return .runStatus(run: id, status: status, reason: reason, at: at)
+        case let .taskStatus(_, task, status, reason, retryAt, at):
+            return .taskStatus(run: id, task: task, status: status, reason: reason, retryAt: retryAt, at: at)
+        case let .attemptStarted(_, task, number, at, pid, pgid, container, log, runner):
+            return .attemptStarted(run: id, task: task, number: number, at: at, pid: pid, pgid: pgid,
+                                   containerName: container, logPath: log, runnerInstance: runner)
+        case let .attemptFinished(_, task, number, outcome, at):
+            return .attemptFinished(run: id, task: task, number: number, outcome: outcome, at: at)
+        default: return self
+        }
+    }
+}
