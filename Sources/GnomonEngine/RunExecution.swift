@@ -50,7 +50,7 @@ final class RunExecution: Sendable {
 
     /// How long a change that no launch waits for (an attempt's start, the end of an attempt that
     /// starts nothing) may wait to share a transaction with the run's next commit.
-    static let startCommitDelay = DispatchTimeInterval.milliseconds(2)
+    static let rideAlongDelay = DispatchTimeInterval.milliseconds(2)
 
     private var runID: Int64 { prepared.id }
     private var store: GnomonStore { engine.store }
@@ -60,7 +60,6 @@ final class RunExecution: Sendable {
         var machine = prepared.machine
         var attempts: [String: Task<Void, Never>] = [:]
         var timers: [Task<Void, Never>] = []
-        var storeBroken = false
         let continuation = self.continuation
         control.attach { request in
             switch request {
@@ -90,13 +89,13 @@ final class RunExecution: Sendable {
                 pendingChanges.append(change)
                 if let progress { pendingProgress.append(progress) }
             }
-            if !storeBroken { recorder.enqueue(pendingChanges) }
+            recorder.enqueue(pendingChanges)  // dropped once a write has failed
             pendingChanges = []
             var launched = false
             for action in actions {
                 // Nothing new starts unrecorded: with the store failing, a launch is answered at
                 // once as cancelled (the run is being cancelled for the failure).
-                if storeBroken || recorder.hasFailed, case let .launch(task, attempt) = action {
+                if recorder.hasFailed, case let .launch(task, attempt) = action {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
@@ -109,12 +108,12 @@ final class RunExecution: Sendable {
             for progress in pendingProgress { observer.progress(progress) }
             pendingProgress = []
             // Now when a launch waits for it (or the run ends); otherwise, like an attempt's
-            // start, with the next commit and within `startCommitDelay`: the ends of attempts
+            // start, with the next commit and within `rideAlongDelay`: the ends of attempts
             // that start nothing share transactions.
             if launched || machine.status.isFinished || machine.suspended {
                 recorder.commit()
             } else {
-                recorder.commit(within: Self.startCommitDelay)
+                recorder.commit(within: Self.rideAlongDelay)
             }
             if machine.status.isFinished || machine.suspended { break }
 
@@ -144,9 +143,7 @@ final class RunExecution: Sendable {
                 pendingProgress.append(.attemptFinished(task: task, attempt: attempt, outcome: outcome, at: now))
                 actions = machine.handle(.attemptFinished(task: task, attempt: attempt, outcome: outcome), now: now)
             case .storeFailed(let message):
-                // Once: the machine's cancel below is all the failure needs.
-                if storeBroken { actions = []; continue }
-                storeBroken = true
+                // Sent once, by the recorder's only failed write.
                 observer.progress(.storeFailed(message: message))
                 actions = machine.handle(.cancel(reason: message), now: now)
             }
@@ -234,14 +231,14 @@ final class RunExecution: Sendable {
             let onStart: @Sendable (StartedProcess) -> Void = { started in
                 let now = engine.clock.now()
                 // Committed with the run's next change (often another attempt's end), within
-                // `startCommitDelay` at the latest, and always before this attempt's end.
+                // `rideAlongDelay` at the latest, and always before this attempt's end.
                 recorder.enqueue([
                     .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
                     .attemptStarted(
                         run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
                         containerName: launch.containerName, logPath: launch.logPath,
                         runnerInstance: engine.settings.runnerInstance),
-                ], commitWithin: Self.startCommitDelay)
+                ], commitWithin: Self.rideAlongDelay)
                 recorded.withLock { $0 = !recorder.hasFailed }
                 observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
             }
