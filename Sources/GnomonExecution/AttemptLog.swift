@@ -22,6 +22,16 @@ enum AttemptLog {
         return .success(descriptor)
     }
 
+    /// Waits at the engine's gate. When it stays shut, or the attempt was cancelled meanwhile,
+    /// removes the log created for an attempt that will not run and returns false.
+    static func passGate(_ gate: any LaunchGate, logPath: String) async -> Bool {
+        guard await gate.mayStart(), !Task.isCancelled else {
+            unlink(logPath)
+            return false
+        }
+        return true
+    }
+
     /// Writes `gnomon: could not start: REASON` as the log's first line.
     static func recordCouldNotStart(_ reason: String, to descriptor: Int32) {
         writeAll("gnomon: could not start: \(reason)\n", to: descriptor)

@@ -53,10 +53,7 @@ public final class ContainerExecutor: Sendable {
             AttemptLog.recordCouldNotStart(problem.reason, to: log)
             return .couldNotStart(reason: problem.reason)
         }
-        guard await gate.mayStart(), !Task.isCancelled else {
-            unlink(launch.logPath)
-            return .cancelled
-        }
+        guard await AttemptLog.passGate(gate, logPath: launch.logPath) else { return .cancelled }
 
         let stopper = ContainerStopper(cli: cli, name: launch.name, grace: launch.killGrace)
         var deadline: DispatchWorkItem?

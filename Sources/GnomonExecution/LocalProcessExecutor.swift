@@ -42,10 +42,8 @@ public final class LocalProcessExecutor: TaskExecutor {
             close(log)
             return .couldNotStart(reason: problem.reason)
         }
-        guard await gate.mayStart(), !Task.isCancelled else {
-            // Nothing ran: no log is left behind either.
+        guard await AttemptLog.passGate(gate, logPath: launch.logPath) else {
             close(log)
-            unlink(launch.logPath)
             return .cancelled
         }
 
