@@ -5,8 +5,8 @@
 /// about 17 ms (most of what is left is Codable's own dispatch), on the path to a run's first
 /// task (Docs/performance.md). Only what Codable types made of strings, numbers, booleans,
 /// arrays and dictionaries need is supported (no Date or Data strategies); a Double that is not
-/// finite is an error, as with `JSONEncoder`. Coding paths are not tracked (no error here needs
-/// one).
+/// finite is an error, as with `JSONEncoder`. Coding paths are not tracked: every container
+/// reports an empty one (no error here needs it).
 enum JSONText {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -15,7 +15,7 @@ enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         var output: [UInt8] = []
         output.reserveCapacity(4096)
-        try Node.of(value, path: []).write(to: &output)
+        try Node.of(value).write(to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -26,9 +26,9 @@ enum JSONText {
         case array(ArrayBox)
         case object(ObjectBox)
 
-        static func of<T: Encodable>(_ value: T, path: [any CodingKey]) throws -> Node {
+        static func of<T: Encodable>(_ value: T) throws -> Node {
             if let scalar = try Scalar.text(of: value) { return .scalar(scalar) }
-            let encoder = NodeEncoder(codingPath: path)
+            let encoder = NodeEncoder()
             try value.encode(to: encoder)
             guard let node = encoder.node else {
                 // A type that encoded nothing: JSONEncoder writes an empty object.
@@ -144,26 +144,22 @@ private enum Scalar {
 
 /// The `Encoder` a non-scalar value encodes itself into; its first container decides its node.
 private final class NodeEncoder: Encoder {
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var node: JSONText.Node?
 
-    init(codingPath: [any CodingKey]) {
-        self.codingPath = codingPath
-    }
-
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object(let box) = node { return KeyedEncodingContainer(KeyedContainer(box: box, codingPath: codingPath)) }
+        if case .object(let box) = node { return KeyedEncodingContainer(KeyedContainer(box: box)) }
         let box = JSONText.ObjectBox()
         node = .object(box)
-        return KeyedEncodingContainer(KeyedContainer(box: box, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer(box: box))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array(let box) = node { return UnkeyedContainer(box: box, codingPath: codingPath) }
+        if case .array(let box) = node { return UnkeyedContainer(box: box) }
         let box = JSONText.ArrayBox()
         node = .array(box)
-        return UnkeyedContainer(box: box, codingPath: codingPath)
+        return UnkeyedContainer(box: box)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -173,14 +169,14 @@ private final class NodeEncoder: Encoder {
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let box: JSONText.ObjectBox
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws {
         box.pairs.append((key.stringValue, .scalar(Array("null".utf8))))
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        box.pairs.append((key.stringValue, try JSONText.Node.of(value, path: codingPath)))
+        box.pairs.append((key.stringValue, try JSONText.Node.of(value)))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -188,13 +184,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     ) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONText.ObjectBox()
         box.pairs.append((key.stringValue, .object(nested)))
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = JSONText.ArrayBox()
         box.pairs.append((key.stringValue, .array(nested)))
-        return UnkeyedContainer(box: nested, codingPath: codingPath)
+        return UnkeyedContainer(box: nested)
     }
 
     mutating func superEncoder() -> any Encoder {
@@ -209,13 +205,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         // Filled in after the fact: the box keeps a reference to the nested encoder's node.
         let nested = JSONText.ObjectBox()
         box.pairs.append((name, .object(nested)))
-        return BoxEncoder(object: nested, codingPath: codingPath)
+        return BoxEncoder(object: nested)
     }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let box: JSONText.ArrayBox
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var count: Int { box.items.count }
 
     mutating func encodeNil() throws {
@@ -223,54 +219,53 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        box.items.append(try JSONText.Node.of(value, path: codingPath))
+        box.items.append(try JSONText.Node.of(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONText.ObjectBox()
         box.items.append(.object(nested))
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let nested = JSONText.ArrayBox()
         box.items.append(.array(nested))
-        return UnkeyedContainer(box: nested, codingPath: codingPath)
+        return UnkeyedContainer(box: nested)
     }
 
     mutating func superEncoder() -> any Encoder {
         let nested = JSONText.ObjectBox()
         box.items.append(.object(nested))
-        return BoxEncoder(object: nested, codingPath: codingPath)
+        return BoxEncoder(object: nested)
     }
 }
 
 private struct SingleContainer: SingleValueEncodingContainer {
     let encoder: NodeEncoder
-    var codingPath: [any CodingKey] { encoder.codingPath }
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws {
         encoder.node = .scalar(Array("null".utf8))
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        encoder.node = try JSONText.Node.of(value, path: encoder.codingPath)
+        encoder.node = try JSONText.Node.of(value)
     }
 }
 
 /// A super encoder: keyed containers write into an object already placed in the document.
 private final class BoxEncoder: Encoder {
     let object: JSONText.ObjectBox
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(object: JSONText.ObjectBox, codingPath: [any CodingKey]) {
+    init(object: JSONText.ObjectBox) {
         self.object = object
-        self.codingPath = codingPath
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(KeyedContainer(box: object, codingPath: codingPath))
+        KeyedEncodingContainer(KeyedContainer(box: object))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
