@@ -105,24 +105,10 @@ extension GnomonStore {
         }
         if runs.isEmpty { return [] }
         let ids = Self.idList(runs.map(\.summary.id))
-        let taskStatement = try db.cachedStatement(sql: """
-            SELECT \(Self.taskColumns.sql) FROM run_tasks
-            WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, position, task
-            """)
-        var tasks: [Int64: [TaskRecord]] = [:]
-        try forEachRow(taskStatement, [ids]) { row in
-            let (run, task) = try taskRecord(row)
-            tasks[run, default: []].append(task)
-        }
-        let attemptStatement = try db.cachedStatement(sql: """
-            SELECT \(Self.attemptColumns.sql) FROM attempts
-            WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, started_at, id
-            """)
-        var attempts: [Int64: [AttemptRecord]] = [:]
-        try forEachRow(attemptStatement, [ids]) { row in
-            let (run, attempt) = try attemptRecord(row)
-            attempts[run, default: []].append(attempt)
-        }
+        let tasks = try byRun(
+            "SELECT \(Self.taskColumns.sql) FROM run_tasks", order: "position, task", ids: ids, db, taskRecord)
+        let attempts = try byRun(
+            "SELECT \(Self.attemptColumns.sql) FROM attempts", order: "started_at, id", ids: ids, db, attemptRecord)
         return runs.map { run in
             var summary = run.summary
             let runTasks = tasks[summary.id] ?? []
@@ -131,6 +117,22 @@ extension GnomonStore {
                 summary: summary, params: run.params, snapshot: run.snapshot, tasks: runTasks,
                 attempts: attempts[summary.id] ?? [])
         }
+    }
+
+    /// The rows `select` reads for the runs in `ids`, grouped by run, each run's in `order`.
+    private func byRun<Record>(
+        _ select: String, order: String, ids: String, _ db: Database,
+        _ record: (Row) throws -> (Int64, Record)
+    ) throws -> [Int64: [Record]] {
+        let statement = try db.cachedStatement(sql: """
+            \(select) WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, \(order)
+            """)
+        var grouped: [Int64: [Record]] = [:]
+        try forEachRow(statement, [ids]) { row in
+            let (run, record) = try record(row)
+            grouped[run, default: []].append(record)
+        }
+        return grouped
     }
 
     /// Run ids as a JSON array, bound as one argument and read with `json_each`.
