@@ -34,7 +34,7 @@ public enum ForegroundRun {
         }
         let job: JobSpec
         do {
-            job = try JobCatalog.job(named: options.job, in: settings.jobsDirectory)
+            job = try JobCatalog.jobWithFile(named: options.job, in: settings.jobsDirectory)
         } catch {
             _ = await opening.value
             throw error

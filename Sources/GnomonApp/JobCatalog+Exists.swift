@@ -26,6 +26,11 @@ extension JobCatalog {
     /// single file, so a typo still gets its did-you-mean and `a.yaml` + `a.yml` their clash.
     public static func job(named name: String, in directory: String) throws(AppError) -> JobSpec {
         try requireFile(for: name, in: directory)
+        return try jobWithFile(named: name, in: directory)
+    }
+
+    /// ``job(named:in:)`` once ``requireFile(for:in:)`` has passed.
+    static func jobWithFile(named name: String, in directory: String) throws(AppError) -> JobSpec {
         let paths = JobFileFormat.extensions.map { "\(directory)/\(name).\($0)" }
             .filter { FileManager.default.fileExists(atPath: $0) }
         guard paths.count == 1, JobFileLoader.jobName(path: paths[0]) == name else {
