@@ -6,8 +6,29 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+int gnomon_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int gnomon_child_has_exited(pid_t pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return 0;
+    return info.si_pid == pid;
+}
+
+int gnomon_reap(pid_t pid) {
+    int status = 0;
+    pid_t result;
+    do {
+        result = waitpid(pid, &status, 0);
+    } while (result < 0 && errno == EINTR);
+    return result == pid ? status : -1;
+}
 
 int gnomon_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
@@ -62,7 +83,7 @@ pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], con
     int spawn_error = pid < 0 ? errno : child_error;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (spawn_error != 0) {
-        // The child exited before exec: collect it here (or it was, by the reaper: ECHILD).
+        // The child exited before exec: reap it here.
         if (pid > 0) waitpid(pid, NULL, 0);
         *error = spawn_error;
         return -1;

@@ -166,7 +166,7 @@ public final class RunEngine: Sendable {
     /// Executes a prepared run to its end and returns its final status.
     public func execute(_ run: PreparedRun, observer: any RunObserver = SilentObserver(), control: RunControl = RunControl()) async -> RunStatus {
         let execution = RunExecution(engine: self, run: run, observer: observer, control: control)
-        return await execution.run()
+        return await withTaskExecutorPreference(ProcessLoop.shared) { await execution.run() }
     }
 
     static func graph(of job: JobSpec) throws -> TaskGraph {

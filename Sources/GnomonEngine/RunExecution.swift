@@ -214,7 +214,7 @@ final class RunExecution: Sendable {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder
         let committed = recorder.gate()
-        return Task {
+        return Task(executorPreference: ProcessLoop.shared) {
             // Prepared while the previous attempts run, spawned the moment a worker slot frees up
             // (the slot is taken at the executor's gate).
             do {

@@ -4,8 +4,8 @@ public enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
     case exited(code: Int32)
     /// A signal ended the process.
     case signalled(signal: Int32)
-    /// The status was collected by someone else's `waitpid`: a child was spawned or reaped
-    /// outside ``ProcessSpawner``, which breaks its contract (see ``ProcessSpawner``).
+    /// The status could not be collected: someone else reaped the child (a `waitpid(-1)`
+    /// elsewhere in the process, which breaks ``ProcessSpawner``'s contract).
     case unknown
 
     /// Decodes a raw `waitpid` status (the WIFEXITED / WTERMSIG macros, which Swift cannot import).

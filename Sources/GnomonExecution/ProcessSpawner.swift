@@ -1,19 +1,19 @@
 import CGnomonSpawn
 import Glibc
 
-/// Starts child processes (`vfork` and `exec`, see `gnomon_spawn`) and collects their exit with one
-/// reaper thread.
+/// Starts child processes (`vfork` and `exec`, see `gnomon_spawn`) and collects their exit on the
+/// ``ProcessLoop``.
 ///
-/// **Every child of the Gnomon process must be started through ``shared``.** Its reaper calls
-/// `waitpid(-1)`, so it also collects children started any other way (Foundation's `Process`,
-/// swift-subprocess, `system()`), and their owners would never see them exit. Code that must run
-/// a helper program, such as a container runtime's CLI, uses ``spawn(_:)`` and
-/// ``waitForExit(of:)`` or ``runCapturingOutput(_:environment:workingDirectory:killGrace:)``.
+/// Start every child of the Gnomon process through ``shared``, so that each one is reaped:
+/// a program run any other way (Foundation's `Process`, `system()`) is never reaped by Gnomon.
+/// Code that must run a helper program, such as a container runtime's CLI, uses ``spawn(_:)``
+/// and ``waitForExit(of:)`` or ``runCapturingOutput(_:environment:workingDirectory:killGrace:)``.
 ///
-/// No thread per child and no polling: a spawn costs one `vfork` and an `exec` (no stack is
-/// mapped for the child, unlike glibc's `posix_spawn`), and a waiting task costs one continuation.
+/// No thread per child and no polling: a spawn costs one `vfork`, an `exec` and a pidfd (no stack
+/// is mapped for the child, unlike glibc's `posix_spawn`), and a waiting task costs one
+/// continuation.
 public final class ProcessSpawner: Sendable {
-    /// The spawner for the Gnomon process; there must be only one reaper per process.
+    /// The spawner for the Gnomon process.
     public static let shared = ProcessSpawner()
 
     private let children = ChildTable()
@@ -38,7 +38,7 @@ public final class ProcessSpawner: Sendable {
             argv.free()
             envp.free()
         }
-        return try children.register { () throws(SpawnError) -> Int32 in
+        return try children.register({ () throws(SpawnError) -> Int32 in
             var error: Int32 = 0
             let pid = gnomon_spawn(
                 request.executable, argv.pointers, envp.pointers, request.workingDirectory,
@@ -50,7 +50,11 @@ public final class ProcessSpawner: Sendable {
                     errno: error)
             }
             return pid
-        }
+        }, couldNotWatch: { code in
+            SpawnError(
+                message: "could not watch \(request.executable) for its exit (pidfd_open: \(ErrnoText.describe(code))); it was killed. Raise the limit of open files (ulimit -n) if it is reached",
+                errno: code)
+        })
     }
 
     /// Waits, without blocking a thread, until the child `pid` has exited and been reaped.
@@ -61,9 +65,8 @@ public final class ProcessSpawner: Sendable {
         await children.waitForExit(of: pid)
     }
 
-    /// Whether the reaper has already collected `pid`'s exit (true for pids it never started).
-    /// Answers from the reaper's own table, so it is right even while the task waiting for the
-    /// exit has not been resumed yet.
+    /// Whether `pid` has exited (true for pids it never started). Right even while the task
+    /// waiting for the exit has not been resumed yet, or the exit not reaped yet.
     public func hasExited(_ pid: Int32) -> Bool {
         !children.isRunning(pid)
     }

@@ -4,9 +4,9 @@ import Synchronization
 
 /// A program a test started through `ProcessSpawner.shared`, its output going to files.
 ///
-/// Every child of the test process must be spawned this way, never with Foundation's
-/// `Process`: all test targets run in one process, and the spawner's reaper calls
-/// `waitpid(-1)`, so it would steal the exit status of children started any other way.
+/// Every child of the test process is spawned this way, never with Foundation's `Process`:
+/// one way to start and reap children in the process (see `ProcessSpawner`), the one the
+/// engine uses.
 public final class TestProcess: Sendable {
     /// The process id; also its process group id when started with `newSession`.
     public let pid: Int32

@@ -6,8 +6,8 @@ import Testing
 
 /// The built `gnomon` executable, run as a separate process against a temporary home.
 ///
-/// Children are spawned through `ProcessSpawner.shared`, never `Foundation.Process`: the
-/// spawner's reaper calls `waitpid(-1)` and would collect Foundation's children too.
+/// Children are spawned through `ProcessSpawner.shared`, never `Foundation.Process`, like every
+/// child of the test process (see `TestProcess`).
 struct CLI {
     let home: TemporaryHome
 

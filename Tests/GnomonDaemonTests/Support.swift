@@ -9,7 +9,7 @@ import Testing
 /// the database. Removes its folder when done and never leaves a daemon running.
 ///
 /// Every process is started through `ProcessSpawner.shared` (``TestProcess``), never Foundation's
-/// `Process`, whose children's exit statuses the spawner's `waitpid(-1)` reaper would take.
+/// `Process`, like every child of the test process.
 /// Daemons and commands get this test process's environment, as a shell would give them.
 final class DaemonHarness: @unchecked Sendable {
     /// `root`, with `root/jobs` and `root/home`; removed after this harness's own clean-up.
@@ -27,7 +27,7 @@ final class DaemonHarness: @unchecked Sendable {
     deinit {
         if let daemon, daemon.isRunning {
             daemon.send(SIGKILL)
-            // deinit cannot await the exit: give the reaper a moment (it keeps the status).
+            // deinit cannot await the exit: give the kill a moment (the loop reaps it).
             for _ in 0..<1000 where daemon.isRunning { usleep(1000) }
         }
         // Tasks left by a SIGKILLed daemon: their groups were recorded, kill them.

@@ -4,8 +4,7 @@ import GnomonTesting
 
 /// Runs the `sqlite3` command-line shell (another process, as the CLI or a user's script would be).
 ///
-/// Through `ProcessSpawner.shared`, like every child of the test process: its reaper calls
-/// `waitpid(-1)` and would take the exit status of a child started any other way.
+/// Through `ProcessSpawner.shared`, like every child of the test process (see `TestProcess`).
 enum SQLiteShell {
     /// The environment of the shells: only a PATH.
     static let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]

@@ -23,4 +23,34 @@ int gnomon_memfd(const char *name);
 /// much freed memory it keeps (see MemoryTuning in GnomonExecution).
 void gnomon_tune_malloc(int top_pad, int trim_threshold);
 
+/// pidfd_open(2) with PIDFD_NONBLOCK unset: a descriptor that becomes readable when the child
+/// `pid` exits (it stays valid until the child is reaped). -1 with errno set on failure.
+int gnomon_pidfd_open(pid_t pid);
+
+/// Whether the child `pid` has exited and waits to be reaped (a zombie); it is not reaped.
+int gnomon_child_has_exited(pid_t pid);
+
+/// Reaps the child `pid`, which has exited, and returns its waitpid(2) status (-1 on failure).
+int gnomon_reap(pid_t pid);
+
+/// The process loop's wait (see ProcessLoop in GnomonExecution): an epoll descriptor that also
+/// watches a new eventfd, returned in `*wakeup`. -1 with errno set on failure.
+int gnomon_loop_create(int *wakeup);
+
+/// Watches `descriptor` for one readability (EPOLLONESHOT). 0, or -1 with errno set.
+int gnomon_loop_watch(int epoll, int descriptor);
+
+/// Stops watching `descriptor`.
+void gnomon_loop_unwatch(int epoll, int descriptor);
+
+/// epoll_wait for at most `timeout_ms` (-1: no limit); the ready descriptors go to `ready`
+/// (at most `capacity`, at most 64). Returns their number, or -1 with errno set.
+int gnomon_loop_wait(int epoll, int *ready, int capacity, int timeout_ms);
+
+/// Makes the loop's wait return (writes the eventfd).
+void gnomon_loop_wake(int wakeup);
+
+/// Resets the eventfd after a wake.
+void gnomon_loop_drain(int wakeup);
+
 #endif

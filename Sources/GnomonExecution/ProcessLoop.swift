@@ -1,0 +1,121 @@
+import CGnomonSpawn
+import Glibc
+
+/// One thread that runs Swift tasks (it is a task executor) and learns of child exits, both
+/// from one `epoll_wait`.
+///
+/// The engine runs every run loop and attempt on it (Docs/architecture.md). On Swift's shared
+/// pool each step from an upstream's exit to its dependent's spawn (the reaper, the attempt that
+/// saw the exit, the run loop, the dependent's attempt, its gate) could resume on another thread
+/// and wake it: about eleven context switches per task were measured, against two for make
+/// (Docs/performance.md). Here a child's exit wakes this one thread, which reaps it and carries
+/// on to the next spawn itself.
+///
+/// What runs here must not block for long, since it holds up everything else on the loop: a
+/// store commit and a `vfork` (until the child has called `exec`) are the longest waits.
+public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
+    /// The loop of the Gnomon process.
+    public static let shared = ProcessLoop()
+
+    private let epoll: Int32
+    /// Written when work arrives while the loop sleeps in `epoll_wait`.
+    private let wakeup: Int32
+    // Guarded by `mutex`.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var jobs: [UnownedJob] = []
+    private var watched: [Int32: @Sendable () -> Void] = [:]
+    private var sleeping = false
+    private var woken = false
+    private var started = false
+
+    private init() {
+        var wakeup: Int32 = -1
+        epoll = gnomon_loop_create(&wakeup)
+        precondition(epoll >= 0, "could not create the process loop's descriptors: \(ErrnoText.describe(errno))")
+        self.wakeup = wakeup
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        pthread_mutex_lock(mutex)
+        jobs.append(job)
+        startIfNeeded()
+        let wake = sleeping && !woken
+        if wake { woken = true }
+        pthread_mutex_unlock(mutex)
+        if wake { gnomon_loop_wake(wakeup) }
+    }
+
+    /// Runs `then` on the loop once `descriptor` is readable, then forgets the descriptor (the
+    /// caller still owns it and closes it).
+    func watch(_ descriptor: Int32, then: @escaping @Sendable () -> Void) -> Bool {
+        pthread_mutex_lock(mutex)
+        watched[descriptor] = then
+        let added = gnomon_loop_watch(epoll, descriptor) == 0
+        if !added { watched[descriptor] = nil }
+        startIfNeeded()
+        pthread_mutex_unlock(mutex)
+        return added
+    }
+
+    /// Called with `mutex` held.
+    private func startIfNeeded() {
+        guard !started else { return }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&thread, nil, { context in
+            let loop = Unmanaged<ProcessLoop>.fromOpaque(context!).takeRetainedValue()
+            loop.runForever()
+        }, context)
+        precondition(result == 0, "could not start the process loop thread: \(ErrnoText.describe(result))")
+        pthread_detach(thread)
+        started = true
+    }
+
+    private func runForever() -> Never {
+        // The thread inherits its creator's mask, which on Swift's pool blocks every signal. A
+        // blocked SIGCHLD is queued for each exit and wakes whichever thread takes it (the main
+        // thread); unblocked, with its default action, the kernel drops it at once.
+        var chld = sigset_t()
+        sigemptyset(&chld)
+        sigaddset(&chld, SIGCHLD)
+        pthread_sigmask(SIG_UNBLOCK, &chld, nil)
+
+        let executor = asUnownedTaskExecutor()
+        var events = [Int32](repeating: -1, count: 64)
+        var batch: [UnownedJob] = []
+        var ready: [@Sendable () -> Void] = []
+        while true {
+            pthread_mutex_lock(mutex)
+            let timeout: Int32 = jobs.isEmpty ? -1 : 0
+            sleeping = jobs.isEmpty
+            pthread_mutex_unlock(mutex)
+
+            let count = gnomon_loop_wait(epoll, &events, Int32(events.count), timeout)
+
+            pthread_mutex_lock(mutex)
+            sleeping = false
+            if woken {
+                woken = false
+                gnomon_loop_drain(wakeup)
+            }
+            for index in 0..<max(0, Int(count)) {
+                let descriptor = events[index]
+                if descriptor != wakeup, let then = watched.removeValue(forKey: descriptor) {
+                    gnomon_loop_unwatch(epoll, descriptor)
+                    ready.append(then)
+                }
+            }
+            swap(&batch, &jobs)
+            pthread_mutex_unlock(mutex)
+
+            for work in ready { work() }
+            ready.removeAll(keepingCapacity: true)
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
