@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GnomonCore
 import GnomonEngine
+import GnomonExecution
 import Synchronization
 
 /// Shows a run's progress: on a terminal a live status line (done/total, what runs and for how
@@ -76,12 +77,12 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
     private func emit(_ state: inout State, _ line: String) {
         clearStatusLine(&state)
         let prefix = live ? "" : ISOTime.utc(Date()) + " "
-        FileHandle.standardOutput.write(Data((prefix + line + "\n").utf8))
+        DescriptorText.write(prefix + line + "\n", to: STDOUT_FILENO)
     }
 
     private func clearStatusLine(_ state: inout State) {
         guard state.statusLineShown else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+        DescriptorText.write("\r\u{1B}[K", to: STDOUT_FILENO)
         state.statusLineShown = false
     }
 
@@ -97,7 +98,7 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
                 parts.append("retrying " + state.retrying.sorted { $0.key < $1.key }
                     .map { "\($0.key) in \(Self.seconds(max(0, $0.value.timeIntervalSince(now))))" }.joined(separator: ", "))
             }
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + parts.joined(separator: " · ")).utf8))
+            DescriptorText.write("\r\u{1B}[K" + parts.joined(separator: " · "), to: STDOUT_FILENO)
             state.statusLineShown = true
         }
     }

@@ -32,22 +32,10 @@ enum AttemptLog {
         return true
     }
 
-    /// Writes `gnomon: could not start: REASON` as the log's first line.
+    /// Writes `gnomon: could not start: REASON` as the log's first line. A log that cannot take
+    /// it is no worse: the outcome still carries the reason.
     static func recordCouldNotStart(_ reason: String, to descriptor: Int32) {
-        writeAll("gnomon: could not start: \(reason)\n", to: descriptor)
-    }
-
-    /// Writes all of `text`, retrying on EINTR; a log that cannot take it is left as it is.
-    static func writeAll(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return  // The outcome still carries the reason; a log that cannot take it is no worse.
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        DescriptorText.write("gnomon: could not start: \(reason)\n", to: descriptor)
     }
 
     static func parentFolder(of path: String) -> String {

@@ -22,7 +22,7 @@ extension ContainerExecutor {
         }
         let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if log >= 0 { close(log) } }
-        AttemptLog.writeAll("gnomon: re-attached to container \(name) (\(state.status)) after a restart of Gnomon\n", to: log)
+        DescriptorText.write("gnomon: re-attached to container \(name) (\(state.status)) after a restart of Gnomon\n", to: log)
 
         if state.neverStarted {
             await cli.remove(name)

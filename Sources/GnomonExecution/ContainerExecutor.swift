@@ -97,7 +97,7 @@ public final class ContainerExecutor: Sendable {
             return couldNotStart(reason, log: log, details: output.errorText)
         case .success(let output):
             // Pull progress and warnings: what the runtime said before the task's own output.
-            if !output.errorText.isEmpty { AttemptLog.writeAll(output.errorText, to: log) }
+            if !output.errorText.isEmpty { DescriptorText.write(output.errorText, to: log) }
         }
 
         let pid: Int32
@@ -135,11 +135,11 @@ public final class ContainerExecutor: Sendable {
             switch await cli.inspect(name) {
             case .missing:
                 let how = attachedStatus.map { " (\(runtime.name) start ended with \($0))" } ?? ""
-                AttemptLog.writeAll(
+                DescriptorText.write(
                     "gnomon: the container \(name) was removed before its exit code could be read\(how)\n", to: log)
                 return .lost
             case .failed(let message):
-                AttemptLog.writeAll("gnomon: could not read the state of container \(name): \(message)\n", to: log)
+                DescriptorText.write("gnomon: could not read the state of container \(name): \(message)\n", to: log)
                 return .lost
             case .found(let state) where state.neverStarted:
                 let how = attachedStatus.map { "\(runtime.name) start ended with \($0)" } ?? "it was never started"
@@ -157,7 +157,7 @@ public final class ContainerExecutor: Sendable {
                 _ = await cli.run(["wait", name])
             }
         }
-        AttemptLog.writeAll("gnomon: container \(name) is still not finished after \(runtime.name) wait\n", to: log)
+        DescriptorText.write("gnomon: container \(name) is still not finished after \(runtime.name) wait\n", to: log)
         return .lost
     }
 
@@ -174,7 +174,7 @@ public final class ContainerExecutor: Sendable {
     /// Writes the could-not-start line (and the runtime's full output, if any) to the log.
     private func couldNotStart(_ reason: String, log: Int32, details: String = "") -> AttemptOutcome {
         AttemptLog.recordCouldNotStart(reason, to: log)
-        if !details.isEmpty { AttemptLog.writeAll(details, to: log) }
+        if !details.isEmpty { DescriptorText.write(details, to: log) }
         return .couldNotStart(reason: reason)
     }
 

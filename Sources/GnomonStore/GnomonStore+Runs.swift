@@ -111,19 +111,48 @@ extension GnomonStore {
 
     /// Applies `changes` in order, in one transaction: all of them or, if one fails, none.
     ///
-    /// A task status that a later change of the same batch overwrites (`running`, then
-    /// `succeeded`) is not written: the rows end as if it had been.
+    /// Fewer statements, the same rows: a task status that a later change of the same batch
+    /// overwrites (`running`, then `succeeded`) is not written, and an attempt that starts and
+    /// ends in the same batch is inserted ended.
     public func record(_ changes: [StoreChange]) throws {
         guard !changes.isEmpty else { return }
         try write("record \(changes.count) change(s)") { db in
-            for change in Self.withoutOverwrittenStatuses(changes) {
+            let kept = Self.withoutOverwrittenStatuses(changes)
+            let endings = Self.endingsOfStartedAttempts(kept)
+            let merged = Set(endings.values)
+            for (index, change) in kept.enumerated() where !merged.contains(index) {
                 do {
-                    try apply(change, db)
+                    if let ending = endings[index], case let .attemptFinished(_, _, _, outcome, at) = kept[ending] {
+                        try apply(change, endedWith: (outcome, at), db)
+                    } else {
+                        try apply(change, db)
+                    }
                 } catch let error as DatabaseError {
                     throw try explain(error, of: change, db)
                 }
             }
         }
+    }
+
+    /// For each attempt started in `changes` and ended later in them: the index of its start and
+    /// of its (first) end.
+    static func endingsOfStartedAttempts(_ changes: [StoreChange]) -> [Int: Int] {
+        struct AttemptKey: Hashable { let run: Int64, task: String, number: Int }
+        var started: [AttemptKey: Int] = [:]
+        var endings: [Int: Int] = [:]
+        for (index, change) in changes.enumerated() {
+            switch change {
+            case let .attemptStarted(run, task, number, _, _, _, _, _, _):
+                started[AttemptKey(run: run, task: task, number: number)] = index
+            case let .attemptFinished(run, task, number, _, _):
+                if let start = started.removeValue(forKey: AttemptKey(run: run, task: task, number: number)) {
+                    endings[start] = index
+                }
+            default:
+                break
+            }
+        }
+        return endings
     }
 
     /// `changes` less every task status that a later task status of the same task replaces
@@ -169,7 +198,8 @@ extension GnomonStore {
 
     // MARK: - Applying changes
 
-    private func apply(_ change: StoreChange, _ db: Database) throws {
+    /// - Parameter ending: for an `attemptStarted`, its end recorded in the same batch.
+    private func apply(_ change: StoreChange, endedWith ending: (AttemptOutcome, Date)? = nil, _ db: Database) throws {
         switch change {
         case .runStatus(let run, let status, let reason, let at):
             let statement = try db.cachedStatement(sql: """
@@ -197,15 +227,28 @@ extension GnomonStore {
         case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,
                              let logPath, let runnerInstance):
             let started = StoreDate.databaseText(at)
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
-                  runner_instance)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try insert.execute(arguments: [
-                run, task, number, started, pid, pgid, container, logPath,
-                runnerInstance,
-            ])
+            if let (outcome, endedAt) = ending {
+                let columns = OutcomeColumns(outcome)
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
+                      runner_instance, ended_at, outcome, exit_code, signal, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                try insert.execute(arguments: [
+                    run, task, number, started, pid, pgid, container, logPath, runnerInstance,
+                    StoreDate.databaseText(endedAt), columns.kind, columns.exitCode, columns.signal, columns.reason,
+                ])
+            } else {
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
+                      runner_instance)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                try insert.execute(arguments: [
+                    run, task, number, started, pid, pgid, container, logPath,
+                    runnerInstance,
+                ])
+            }
             let count = try db.cachedStatement(sql: """
                 UPDATE run_tasks SET attempts = max(attempts, ?), updated_at = ? WHERE run_id = ? AND task = ?
                 """)

@@ -4,7 +4,8 @@ import GnomonTesting
 import Testing
 @testable import GnomonStore
 
-/// A task status overwritten later in the same batch is not written, and nothing else changes.
+/// A task status overwritten later in the same batch is not written, an attempt started and ended
+/// in the same batch is inserted ended, and the rows end the same.
 @Suite("Batches of changes")
 struct BatchCoalescingTests {
     static let t0 = at("2024-05-01T12:00:00Z")
@@ -43,6 +44,39 @@ struct BatchCoalescingTests {
         #expect(kept.count == testCase.written.count)
     }
 
+    static func finished(_ task: String, _ number: Int = 1, run: Int64 = 1, _ outcome: AttemptOutcome = .exited(code: 0)) -> StoreChange {
+        .attemptFinished(run: run, task: task, number: number, outcome: outcome, at: t0.addingTimeInterval(1))
+    }
+
+    struct EndingCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let batch: [StoreChange]
+        /// Start index to end index, for the attempts written as one INSERT.
+        let endings: [Int: Int]
+        var testDescription: String { name }
+    }
+
+    static let endingCases: [EndingCase] = [
+        EndingCase(name: "started then ended: one insert",
+                   batch: [attemptStarted(1, "a", at: t0), status("a", .running), finished("a")], endings: [0: 2]),
+        EndingCase(name: "ended without its start in the batch: an update", batch: [finished("a")], endings: [:]),
+        EndingCase(name: "started only: an insert", batch: [attemptStarted(1, "a", at: t0)], endings: [:]),
+        EndingCase(name: "another attempt number ends: both stay",
+                   batch: [attemptStarted(1, "a", 2, at: t0), finished("a", 1)], endings: [:]),
+        EndingCase(name: "another run's attempt ends: both stay",
+                   batch: [attemptStarted(1, "a", at: t0), finished("a", run: 2)], endings: [:]),
+        EndingCase(name: "two attempts interleaved",
+                   batch: [attemptStarted(1, "a", at: t0), attemptStarted(1, "b", at: t0), finished("b"), finished("a")],
+                   endings: [0: 3, 1: 2]),
+        EndingCase(name: "a second end of the same attempt stays an update",
+                   batch: [attemptStarted(1, "a", at: t0), finished("a"), finished("a", 1, .lost)], endings: [0: 1]),
+    ]
+
+    @Test("an attempt started and ended in one batch is one insert", arguments: endingCases)
+    func endings(_ testCase: EndingCase) {
+        #expect(GnomonStore.endingsOfStartedAttempts(testCase.batch) == testCase.endings)
+    }
+
     @Test("a batch ends the rows exactly as its changes one by one would")
     func sameRows() throws {
         let batch: [StoreChange] = [
@@ -52,6 +86,11 @@ struct BatchCoalescingTests {
             .attemptFinished(run: 0, task: "extract", number: 1, outcome: .exited(code: 0), at: Self.t0.addingTimeInterval(1)),
             .taskStatus(run: 0, task: "extract", status: .succeeded, reason: nil, retryAt: nil, at: Self.t0.addingTimeInterval(1)),
             .taskStatus(run: 0, task: "transform", status: .ready, reason: nil, retryAt: nil, at: Self.t0.addingTimeInterval(1)),
+            .attemptStarted(run: 0, task: "transform", number: 1, at: Self.t0.addingTimeInterval(2), pid: 77, pgid: 77,
+                            containerName: nil, logPath: "/logs/transform.1.log", runnerInstance: "runner-A"),
+            .attemptFinished(run: 0, task: "transform", number: 1, outcome: .signalled(signal: 9), at: Self.t0.addingTimeInterval(3)),
+            .attemptStarted(run: 0, task: "load", number: 1, at: Self.t0.addingTimeInterval(3), pid: 78, pgid: 78,
+                            containerName: "c", logPath: "/logs/load.1.log", runnerInstance: "runner-A"),
         ]
         var details: [RunDetail] = []
         for together in [true, false] {
@@ -67,7 +106,10 @@ struct BatchCoalescingTests {
             details.append(try #require(try store.run(id)))
         }
         #expect(details[0].tasks == details[1].tasks)
-        #expect(details[0].attempts.map(\.outcome) == details[1].attempts.map(\.outcome))
+        #expect(details[0].attempts == details[1].attempts)
+        #expect(details[0].attempts.count == 3)
+        #expect(details[0].attempts.first { $0.task == "transform" }?.outcome == .signalled(signal: 9))
+        #expect(details[0].attempts.first { $0.task == "load" }?.outcome == nil)
         #expect(details[0].tasks.first?.status == .succeeded && details[0].tasks.first?.attempts == 1)
     }
 }

@@ -1,0 +1,22 @@
+import Glibc
+
+/// Text written straight to a file descriptor, without Foundation's `FileHandle` (which traps
+/// when the write fails, e.g. on a closed pipe) and without copying the bytes first.
+public enum DescriptorText {
+    /// Writes all of `text`, retrying on EINTR. A descriptor that cannot take it (a closed pipe,
+    /// a full disk) is left as it is: the caller has nothing better to do with the text.
+    public static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var rest = UnsafeRawBufferPointer(bytes)
+            while !rest.isEmpty {
+                let written = Glibc.write(descriptor, rest.baseAddress, rest.count)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                rest = UnsafeRawBufferPointer(rebasing: rest[written...])
+            }
+        }
+    }
+}
