@@ -50,7 +50,7 @@ final class RunExecution: Sendable {
 
     /// How long a change that no launch waits for (an attempt's start, the end of an attempt that
     /// starts nothing) may wait to share a transaction with the run's next commit.
-    static let rideAlongDelay = DispatchTimeInterval.milliseconds(2)
+    static let rideAlongDelay = Duration.milliseconds(2)
 
     private var runID: Int64 { prepared.id }
     private var store: GnomonStore { engine.store }

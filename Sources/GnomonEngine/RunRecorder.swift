@@ -54,22 +54,26 @@ final class RunRecorder: Sendable {
     /// Queues changes to ride along with the run's next commit, and commits them after `delay`
     /// at the latest when nothing else has. An attempt's start uses it: the event that follows
     /// (usually the end of another attempt) commits it in the same transaction.
-    func enqueue(_ changes: [StoreChange], commitWithin delay: DispatchTimeInterval) {
+    func enqueue(_ changes: [StoreChange], commitWithin delay: Duration) {
         enqueue(changes)
         commit(within: delay)
     }
 
     /// Commits what is queued after `delay` at the latest (sooner if anyone commits before).
-    func commit(within delay: DispatchTimeInterval) {
+    func commit(within delay: Duration) {
         let arm = state.withLock { state -> Bool in
             guard !state.timerArmed, !state.failed else { return false }
             state.timerArmed = true
             return true
         }
         guard arm else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
-            state.withLock { $0.timerArmed = false }
-            commit()
+        // Timed by the process loop (arming it there wakes no thread); written on a Dispatch
+        // thread, off the loop.
+        ProcessLoop.shared.after(delay) { [self] in
+            DispatchQueue.global().async { [self] in
+                state.withLock { $0.timerArmed = false }
+                commit()
+            }
         }
     }
 

@@ -66,10 +66,14 @@ final class GroupTerminator: Sendable {
 extension Duration {
     /// The duration as a Dispatch interval in nanoseconds, clamped to zero and to about 292 years.
     var dispatchInterval: DispatchTimeInterval {
+        .nanoseconds(Int(clampedNanoseconds))
+    }
+
+    /// The duration in nanoseconds, clamped to zero and to about 292 years.
+    var clampedNanoseconds: Int64 {
         let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return .nanoseconds(0) }
+        guard seconds >= 0 else { return 0 }
         let limit = Int64.max / 1_000_000_000 - 1
-        let nanoseconds = min(seconds, limit) * 1_000_000_000 + attoseconds / 1_000_000_000
-        return .nanoseconds(Int(nanoseconds))
+        return min(seconds, limit) * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,8 +1,8 @@
 import CGnomonSpawn
 import Glibc
 
-/// One thread that runs Swift tasks (it is a task executor) and learns of child exits, both
-/// from one `epoll_wait`.
+/// One thread that runs Swift tasks (it is a task executor), learns of child exits and fires
+/// short timers, all from one `epoll_wait`.
 ///
 /// The engine runs every run loop and attempt on it (Docs/architecture.md). On Swift's shared
 /// pool each step from an upstream's exit to its dependent's spawn (the reaper, the attempt that
@@ -24,6 +24,7 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var jobs: [UnownedJob] = []
     private var watched: [Int32: @Sendable () -> Void] = [:]
+    private var timers: [(deadline: UInt64, work: @Sendable () -> Void)] = []
     private var sleeping = false
     private var woken = false
     private var started = false
@@ -42,6 +43,20 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
         let job = UnownedJob(job)
         pthread_mutex_lock(mutex)
         jobs.append(job)
+        startIfNeeded()
+        let wake = sleeping && !woken
+        if wake { woken = true }
+        pthread_mutex_unlock(mutex)
+        if wake { gnomon_loop_wake(wakeup) }
+    }
+
+    /// Runs `work` on the loop once `delay` has passed (to the millisecond; later while the
+    /// loop is busy). Arming it from the loop itself costs no system call and wakes no thread,
+    /// unlike a Dispatch timer. `work` must be short.
+    public func after(_ delay: Duration, _ work: @escaping @Sendable () -> Void) {
+        let deadline = Self.monotonicNanoseconds() + UInt64(delay.clampedNanoseconds)
+        pthread_mutex_lock(mutex)
+        timers.append((deadline, work))
         startIfNeeded()
         let wake = sleeping && !woken
         if wake { woken = true }
@@ -90,8 +105,8 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
         var ready: [@Sendable () -> Void] = []
         while true {
             pthread_mutex_lock(mutex)
-            let timeout: Int32 = jobs.isEmpty ? -1 : 0
-            sleeping = jobs.isEmpty
+            let timeout = jobs.isEmpty ? waitMilliseconds() : 0
+            sleeping = timeout != 0
             pthread_mutex_unlock(mutex)
 
             let count = gnomon_loop_wait(epoll, &events, Int32(events.count), timeout)
@@ -109,6 +124,14 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
                     ready.append(then)
                 }
             }
+            if !timers.isEmpty {
+                let now = Self.monotonicNanoseconds()
+                timers.removeAll { timer in
+                    guard timer.deadline <= now else { return false }
+                    ready.append(timer.work)
+                    return true
+                }
+            }
             swap(&batch, &jobs)
             pthread_mutex_unlock(mutex)
 
@@ -117,5 +140,22 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
             for job in batch { job.runSynchronously(on: executor) }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+extension ProcessLoop {
+    /// How long `epoll_wait` may sleep: until the next timer, or indefinitely. Called with
+    /// `mutex` held.
+    private func waitMilliseconds() -> Int32 {
+        guard let next = timers.map(\.deadline).min() else { return -1 }
+        let now = Self.monotonicNanoseconds()
+        guard next > now else { return 0 }
+        return Int32(min((next - now + 999_999) / 1_000_000, UInt64(Int32.max)))
+    }
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }

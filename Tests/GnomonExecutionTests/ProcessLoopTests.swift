@@ -1,6 +1,7 @@
 import Glibc
 import GnomonExecution
 import GnomonTesting
+import Synchronization
 import Testing
 
 /// The one thread that runs the engine's tasks and learns of child exits.
@@ -64,4 +65,43 @@ struct ProcessLoopTests {
         await busy.value
         #expect(await ProcessSpawner.shared.waitForExit(of: pid) == .exited(code: 5))
     }
+
+    @Test("timers fire on the loop, in deadline order, never early", arguments: [
+        [Duration.milliseconds(0)],
+        [.milliseconds(30), .milliseconds(5), .milliseconds(15)],
+        [.milliseconds(10), .milliseconds(10), .zero],
+    ])
+    func timers(_ delays: [Duration]) async {
+        let loop = Self.loopThread  // learnt first: asking on the loop itself would wait for the loop
+        let clock = ContinuousClock()
+        let start = clock.now
+        let fired = await withCheckedContinuation { (continuation: CheckedContinuation<[(Int, Duration, Bool)], Never>) in
+            let log = Mutex<[(Int, Duration, Bool)]>([])
+            for (index, delay) in delays.enumerated() {
+                // Armed from this thread while the loop may be asleep: arming must wake it.
+                ProcessLoop.shared.after(delay) {
+                    let onLoop = UInt(pthread_self()) == loop
+                    let all = log.withLock { log -> [(Int, Duration, Bool)]? in
+                        log.append((index, clock.now - start, onLoop))
+                        return log.count == delays.count ? log : nil
+                    }
+                    if let all { continuation.resume(returning: all) }
+                }
+            }
+        }
+        let order = delays.indices.sorted { (delays[$0], $0) < (delays[$1], $1) }
+        #expect(fired.map(\.0).map { delays[$0] } == order.map { delays[$0] })
+        for (index, elapsed, onLoop) in fired {
+            #expect(elapsed >= delays[index], "timer \(index) fired after \(elapsed), before its \(delays[index])")
+            #expect(onLoop)
+        }
+    }
+
+    /// The process loop's thread, as a timer sees it.
+    static let loopThread: UInt = {
+        let semaphore = Mutex<UInt?>(nil)
+        ProcessLoop.shared.after(.zero) { semaphore.withLock { $0 = UInt(pthread_self()) } }
+        while semaphore.withLock({ $0 }) == nil { usleep(100) }
+        return semaphore.withLock { $0! }
+    }()
 }
