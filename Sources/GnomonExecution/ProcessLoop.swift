@@ -43,9 +43,7 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
         let job = UnownedJob(job)
         pthread_mutex_lock(mutex)
         jobs.append(job)
-        startIfNeeded()
-        let wake = sleeping && !woken
-        if wake { woken = true }
+        let wake = claimWake()
         pthread_mutex_unlock(mutex)
         if wake { gnomon_loop_wake(wakeup) }
     }
@@ -57,9 +55,7 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
         let deadline = Self.monotonicNanoseconds() + UInt64(delay.clampedNanoseconds)
         pthread_mutex_lock(mutex)
         timers.append((deadline, work))
-        startIfNeeded()
-        let wake = sleeping && !woken
-        if wake { woken = true }
+        let wake = claimWake()
         pthread_mutex_unlock(mutex)
         if wake { gnomon_loop_wake(wakeup) }
     }
@@ -74,6 +70,15 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
         startIfNeeded()
         pthread_mutex_unlock(mutex)
         return added
+    }
+
+    /// After queueing work, with `mutex` held: whether the caller must wake the loop (once it has
+    /// let go of the mutex). Starts the loop's thread the first time.
+    private func claimWake() -> Bool {
+        startIfNeeded()
+        guard sleeping && !woken else { return false }
+        woken = true
+        return true
     }
 
     /// Called with `mutex` held.
@@ -126,10 +131,11 @@ public final class ProcessLoop: _Concurrency.TaskExecutor, @unchecked Sendable {
             }
             if !timers.isEmpty {
                 let now = Self.monotonicNanoseconds()
-                timers.removeAll { timer in
-                    guard timer.deadline <= now else { return false }
-                    ready.append(timer.work)
-                    return true
+                // Due timers fire in deadline order, also when the loop was busy past several.
+                let due = timers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
+                if !due.isEmpty {
+                    timers.removeAll { $0.deadline <= now }
+                    ready.append(contentsOf: due.map(\.work))
                 }
             }
             swap(&batch, &jobs)

@@ -97,6 +97,27 @@ struct ProcessLoopTests {
         }
     }
 
+    @Test("timers that fall due while the loop is busy still fire in deadline order")
+    func timersDueTogether() async {
+        let delays: [Duration] = [.milliseconds(30), .milliseconds(5), .milliseconds(15)]
+        let busy = Task(executorPreference: ProcessLoop.shared) { usleep(80_000) }
+        try? await Task.sleep(for: .milliseconds(10))  // the loop is now inside the sleep
+        let order = await withCheckedContinuation { (continuation: CheckedContinuation<[Int], Never>) in
+            let log = Mutex<[Int]>([])
+            for (index, delay) in delays.enumerated() {
+                ProcessLoop.shared.after(delay) {
+                    let all = log.withLock { log -> [Int]? in
+                        log.append(index)
+                        return log.count == delays.count ? log : nil
+                    }
+                    if let all { continuation.resume(returning: all) }
+                }
+            }
+        }
+        await busy.value
+        #expect(order == [1, 2, 0])
+    }
+
     /// The process loop's thread, as a timer sees it.
     static let loopThread: UInt = {
         let semaphore = Mutex<UInt?>(nil)
