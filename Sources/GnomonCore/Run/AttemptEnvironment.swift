@@ -54,9 +54,16 @@ public enum AttemptEnvironment {
 
 /// ISO 8601 formatting of instants, as Gnomon prints and exports them.
 public enum ISOTime {
-    /// `2026-11-26T02:30:00Z`, with milliseconds only when the instant has them.
+    /// `2026-11-26T02:30:00Z`, with milliseconds (rounded to the nearest) only when the instant
+    /// has them.
     public static func utc(_ date: Date) -> String {
-        format(date, offset: 0, isUTC: true)
+        utc(date, alwaysMilliseconds: false)
+    }
+
+    /// `utc(_:)`, with `.000` too when `alwaysMilliseconds` is set: fixed width, so that text
+    /// order is time order, as the store keeps dates.
+    public static func utc(_ date: Date, alwaysMilliseconds: Bool) -> String {
+        format(date, offset: 0, isUTC: true, alwaysMilliseconds: alwaysMilliseconds)
     }
 
     /// The instant in `zone` with its offset: `2026-03-08T03:00:00-04:00` (`Z` for UTC).
@@ -66,11 +73,14 @@ public enum ISOTime {
     public static func format(_ date: Date, zone: TimeZone) -> String {
         let second = Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
         let offset = zone.secondsFromGMT(for: second)
-        return format(date, offset: offset, isUTC: offset == 0 && ["UTC", "GMT"].contains(zone.identifier))
+        return format(
+            date, offset: offset, isUTC: offset == 0 && ["UTC", "GMT"].contains(zone.identifier),
+            alwaysMilliseconds: false)
     }
 
-    /// Integer formatting (no Foundation formatter): progress lines print several per task.
-    private static func format(_ date: Date, offset: Int, isUTC: Bool) -> String {
+    /// Integer formatting written byte by byte into one buffer (no Foundation formatter): the
+    /// store formats a date or two per change it writes, progress lines several per task.
+    private static func format(_ date: Date, offset: Int, isUTC: Bool, alwaysMilliseconds: Bool) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = CivilDate.floorDivide(milliseconds, 1000)
         let fraction = Int(milliseconds - seconds * 1000)
@@ -78,43 +88,47 @@ public enum ISOTime {
         let days = CivilDate.floorDivide(local, CivilDate.secondsPerDay)
         let time = Int(local - days * CivilDate.secondsPerDay)
         let civil = CivilDate(days: days)
-        var text = ""
-        text.reserveCapacity(29)
-        if civil.year < 0 || civil.year > 9999 {
-            text += String(civil.year)
-        } else {
-            append(Int(civil.year), digits: 4, to: &text)
-        }
-        text += "-"
-        append(civil.month, digits: 2, to: &text)
-        text += "-"
-        append(civil.day, digits: 2, to: &text)
-        text += "T"
-        append(time / 3600, digits: 2, to: &text)
-        text += ":"
-        append(time / 60 % 60, digits: 2, to: &text)
-        text += ":"
-        append(time % 60, digits: 2, to: &text)
-        if fraction != 0 {
-            text += "."
-            append(fraction, digits: 3, to: &text)
-        }
-        if isUTC { return text + "Z" }
-        text += offset < 0 ? "-" : "+"
-        append(abs(offset) / 3600, digits: 2, to: &text)
-        text += ":"
-        append(abs(offset) / 60 % 60, digits: 2, to: &text)
-        return text
-    }
-
-    private static func append(_ value: Int, digits: Int, to text: inout String) {
-        var divisor = 1
-        for _ in 1..<digits { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + rest / divisor % 10)))
-            rest %= divisor
-            divisor /= 10
+        // A year outside 0...9999 is written as it is (a sign or a fifth digit).
+        let year = (0...9999).contains(civil.year) ? nil : String(civil.year)
+        let withFraction = alwaysMilliseconds || fraction != 0
+        let length = (year?.utf8.count ?? 4) + 15 + (withFraction ? 4 : 0) + (isUTC ? 1 : 6)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var at = 0
+            func put(_ character: Unicode.Scalar) {
+                buffer[at] = UInt8(ascii: character)
+                at += 1
+            }
+            func put(_ value: Int, digits: Int) {
+                var rest = value
+                for index in stride(from: at + digits - 1, through: at, by: -1) {
+                    buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+                at += digits
+            }
+            if let year {
+                for byte in year.utf8 {
+                    buffer[at] = byte
+                    at += 1
+                }
+            } else {
+                put(Int(civil.year), digits: 4)
+            }
+            put("-"); put(civil.month, digits: 2)
+            put("-"); put(civil.day, digits: 2)
+            put("T"); put(time / 3600, digits: 2)
+            put(":"); put(time / 60 % 60, digits: 2)
+            put(":"); put(time % 60, digits: 2)
+            if withFraction {
+                put("."); put(fraction, digits: 3)
+            }
+            if isUTC {
+                put("Z")
+            } else {
+                put(offset < 0 ? "-" : "+"); put(abs(offset) / 3600, digits: 2)
+                put(":"); put(abs(offset) / 60 % 60, digits: 2)
+            }
+            return at
         }
     }
 
