@@ -35,27 +35,22 @@ final class ChildTable: Sendable {
     ) throws(E) -> Int32 {
         let pid = try spawn()
         let pidfd = gnomon_pidfd_open(pid)
-        guard pidfd >= 0 else {
-            let code = errno
-            kill(pid, SIGKILL)
-            _ = gnomon_reap(pid)
-            throw couldNotWatch(code)
-        }
-        entries.withLock { $0[pid] = .running }
-        let watching = loop.watch(pidfd) { [self] in
-            let status = ExitStatus(waitStatus: gnomon_reap(pid))
+        var code = errno
+        if pidfd >= 0 {
+            entries.withLock { $0[pid] = .running }
+            let watching = loop.watch(pidfd) { [self] in
+                let status = ExitStatus(waitStatus: gnomon_reap(pid))
+                close(pidfd)
+                deliver(pid: pid, status: status)
+            }
+            if watching { return pid }
+            code = errno
             close(pidfd)
-            deliver(pid: pid, status: status)
-        }
-        if !watching {
-            let code = errno
-            close(pidfd)
-            kill(pid, SIGKILL)
-            _ = gnomon_reap(pid)
             entries.withLock { $0[pid] = nil }
-            throw couldNotWatch(code)
         }
-        return pid
+        kill(pid, SIGKILL)
+        _ = gnomon_reap(pid)
+        throw couldNotWatch(code)
     }
 
     /// Waits until the child `pid` has been reaped; each pid may be waited for once.
