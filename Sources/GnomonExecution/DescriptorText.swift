@@ -1,7 +1,8 @@
 import Glibc
 
-/// Text written straight to a file descriptor, without Foundation's `FileHandle` (which traps
-/// when the write fails, e.g. on a closed pipe) and without copying the bytes first.
+/// Text written straight to a file descriptor, without Foundation's `FileHandle` (whose
+/// `write(_:)` traps when a write fails, on a full disk for example) and without copying the
+/// bytes into a `Data` first. Every line Gnomon prints goes through it.
 public enum DescriptorText {
     /// Writes all of `text`, retrying on EINTR. A descriptor that cannot take it (a closed pipe,
     /// a full disk) is left as it is: the caller has nothing better to do with the text.

@@ -29,12 +29,12 @@ struct Gnomon: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as AppError {
-            FileHandle.standardError.write(Data("gnomon: \(error.message)\n".utf8))
+            DescriptorText.write("gnomon: \(error.message)\n", to: STDERR_FILENO)
             Foundation.exit(error.status.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                DescriptorText.write(fullMessage(for: error) + "\n", to: STDERR_FILENO)
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)
@@ -55,5 +55,5 @@ struct GlobalOptions: ParsableArguments {
 
 /// Writes a line to standard output.
 func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    DescriptorText.write(text.hasSuffix("\n") ? text : text + "\n", to: STDOUT_FILENO)
 }
