@@ -8,10 +8,11 @@ import Synchronization
 /// `RunRecorder` (in order; an event's changes in one transaction, or merged with the ones
 /// queued at the same time), and performs the machine's actions (launch, kill, retry timers).
 ///
-/// An event's changes are queued before its actions are performed and committed right after:
-/// a launched attempt prepares its process meanwhile and creates it only once they are committed
-/// (its gate). All state lives in the `run()` loop's task; attempts and timers are child tasks
-/// that report back through one stream, and every one of them has ended, and every change has
+/// An event's changes are queued before its actions are performed, and committed with the run's
+/// next commit (within `rideAlongDelay`) or at the gate of the first launch that needs them: a
+/// launched attempt prepares its process meanwhile and creates it only once they are committed.
+/// All state lives in the `run()` loop's task; attempts and timers are child tasks that report
+/// back through one stream, and every one of them has ended, and every change has
 /// been committed, when `run()` returns.
 final class RunExecution: Sendable {
     private let engine: RunEngine
@@ -48,8 +49,8 @@ final class RunExecution: Sendable {
         }
     }
 
-    /// How long a change that no launch waits for (an attempt's start, the end of an attempt that
-    /// starts nothing) may wait to share a transaction with the run's next commit.
+    /// How long a change may wait to share a transaction with the run's next commit (a launch that
+    /// needs it sooner commits it at its gate; the end of a run is committed at once).
     static let rideAlongDelay = Duration.milliseconds(2)
 
     private var runID: Int64 { prepared.id }
@@ -91,7 +92,6 @@ final class RunExecution: Sendable {
             }
             recorder.enqueue(pendingChanges)  // dropped once a write has failed
             pendingChanges = []
-            var launched = false
             for action in actions {
                 // Nothing new starts unrecorded: with the store failing, a launch is answered at
                 // once as cancelled (the run is being cancelled for the failure).
@@ -99,7 +99,6 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
-                if case .launch = action { launched = true }
                 perform(action, attempts: &attempts, timers: &timers)
             }
             // While the launches prepare, and before the commit: an attempt prints its "started"
@@ -107,10 +106,11 @@ final class RunExecution: Sendable {
             // already under way on another thread takes this event's changes along).
             for progress in pendingProgress { observer.progress(progress) }
             pendingProgress = []
-            // Now when a launch waits for it (or the run ends); otherwise, like an attempt's
-            // start, with the next commit and within `rideAlongDelay`: the ends of attempts
-            // that start nothing share transactions.
-            if launched || machine.status.isFinished || machine.suspended {
+            // Now when the run ends; otherwise with the run's next commit and within
+            // `rideAlongDelay`, so that the changes of several events share a transaction. A
+            // launch whose gate is reached before that commits them itself, at its gate: the
+            // commit is never later than the first spawn that needs it.
+            if machine.status.isFinished || machine.suspended {
                 recorder.commit()
             } else {
                 recorder.commit(within: Self.rideAlongDelay)

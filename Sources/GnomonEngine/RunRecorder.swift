@@ -9,9 +9,11 @@ import Synchronization
 /// Whoever commits while no one else is writing becomes the writer: it writes everything queued,
 /// its own changes and those others queue meanwhile, one transaction per batch, until the queue is
 /// empty. The others only queue and return. The run loop queues an event's changes, starts the
-/// attempts the event allows, then commits; each attempt prepares its launch meanwhile and waits
-/// at a ``gate()`` until the changes queued before it are committed. So no process exists before
-/// its task's readiness is recorded, and the preparation overlaps the commit.
+/// attempts the event allows, and asks for a commit within a short delay; each attempt prepares
+/// its launch meanwhile and, at its ``gate()``, commits what is still queued before it (or waits
+/// for the writer that has taken it). So no process exists before its task's readiness is
+/// recorded, a launch never waits for the delay, and a task made ready while earlier ones still
+/// wait for a worker slot costs no transaction of its own: its readiness rides with the next one.
 ///
 /// After a failed write nothing more is written (the run is being cancelled for it), every gate
 /// stays closed, and `onFailure` is called once with the store's message.
@@ -171,6 +173,9 @@ final class RunRecorder: Sendable {
         }) {
             return answer
         }
+        // Not committed yet: commit now, on this thread (or, if another thread is writing, wait
+        // for it below; it takes everything queued).
+        commit()
         return await withCheckedContinuation { continuation in
             let answer = state.withLock { state -> Bool? in
                 if state.failed { return false }

@@ -51,28 +51,60 @@ struct RunRecorderTests {
         }
     }
 
-    @Test("a gate opens only once everything queued before it is committed")
-    func gateWaitsForTheCommit() async throws {
-        let fixture = try Fixture(tasks: ["a"])
+    @Test("a gate commits what was queued before it, and only then opens")
+    func gateCommitsFirst() async throws {
+        let fixture = try Fixture(tasks: ["a", "b"])
         let recorder = fixture.recorder()
         #expect(await recorder.gate().mayStart(), "nothing queued: the gate is open")
 
         recorder.enqueue([fixture.ready("a")])
         let gate = recorder.gate()
+        recorder.enqueue([fixture.ready("b")])
+        #expect(try fixture.status("a") == .waiting, "enqueue alone wrote to the store")
+        // Nothing else commits: the gate must, or it never opens.
+        let answer = Mutex<Bool?>(nil)
+        Task.detached { let open = await gate.mayStart(); answer.withLock { $0 = open } }
+        let deadline = ContinuousClock.now + TestTiming.patience
+        while answer.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(answer.withLock { $0 } == true, "the gate did not open")
+        #expect(try fixture.status("a") == .ready, "the gate opened before its change was committed")
+        // One writer takes the whole queue: what was queued after the gate went along.
+        #expect(try fixture.status("b") == .ready)
+        #expect(fixture.failures.withLock { $0 }.isEmpty)
+    }
+
+    @Test("a gate waits for the writer that has taken its changes")
+    func gateWaitsForTheWriter() async throws {
+        let fixture = try Fixture(tasks: ["a"])
+        let recorder = fixture.recorder()
+        // Another process holds the write lock until told to let go (or 5 s have passed, within
+        // the store's busy timeout), so the writer below blocks in its transaction.
+        let locked = fixture.home.path("locked"), release = fixture.home.path("release")
+        let holder = try TestProcess.start(
+            ["sqlite3", fixture.home.database, "BEGIN IMMEDIATE;",
+             ".shell echo x > '\(locked)'; i=0; while [ ! -e '\(release)' ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done",
+             "COMMIT;"],
+            environment: ProcessInfo.processInfo.environment)
+        #expect(await ProcessProbe.waitForLine(in: locked) != nil)
+        recorder.enqueue([fixture.ready("a")])
+        let gate = recorder.gate()
+        let writer = Task.detached { recorder.commit() }
+        try await Task.sleep(for: .milliseconds(100))
         let opened = Mutex(false)
-        let waiting = Task {
+        let waiting = Task.detached {
             let answer = await gate.mayStart()
             opened.withLock { $0 = true }
             return answer
         }
         try await Task.sleep(for: .milliseconds(100))
-        #expect(!opened.withLock { $0 }, "the gate opened before the commit")
-        #expect(try fixture.status("a") == .waiting, "enqueue alone wrote to the store")
-
-        recorder.commit()
+        #expect(!opened.withLock { $0 }, "the gate opened while its change was still being written")
+        FileManager.default.createFile(atPath: release, contents: nil)
+        #expect(await holder.exitCode() == 0)
+        await writer.value
         #expect(await waiting.value)
         #expect(try fixture.status("a") == .ready)
-        #expect(fixture.failures.withLock { $0 }.isEmpty)
     }
 
     @Test("changes from several threads commit in the order each handed them over", arguments: [1, 4])
@@ -99,13 +131,22 @@ struct RunRecorderTests {
         #expect(detail.attempts.allSatisfy { $0.outcome == .exited(code: 0) })
     }
 
-    @Test("a failed write reports once, shuts every gate and writes nothing after it")
-    func failureShutsTheGates() async throws {
+    struct FailureCase: CustomTestStringConvertible, Sendable {
+        let testDescription: String
+        /// Whether the run loop commits the failing batch, rather than the gate that needs it.
+        let loopCommits: Bool
+    }
+
+    @Test("a failed write reports once, shuts every gate and writes nothing after it", arguments: [
+        FailureCase(testDescription: "written by the loop", loopCommits: true),
+        FailureCase(testDescription: "written by the gate that needs it", loopCommits: false),
+    ])
+    func failureShutsTheGates(_ failure: FailureCase) async throws {
         let fixture = try Fixture(tasks: ["a", "b"])
         let recorder = fixture.recorder()
         recorder.enqueue([fixture.ready("a"), fixture.ready("no-such-task")])
         let gate = recorder.gate()
-        recorder.commit()
+        if failure.loopCommits { recorder.commit() }
 
         #expect(await gate.mayStart() == false)
         #expect(recorder.hasFailed)
