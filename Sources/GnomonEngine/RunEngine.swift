@@ -48,14 +48,22 @@ public struct PreparedRun: Sendable {
     public var machine: RunMachine
     /// Container attempts still running from a runner that died, to re-attach to by name.
     public var adoptions: [Adoption] = []
+    /// The decisions of `machine`'s start when it was started as the run was created (their state
+    /// changes are recorded already, their launches not performed yet); `nil` when the run starts
+    /// once it is executed.
+    public var startActions: [RunAction]?
 
-    public init(id: Int64, job: JobSpec, scheduledAt: Date, params: [String: String], machine: RunMachine, adoptions: [Adoption] = []) {
+    public init(
+        id: Int64, job: JobSpec, scheduledAt: Date, params: [String: String], machine: RunMachine,
+        adoptions: [Adoption] = [], startActions: [RunAction]? = nil
+    ) {
         self.id = id
         self.job = job
         self.scheduledAt = scheduledAt
         self.params = params
         self.machine = machine
         self.adoptions = adoptions
+        self.startActions = startActions
     }
 }
 
@@ -119,7 +127,8 @@ public final class RunEngine: Sendable {
         self.containers = runtime.map { ContainerExecutor(runtime: $0) }
     }
 
-    /// Records a new run of `job` and returns it ready to execute.
+    /// Records a new run of `job`, started (running, its first tasks ready), and returns it ready
+    /// to execute at once.
     ///
     /// - Parameter only: with `--task`, the tasks to run, their dependencies ignored.
     public func prepareNewRun(
@@ -132,12 +141,16 @@ public final class RunEngine: Sendable {
             if !unknown.isEmpty { throw EngineError.unknownTasks(job: job.name, names: unknown, known: graph.names) }
         }
         let machine = RunMachine(job: job, graph: graph, only: only, seed: UInt64.random(in: 0...UInt64.max))
+        let now = clock.now()
+        let start = RunStart.fold(machine, names: graph.names, now: now)
         let id = try store.createRun(NewRun(
-            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
-            params: params, snapshot: job, runnerPID: settings.runnerPID,
-            runnerInstance: settings.runnerInstance,
-            tasks: graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) }))
-        return PreparedRun(id: id, job: job, scheduledAt: scheduledAt, params: params, machine: machine)
+            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: now,
+            status: start == nil ? .queued : .running, params: params, snapshot: job,
+            runnerPID: settings.runnerPID, runnerInstance: settings.runnerInstance,
+            tasks: start?.tasks ?? graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) }))
+        return PreparedRun(
+            id: id, job: job, scheduledAt: scheduledAt, params: params, machine: start?.machine ?? machine,
+            startActions: start?.actions)
     }
 
     /// Reopens a failed or cancelled run: its failed, cancelled and skipped tasks get new

@@ -77,7 +77,9 @@ final class RunExecution: Sendable {
             timers.append(startTimer(at: deadline, message: .event(.deadlinePassed)))
         }
 
-        var actions = machine.start(now: clock.now())
+        // A run started as it was created has its first decisions recorded already.
+        var actions = prepared.startActions ?? machine.start(now: clock.now())
+        var recorded = prepared.startActions != nil
         for adoption in prepared.adoptions { attempts[adoption.task] = startAdoption(adoption) }
         var pendingChanges: [StoreChange] = []
         var pendingProgress: [RunProgress] = []
@@ -87,9 +89,10 @@ final class RunExecution: Sendable {
             // after the launches below are under way (they wait for the commit at their gate).
             for action in actions {
                 guard let (change, progress) = change(for: action) else { continue }
-                pendingChanges.append(change)
+                if !recorded { pendingChanges.append(change) }
                 if let progress { pendingProgress.append(progress) }
             }
+            recorded = false
             recorder.enqueue(pendingChanges)  // dropped once a write has failed
             pendingChanges = []
             for action in actions {

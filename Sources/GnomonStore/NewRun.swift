@@ -49,7 +49,8 @@ public struct NewRun: Sendable, Hashable {
     }
 }
 
-/// One task of a new run and the status it starts in (`waiting`, or `skipped` when left out).
+/// One task of a new run and the status it starts in: `waiting`; or, for a run started as it is
+/// created, `ready` or `skipped` when left out.
 public struct NewTask: Sendable, Hashable {
     public var name: String
     public var status: TaskStatus
