@@ -43,7 +43,7 @@ public enum ForegroundRun {
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
         let prepared: PreparedRun
         do {
-            prepared = try engine.prepareNewRun(
+            prepared = try await engine.startNewRun(
                 job: job, trigger: .manual, scheduledAt: Date(), params: options.params,
                 only: options.tasks.isEmpty ? nil : Set(options.tasks))
         } catch let error as EngineError {

@@ -135,6 +135,32 @@ public final class RunEngine: Sendable {
         job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
         only: Set<String>? = nil
     ) throws -> PreparedRun {
+        let plan = try planNewRun(job: job, only: only)
+        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: nil)
+    }
+
+    /// ``prepareNewRun(job:trigger:scheduledAt:params:only:)``, with the job's snapshot encoded
+    /// on another thread while the run's graph and first decisions are worked out (each a few
+    /// milliseconds for a job of a thousand tasks, on the way to its first task).
+    public func startNewRun(
+        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        only: Set<String>? = nil
+    ) async throws -> PreparedRun {
+        async let snapshot = JobSnapshot(encoding: job)
+        let plan = try planNewRun(job: job, only: only)
+        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot)
+    }
+
+    /// A new run's graph, machine and first decisions, before anything is recorded.
+    private struct NewRunPlan {
+        let job: JobSpec
+        let graph: TaskGraph
+        let machine: RunMachine
+        let now: Date
+        let start: RunStart?
+    }
+
+    private func planNewRun(job: JobSpec, only: Set<String>?) throws -> NewRunPlan {
         let graph = try Self.graph(of: job)
         if let only {
             let unknown = only.subtracting(graph.names).sorted()
@@ -142,14 +168,21 @@ public final class RunEngine: Sendable {
         }
         let machine = RunMachine(job: job, graph: graph, only: only, seed: UInt64.random(in: 0...UInt64.max))
         let now = clock.now()
-        let start = RunStart.fold(machine, names: graph.names, now: now)
+        return NewRunPlan(job: job, graph: graph, machine: machine, now: now, start: RunStart.fold(machine, names: graph.names, now: now))
+    }
+
+    private func recordNewRun(
+        _ plan: NewRunPlan, trigger: RunTrigger, scheduledAt: Date, params: [String: String], snapshot: JobSnapshot?
+    ) throws -> PreparedRun {
+        let job = plan.job, start = plan.start
         let id = try store.createRun(NewRun(
-            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: now,
+            job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: plan.now,
             status: start == nil ? .queued : .running, params: params, snapshot: job,
             runnerPID: settings.runnerPID, runnerInstance: settings.runnerInstance,
-            tasks: start?.tasks ?? graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) }))
+            tasks: start?.tasks ?? plan.graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
+            encodedSnapshot: snapshot))
         return PreparedRun(
-            id: id, job: job, scheduledAt: scheduledAt, params: params, machine: start?.machine ?? machine,
+            id: id, job: job, scheduledAt: scheduledAt, params: params, machine: start?.machine ?? plan.machine,
             startActions: start?.actions)
     }
 

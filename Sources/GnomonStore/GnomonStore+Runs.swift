@@ -10,7 +10,8 @@ extension GnomonStore {
     /// job and scheduled time (manual runs may share a time).
     public func createRun(_ new: NewRun) throws -> Int64 {
         let params = try encodeJSON(new.params, what: "the parameters of a run of \(new.job)")
-        let snapshot = try encodeSnapshot(new.snapshot, job: new.job)
+        let snapshot = try new.encodedSnapshot.flatMap { $0.job == new.snapshot ? $0.text : nil }
+            ?? encodeSnapshot(new.snapshot, job: new.job)
         return try write("create a run of job \(new.job)") { db in
             try insertRun(new, params: params, snapshot: snapshot, db)
         }

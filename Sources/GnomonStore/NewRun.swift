@@ -21,6 +21,9 @@ public struct NewRun: Sendable, Hashable {
     /// The claimed trigger request this run answers; attached in the same transaction, so a crash
     /// never leaves a request with a run it does not know of.
     public var triggerRequestID: Int64?
+    /// `snapshot` encoded ahead (used only if it is of that same job), so that a caller can
+    /// encode it while it does other work; `nil` to have `createRun` encode it.
+    public var encodedSnapshot: JobSnapshot?
 
     public init(
         job: String,
@@ -33,7 +36,8 @@ public struct NewRun: Sendable, Hashable {
         runnerPID: Int32,
         runnerInstance: String,
         tasks: [NewTask],
-        triggerRequestID: Int64? = nil
+        triggerRequestID: Int64? = nil,
+        encodedSnapshot: JobSnapshot? = nil
     ) {
         self.job = job
         self.trigger = trigger
@@ -46,6 +50,7 @@ public struct NewRun: Sendable, Hashable {
         self.runnerInstance = runnerInstance
         self.tasks = tasks
         self.triggerRequestID = triggerRequestID
+        self.encodedSnapshot = encodedSnapshot
     }
 }
 
@@ -60,5 +65,19 @@ public struct NewTask: Sendable, Hashable {
         self.name = name
         self.status = status
         self.reason = reason
+    }
+}
+
+/// A job's snapshot as the JSON text a run stores: a few milliseconds of work for a job of a
+/// thousand tasks, which a caller may do on another thread (see `NewRun.encodedSnapshot`).
+public struct JobSnapshot: Sendable, Hashable {
+    public let job: JobSpec
+    let text: String
+
+    /// The snapshot, or `nil` if the job cannot be encoded (`createRun` then reports why).
+    public init?(encoding job: JobSpec) {
+        guard let text = try? JSONText.encode(job) else { return nil }
+        self.job = job
+        self.text = text
     }
 }

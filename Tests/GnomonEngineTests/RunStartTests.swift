@@ -35,12 +35,20 @@ struct RunStartTests {
             .build()
     }
 
-    @Test("the run's first decisions are its rows' first values", arguments: cases)
-    func created(_ c: Case) async throws {
+    /// How the run is created: `prepareNewRun`, or `startNewRun` (the snapshot encoded meanwhile).
+    enum Entry: String, CaseIterable, Sendable { case prepare, start }
+
+    @Test("the run's first decisions are its rows' first values", arguments: cases, Entry.allCases)
+    func created(_ c: Case, entry: Entry) async throws {
         let home = try TemporaryHome()
         let engine = try home.engine()
-        let prepared = try engine.prepareNewRun(job: job(home), trigger: .manual, scheduledAt: Date(), only: c.only)
+        let job = job(home)
+        let prepared = switch entry {
+        case .prepare: try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date(), only: c.only)
+        case .start: try await engine.startNewRun(job: job, trigger: .manual, scheduledAt: Date(), only: c.only)
+        }
         let detail = try #require(try engine.store.run(prepared.id))
+        #expect(detail.snapshot == job)
         #expect(detail.summary.status == .running)
         #expect(detail.summary.startedAt != nil)
         #expect(Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) }) == c.created)

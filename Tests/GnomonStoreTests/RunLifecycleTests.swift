@@ -226,3 +226,27 @@ struct RunLifecycleTests {
         #expect(try store.cancelRequest(run: done) == nil)
     }
 }
+
+/// A snapshot encoded ahead of `createRun` is stored only if it is of the run's own job.
+@Suite("Snapshots encoded ahead")
+struct EncodedSnapshotTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let testDescription: String
+        /// The job whose snapshot is handed over with the run.
+        let encoded: JobSpec?
+    }
+
+    @Test("the stored snapshot is always the run's own job", arguments: [
+        Case(testDescription: "none handed over", encoded: nil),
+        Case(testDescription: "the run's own job", encoded: job()),
+        Case(testDescription: "another job's, ignored", encoded: job("other", tasks: ["x"])),
+    ])
+    func storedSnapshot(_ c: Case) throws {
+        let home = try TemporaryHome()
+        let store = try GnomonStore.open(home: home.home)
+        var new = newRun()
+        new.encodedSnapshot = c.encoded.flatMap { JobSnapshot(encoding: $0) }
+        let id = try store.createRun(new)
+        #expect(try #require(try store.run(id)).snapshot == job())
+    }
+}
