@@ -15,8 +15,8 @@ struct RunStart {
     let tasks: [NewTask]
 
     /// Starts `machine` for a run of the tasks `names`, or returns `nil` when its first decisions
-    /// are more than a new run's rows can hold (the run ended at once, a task waits for a retry):
-    /// such a run is created waiting and started when it is executed, as before.
+    /// are more than a new run's rows can hold (the run ended at once: nothing was left to run):
+    /// such a run is created `queued` and started when it is executed.
     static func fold(_ machine: RunMachine, names: [String], now: Date) -> RunStart? {
         var started = machine
         let actions = started.start(now: now)
