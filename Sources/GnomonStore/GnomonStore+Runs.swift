@@ -326,7 +326,7 @@ extension GnomonStore {
     /// `JSONEncoder` for a large job, and read back with `JSONDecoder`).
     func encodeSnapshot(_ job: JobSpec, job name: String) throws -> String {
         do {
-            return try JSONText.encode(job)
+            return try JobSnapshot.text(of: job)
         } catch {
             throw StoreError.invalidValue(
                 location: location, operation: "encode the job snapshot of a run of \(name)", reason: "\(error)")

@@ -76,8 +76,13 @@ public struct JobSnapshot: Sendable, Hashable {
 
     /// The snapshot, or `nil` if the job cannot be encoded (`createRun` then reports why).
     public init?(encoding job: JobSpec) {
-        guard let text = try? JSONText.encode(job) else { return nil }
+        guard let text = try? Self.text(of: job) else { return nil }
         self.job = job
         self.text = text
+    }
+
+    /// The stored JSON text of a job: the one place that decides it, for `createRun` too.
+    static func text(of job: JobSpec) throws -> String {
+        try JSONText.encode(job)
     }
 }
