@@ -64,10 +64,7 @@ struct RunRecorderTests {
         // Nothing else commits: the gate must, or it never opens.
         let answer = Mutex<Bool?>(nil)
         Task.detached { let open = await gate.mayStart(); answer.withLock { $0 = open } }
-        let deadline = ContinuousClock.now + TestTiming.patience
-        while answer.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        #expect(await eventually(within: TestTiming.patience) { answer.withLock { $0 } != nil })
         #expect(answer.withLock { $0 } == true, "the gate did not open")
         #expect(try fixture.status("a") == .ready, "the gate opened before its change was committed")
         // One writer takes the whole queue: what was queued after the gate went along.
@@ -168,13 +165,7 @@ struct RunRecorderTests {
         let fixture = try Fixture(tasks: ["a"])
         let recorder = fixture.recorder()
         recorder.enqueue([fixture.ready("a")], commitWithin: .milliseconds(30))
-        var status = try fixture.status("a")
-        let deadline = ContinuousClock.now + .seconds(5)
-        while status != .ready, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-            status = try fixture.status("a")
-        }
-        #expect(status == .ready)
+        #expect(await eventually { try fixture.status("a") == .ready })
     }
 
     @Test("idle returns once everything queued is committed")
