@@ -62,12 +62,14 @@ public enum Podman {
         return ContainerExecutor(runtime: try runtime.get())
     }
 
-    /// Runs `podman arguments...` to its end.
+    /// Runs `podman arguments...` to its end, from `/` as `ContainerCLI` runs it: conmon leaves
+    /// a file `oom` in its working directory when a container is killed for memory, and from
+    /// the tests' own directory that file landed in the checkout.
     @discardableResult
     public static func run(_ arguments: [String]) async throws -> CapturedOutput {
         let podman = try runtime.get()
         return try await ProcessSpawner.shared.runCapturingOutput(
-            [podman.executable] + arguments, environment: podman.environment)
+            [podman.executable] + arguments, environment: podman.environment, workingDirectory: "/")
     }
 
     /// The names of the containers matching every `filters` entry (`label=k=v`, `name=...`):
