@@ -46,26 +46,23 @@ public enum ForegroundRun {
             prepared = try await engine.startNewRun(
                 job: job, trigger: .manual, scheduledAt: Date(), params: options.params,
                 only: options.tasks.isEmpty ? nil : Set(options.tasks))
-        } catch let error as EngineError {
-            throw AppError(.notFound, error.description)
         } catch {
-            throw AppError(.environment, "could not record a new run of \(job.name): \(error)")
+            let mapped = AppError(error)
+            throw error is EngineError ? mapped : AppError(mapped.status, "could not record a new run of \(job.name): \(mapped.message)")
         }
         return await execute(prepared, engine: engine)
     }
 
     /// Continues a failed or cancelled run in this process.
     public static func retry(run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
-        let workspace = try Workspace.open(settings)
-        _ = try workspace.run(id)
+        let (workspace, _) = try Workspace.recordedRun(id, settings: settings)
         let engine = workspace.engine(workers: workers, killGrace: killGrace)
         let prepared: PreparedRun
         do {
             prepared = try engine.prepareRetry(of: id)
-        } catch let error as EngineError {
-            throw AppError(.failure, error.description)
         } catch {
-            throw AppError(.environment, "could not reopen run \(id): \(error)")
+            let mapped = AppError(error)
+            throw error is EngineError ? mapped : AppError(mapped.status, "could not reopen run \(id): \(mapped.message)")
         }
         return await execute(prepared, engine: engine)
     }

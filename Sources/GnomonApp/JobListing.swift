@@ -63,7 +63,7 @@ public struct JobListing: Sendable {
                 }
                 paused = try workspace.store.pausedOverrides()
             } catch {
-                throw AppError(.environment, "\(error)")
+                throw AppError(error)
             }
         }
         return make(catalog: catalog, now: now, lastRuns: lastRuns, paused: paused)
@@ -97,8 +97,8 @@ public struct JobListing: Sendable {
         return JobListing(rows: rows)
     }
 
-    public func render(json: Bool) -> String {
-        if json { return JSONOutput.string(rows) }
+    public func render(json: Bool) throws(AppError) -> String {
+        if json { return try JSONOutput.string(rows, what: "the job list") }
         if rows.isEmpty { return "no job files" }
         var table = TextTable(headers: ["JOB", "SCHEDULE", "TZ", "NEXT", "PAUSED", "LAST RUN"])
         var problems: [String] = []

@@ -44,9 +44,9 @@ public struct NextTimes: Sendable {
     }
 
     /// One ISO 8601 time per line with the zone's offset, or a JSON array of those strings.
-    public func render(json: Bool) -> String {
+    public func render(json: Bool) throws(AppError) -> String {
         let lines = times.map { ISOTime.format($0, zone: zone) }
-        if json { return JSONOutput.string(lines) }
+        if json { return try JSONOutput.string(lines, what: "the fire times") }
         return lines.isEmpty ? "(no fire times)" : lines.joined(separator: "\n")
     }
 }

@@ -11,7 +11,7 @@ public enum PauseState {
         let workspace = try Workspace.open(settings)
         do {
             try workspace.store.setPaused(job: job, paused: paused, at: Date())
-        } catch { throw AppError(.environment, "\(error)") }
+        } catch { throw AppError(error) }
         return paused
             ? "job \(job) paused; its fire times are recorded as paused until `gnomon resume \(job)`"
             : "job \(job) resumed; it fires at its next time"

@@ -25,8 +25,8 @@ public enum RunHistory {
         let runs: [RunSummary]
         do {
             runs = try workspace.store.runs(RunQuery(job: job, statuses: statuses, since: sinceDate, limit: limit))
-        } catch { throw AppError(.environment, "\(error)") }
-        if json { return JSONOutput.string(runs) }
+        } catch { throw AppError(error) }
+        if json { return try JSONOutput.string(runs, what: "the runs") }
         if runs.isEmpty { return "no runs match" }
         var table = TextTable(headers: ["ID", "JOB", "STATUS", "TRIGGER", "SCHEDULED", "STARTED", "DURATION"])
         for run in runs {
@@ -40,11 +40,8 @@ public enum RunHistory {
 
     /// One run in full: its tasks with state and reason, every attempt with outcome and log.
     public static func show(run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date()) throws(AppError) -> String {
-        guard let workspace = try Workspace.openIfPresent(settings) else {
-            throw AppError(.notFound, "run \(id) not found: there is no database at \(settings.databasePath) yet")
-        }
-        let detail = try workspace.run(id)
-        if json { return JSONOutput.string(detail) }
+        let (_, detail) = try Workspace.recordedRun(id, settings: settings)
+        if json { return try JSONOutput.string(detail, what: "run \(id)") }
         let run = detail.summary
         var lines = [
             "run \(run.id) of \(run.job): \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? "")",

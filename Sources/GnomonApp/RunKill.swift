@@ -5,17 +5,14 @@ import GnomonStore
 /// `gnomon kill`: asks whichever process runs a run to stop it, and waits to see it stop.
 public enum RunKill {
     public static func kill(run id: Int64, wait: Duration, settings: GlobalSettings) async throws(AppError) -> String {
-        guard let workspace = try Workspace.openIfPresent(settings) else {
-            throw AppError(.notFound, "run \(id) not found: there is no database at \(settings.databasePath) yet")
-        }
-        let detail = try workspace.run(id)
+        let (workspace, detail) = try Workspace.recordedRun(id, settings: settings)
         guard !detail.summary.status.isFinished else {
             throw AppError(.failure, "run \(id) has already ended (\(detail.summary.status.rawValue)); nothing to kill")
         }
         let reason = "killed by gnomon kill (pid \(ProcessInfo.processInfo.processIdentifier))"
         do {
             _ = try workspace.store.requestCancel(run: id, reason: reason, at: Date())
-        } catch { throw AppError(.environment, "\(error)") }
+        } catch { throw AppError(error) }
         let deadline = ContinuousClock.now + wait
         while ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))

@@ -9,10 +9,7 @@ public enum RunLogs {
         run id: Int64, task: String?, attempt: Int?, follow: Bool, settings: GlobalSettings,
         output: FileHandle = .standardOutput
     ) async throws(AppError) {
-        guard let workspace = try Workspace.openIfPresent(settings) else {
-            throw AppError(.notFound, "run \(id) not found: there is no database at \(settings.databasePath) yet")
-        }
-        let detail = try workspace.run(id)
+        let (workspace, detail) = try Workspace.recordedRun(id, settings: settings)
         let selected = try select(detail, task: task, attempt: attempt)
         let headers = selected.count > 1 || task == nil
         for record in selected {

@@ -9,8 +9,8 @@ public enum TickListing {
             return json ? "[]" : "no ticks yet (no database at \(settings.databasePath))"
         }
         let ticks: [Tick]
-        do { ticks = try workspace.store.ticks(job: job, limit: limit) } catch { throw AppError(.environment, "\(error)") }
-        if json { return JSONOutput.string(ticks) }
+        do { ticks = try workspace.store.ticks(job: job, limit: limit) } catch { throw AppError(error) }
+        if json { return try JSONOutput.string(ticks, what: "the fire times") }
         if ticks.isEmpty { return "no ticks recorded for job \(job)" }
         var table = TextTable(headers: ["FIRE TIME", "DECISION", "RUN", "DECIDED", "DETAIL"])
         for tick in ticks {

@@ -23,13 +23,13 @@ public enum TriggerRun {
         let id: Int64
         do {
             id = try workspace.store.addTriggerRequest(job: job, params: params, at: Date())
-        } catch { throw AppError(.environment, "\(error)") }
+        } catch { throw AppError(error) }
         DaemonLock.nudge(home: settings.home)
         let deadline = ContinuousClock.now + answerTimeout
         var pause: Duration = .milliseconds(2)
         while ContinuousClock.now < deadline {
             let request: TriggerRequest?
-            do { request = try workspace.store.triggerRequest(id) } catch { throw AppError(.environment, "\(error)") }
+            do { request = try workspace.store.triggerRequest(id) } catch { throw AppError(error) }
             if let run = request?.runID { return run }
             if let reason = request?.reason { throw AppError(.failure, "the daemon refused to run \(job): \(reason)") }
             try? await Task.sleep(for: pause)

@@ -14,7 +14,7 @@ public struct Workspace: Sendable {
         do {
             return Workspace(settings: settings, store: try GnomonStore.open(home: settings.home))
         } catch {
-            throw AppError(.environment, "\(error)")
+            throw AppError(error)
         }
     }
 
@@ -35,8 +35,24 @@ public struct Workspace: Sendable {
     /// The recorded run `id`, or a not-found error that says how to list runs.
     public func run(_ id: Int64) throws(AppError) -> RunDetail {
         let detail: RunDetail?
-        do { detail = try store.run(id) } catch { throw AppError(.environment, "\(error)") }
-        guard let detail else { throw AppError(.notFound, "run \(id) not found in \(settings.databasePath); `gnomon runs` lists the recorded runs") }
+        do { detail = try store.run(id) } catch { throw AppError(error) }
+        guard let detail else { throw Self.runNotFound(id, settings: settings, databaseExists: true) }
         return detail
+    }
+
+    /// The workspace and its recorded run `id`, for commands about one run (`show`, `logs`,
+    /// `kill`, `retry`); they never create a database, and an unknown run is `.notFound` (exit 3).
+    public static func recordedRun(_ id: Int64, settings: GlobalSettings) throws(AppError) -> (Workspace, RunDetail) {
+        guard let workspace = try openIfPresent(settings) else {
+            throw runNotFound(id, settings: settings, databaseExists: false)
+        }
+        return (workspace, try workspace.run(id))
+    }
+
+    /// The one message for a run id that names no run.
+    static func runNotFound(_ id: Int64, settings: GlobalSettings, databaseExists: Bool) -> AppError {
+        databaseExists
+            ? AppError(.notFound, "run \(id) not found in \(settings.databasePath); `gnomon runs` lists the recorded runs")
+            : AppError(.notFound, "run \(id) not found: there is no database at \(settings.databasePath) yet")
     }
 }

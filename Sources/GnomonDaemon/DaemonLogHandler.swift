@@ -1,4 +1,5 @@
 import Foundation
+import GnomonCore
 import Logging
 import Synchronization
 
@@ -63,13 +64,6 @@ public struct DaemonLogHandler: LogHandler {
     }
 
     static func timestamp(_ date: Date) -> String {
-        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = time_t(total >= 0 ? total / 1000 : (total - 999) / 1000)
-        let millis = Int(total - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        ISOTime.utc(date, alwaysMilliseconds: true)
     }
 }

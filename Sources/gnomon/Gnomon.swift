@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import GnomonApp
-import GnomonExecution
 
 /// The `gnomon` command: a batch job scheduler.
 @main
@@ -20,7 +18,7 @@ struct Gnomon: AsyncParsableCommand {
 
     /// Runs the command and maps every error to a documented exit code (usage errors exit 2).
     static func main() async {
-        MemoryTuning.apply()
+        Console.prepareProcess()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -29,13 +27,11 @@ struct Gnomon: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as AppError {
-            DescriptorText.write("gnomon: \(error.message)\n", to: STDERR_FILENO)
-            Foundation.exit(error.status.rawValue)
+            Console.fail(error)
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                DescriptorText.write(fullMessage(for: error) + "\n", to: STDERR_FILENO)
-                Foundation.exit(ExitStatus.usage.rawValue)
+            if exitCode(for: error) == .validationFailure {
+                Console.warn(fullMessage(for: error))
+                Console.exit(.usage)
             }
             exit(withError: error)
         }
@@ -55,5 +51,5 @@ struct GlobalOptions: ParsableArguments {
 
 /// Writes a line to standard output.
 func say(_ text: String) {
-    DescriptorText.write(text.hasSuffix("\n") ? text : text + "\n", to: STDOUT_FILENO)
+    Console.say(text)
 }

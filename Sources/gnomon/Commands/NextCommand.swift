@@ -35,6 +35,6 @@ struct NextCommand: ParsableCommand {
     func run() throws {
         let times = try NextTimes.compute(
             job: job, cron: cron, timeZone: timezone, after: after, count: count, settings: global.settings)
-        say(times.render(json: json))
+        say(try times.render(json: json))
     }
 }
