@@ -254,12 +254,6 @@ extension GnomonStore {
                 UPDATE run_tasks SET attempts = max(attempts, ?), updated_at = ? WHERE run_id = ? AND task = ?
                 """)
             try count.execute(arguments: [number, started, run, task])
-        case .attemptProcess(let run, let task, let number, let pid, let pgid):
-            let statement = try db.cachedStatement(sql: """
-                UPDATE attempts SET pid = ?, pgid = ? WHERE run_id = ? AND task = ? AND number = ?
-                """)
-            try statement.execute(arguments: [Int64(pid), Int64(pgid), run, task, number])
-            if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
         case .attemptFinished(let run, let task, let number, let outcome, let at):
             let columns = OutcomeColumns(outcome)
             let statement = try db.cachedStatement(sql: """

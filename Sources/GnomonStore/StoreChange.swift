@@ -12,8 +12,6 @@ public enum StoreChange: Sendable, Hashable {
     case attemptStarted(
         run: Int64, task: String, number: Int, at: Date, pid: Int32?, pgid: Int32?,
         containerName: String?, logPath: String, runnerInstance: String)
-    /// Records the process id and group of an attempt once it has been spawned.
-    case attemptProcess(run: Int64, task: String, number: Int, pid: Int32, pgid: Int32)
     /// Records how an attempt ended.
     case attemptFinished(run: Int64, task: String, number: Int, outcome: AttemptOutcome, at: Date)
     /// A runner takes over an existing run (`gnomon retry`, recovery): records its process and
@@ -24,8 +22,7 @@ public enum StoreChange: Sendable, Hashable {
     public var run: Int64 {
         switch self {
         case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
-             .attemptStarted(let run, _, _, _, _, _, _, _, _), .attemptProcess(let run, _, _, _, _),
-             .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _):
+             .attemptStarted(let run, _, _, _, _, _, _, _, _),              .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _):
             return run
         }
     }
@@ -39,8 +36,6 @@ public enum StoreChange: Sendable, Hashable {
             return "record run \(run) task \(task) as \(status.rawValue)"
         case .attemptStarted(let run, let task, let number, _, _, _, _, _, _):
             return "record the start of run \(run) task \(task) attempt \(number)"
-        case .attemptProcess(let run, let task, let number, _, _):
-            return "record the process of run \(run) task \(task) attempt \(number)"
         case .attemptFinished(let run, let task, let number, _, _):
             return "record the end of run \(run) task \(task) attempt \(number)"
         case .runRunner(let run, let pid, _):

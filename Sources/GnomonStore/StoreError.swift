@@ -69,11 +69,12 @@ extension StoreError: CustomStringConvertible, LocalizedError {
             return "run \(run) has no task \(task) in database at \(location) (while trying to \(operation)); "
                 + "a run's tasks are fixed when it is created"
         case .unknownAttempt(let location, let run, let task, let number):
-            return "run \(run) task \(task) has no attempt \(number) in database at \(location); "
-                + "record attemptStarted before attemptProcess or attemptFinished"
+            return "run \(run) task \(task) has no attempt \(number) in database at \(location), so its end "
+                + "cannot be recorded; the database was changed by something other than gnomon "
+                + "(`gnomon show \(run)` shows what it holds)"
         case .duplicateAttempt(let location, let run, let task, let number):
             return "run \(run) task \(task) already has an attempt \(number) in database at \(location); "
-                + "number attempts 1, 2, 3… once each"
+                + "another gnomon process is running the same run (`gnomon show \(run)` names its runner)"
         case .unknownTriggerRequest(let location, let id):
             return "no trigger request \(id) in database at \(location)"
         case .unreadableValue(let location, let table, let column, let value, let context):

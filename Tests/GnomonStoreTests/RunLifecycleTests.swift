@@ -19,10 +19,9 @@ struct RunLifecycleTests {
             .runStatus(run: id, status: .running, reason: nil, at: t0.addingTimeInterval(1)),
             .taskStatus(run: id, task: "extract", status: .running, reason: nil, retryAt: nil, at: t0.addingTimeInterval(1)),
             .attemptStarted(
-                run: id, task: "extract", number: 1, at: t0.addingTimeInterval(1), pid: nil, pgid: nil,
+                run: id, task: "extract", number: 1, at: t0.addingTimeInterval(1), pid: 300, pgid: 300,
                 containerName: "gnomon-etl-1-extract", logPath: "/logs/1/extract.1.log", runnerInstance: "runner-A"),
         ])
-        try store.record([.attemptProcess(run: id, task: "extract", number: 1, pid: 300, pgid: 300)])
         try store.record([
             .attemptFinished(run: id, task: "extract", number: 1, outcome: .exited(code: 3), at: t0.addingTimeInterval(2.5)),
             .taskStatus(run: id, task: "extract", status: .retrying, reason: "exit 3",
