@@ -1,8 +1,7 @@
 import ArgumentParser
 import GnomonApp
-import GnomonCore
 
-extension TaskGraph.Format: ExpressibleByArgument {}
+extension GraphFormat: ExpressibleByArgument {}
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +14,7 @@ struct GraphCommand: ParsableCommand {
     var job: String
 
     @Option(help: "text, dot or mermaid.")
-    var format: TaskGraph.Format = .text
+    var format: GraphFormat = .text
 
     func run() throws {
         say(try JobGraph.render(job: job, format: format, settings: global.settings))
