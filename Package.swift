@@ -52,7 +52,7 @@ let package = Package(
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon",
         ]),
         .executableTarget(name: "gnomon", dependencies: [
-            "GnomonApp", "GnomonCore", "GnomonExecution",
+            "GnomonApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.
@@ -75,6 +75,10 @@ let package = Package(
         ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
+        // GnomonApp's commands called in-process: output and exit status.
+        .testTarget(name: "GnomonAppTests", dependencies: [
+            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonTesting",
+        ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
         ]),

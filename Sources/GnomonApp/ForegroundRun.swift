@@ -14,13 +14,19 @@ public enum ForegroundRun {
         public var params: [String: String]
         public var workers: Int?
         public var killGrace: Duration
+        /// Where the progress lines go (a live status line only on a terminal).
+        public var output: Int32
 
-        public init(job: String, tasks: [String], params: [String: String], workers: Int?, killGrace: Duration) {
+        public init(
+            job: String, tasks: [String], params: [String: String], workers: Int?, killGrace: Duration,
+            output: Int32 = STDOUT_FILENO
+        ) {
             self.job = job
             self.tasks = tasks
             self.params = params
             self.workers = workers
             self.killGrace = killGrace
+            self.output = output
         }
     }
 
@@ -50,11 +56,13 @@ public enum ForegroundRun {
             let mapped = AppError(error)
             throw error is EngineError ? mapped : AppError(mapped.status, "could not record a new run of \(job.name): \(mapped.message)")
         }
-        return await execute(prepared, engine: engine)
+        return await execute(prepared, engine: engine, output: options.output)
     }
 
     /// Continues a failed or cancelled run in this process.
-    public static func retry(run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
+    public static func retry(
+        run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings, output: Int32 = STDOUT_FILENO
+    ) async throws(AppError) -> ExitStatus {
         let (workspace, _) = try Workspace.recordedRun(id, settings: settings)
         let engine = workspace.engine(workers: workers, killGrace: killGrace)
         let prepared: PreparedRun
@@ -64,15 +72,15 @@ public enum ForegroundRun {
             let mapped = AppError(error)
             throw error is EngineError ? mapped : AppError(mapped.status, "could not reopen run \(id): \(mapped.message)")
         }
-        return await execute(prepared, engine: engine)
+        return await execute(prepared, engine: engine, output: output)
     }
 
-    private static func execute(_ prepared: PreparedRun, engine: RunEngine) async -> ExitStatus {
+    private static func execute(_ prepared: PreparedRun, engine: RunEngine, output: Int32) async -> ExitStatus {
         let control = RunControl()
         let signals = SignalSource(signals: [SIGINT, SIGTERM]) { signal in
             control.cancel(reason: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
         }
-        let printer = ProgressPrinter(job: prepared.job, run: prepared.id, live: isatty(STDOUT_FILENO) == 1)
+        let printer = ProgressPrinter(job: prepared.job, run: prepared.id, live: isatty(output) == 1, output: output)
         let status = await engine.execute(prepared, observer: printer, control: control)
         printer.stop()
         signals.stop()

@@ -19,13 +19,16 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
     private let job: JobSpec
     private let run: Int64
     private let live: Bool
+    /// Where the lines go: standard output, or a file in tests.
+    private let output: Int32
     private let state = Mutex(State())
     private var timer: (any DispatchSourceTimer)?
 
-    init(job: JobSpec, run: Int64, live: Bool) {
+    init(job: JobSpec, run: Int64, live: Bool, output: Int32 = STDOUT_FILENO) {
         self.job = job
         self.run = run
         self.live = live
+        self.output = output
         if live {
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
@@ -77,12 +80,12 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
     private func emit(_ state: inout State, _ line: String) {
         clearStatusLine(&state)
         let prefix = live ? "" : ISOTime.utc(Date()) + " "
-        DescriptorText.write(prefix + line + "\n", to: STDOUT_FILENO)
+        DescriptorText.write(prefix + line + "\n", to: output)
     }
 
     private func clearStatusLine(_ state: inout State) {
         guard state.statusLineShown else { return }
-        DescriptorText.write("\r\u{1B}[K", to: STDOUT_FILENO)
+        DescriptorText.write("\r\u{1B}[K", to: output)
         state.statusLineShown = false
     }
 
@@ -98,7 +101,7 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
                 parts.append("retrying " + state.retrying.sorted { $0.key < $1.key }
                     .map { "\($0.key) in \(Self.seconds(max(0, $0.value.timeIntervalSince(now))))" }.joined(separator: ", "))
             }
-            DescriptorText.write("\r\u{1B}[K" + parts.joined(separator: " · "), to: STDOUT_FILENO)
+            DescriptorText.write("\r\u{1B}[K" + parts.joined(separator: " · "), to: output)
             state.statusLineShown = true
         }
     }

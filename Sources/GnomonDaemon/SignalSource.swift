@@ -7,8 +7,10 @@ import Foundation
 /// are unaffected (the spawner resets every signal to its default in the child).
 public final class SignalSource: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
+    private let signals: [Int32]
 
     public init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+        self.signals = signals
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -18,7 +20,9 @@ public final class SignalSource: @unchecked Sendable {
         }
     }
 
+    /// Stops the calls and gives the signals their default actions back.
     public func stop() {
         for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
     }
 }
