@@ -35,9 +35,12 @@ let package = Package(
             "GnomonCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // glibc's GNU spawn extensions (setsid, chdir, closefrom), which Swift's Glibc module hides.
+        // The C side of GnomonExecution: the vfork + execve spawn (a vfork child may run only
+        // async-signal-safe C until it execs), pidfd_open and waits for one pid, memfd, mallopt,
+        // and the process loop's epoll and eventfd.
         .target(name: "CGnomonSpawn"),
-        // Local processes and container launches: one reaper thread, group kills, podman/docker CLI.
+        // Local processes and container launches: vfork spawns, exits watched through pidfds on the
+        // one process loop thread, group kills, the podman/docker CLI.
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),

@@ -2,7 +2,7 @@
 //
 //     swift run -c release gnomon-bench cron
 //
-// scripts/bench drives the fixtures (dag, filldb, latency); each lives in its own file.
+// scripts/bench drives the fixtures (dag, filldb, fsprobe); each benchmark lives in its own file.
 
 #if canImport(Glibc)
 import Glibc

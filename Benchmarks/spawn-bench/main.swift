@@ -2,8 +2,9 @@
 //
 //     swift run -c release spawn-bench [count] [folder for the logs, default /tmp]
 //
-// Prints the time per /bin/true for: the bare spawner (spawn + wait), and the full attempt
-// (log file creation, checks, spawn, wait, group kill), both run one after another.
+// Prints the time per process, one measure after another: the bare spawner (spawn + wait of
+// /bin/true) and, within it, the spawn call alone; then full attempts (log file creation, checks,
+// spawn, wait, group kill) of `true` found through PATH, and of `sh -c true`.
 import Glibc
 import GnomonExecution
 

@@ -55,7 +55,7 @@ final class RunExecution: Sendable {
     /// 10 ms: a 1,000-task graph with 2 workers ends about two tasks a millisecond, and each
     /// transaction has a fixed cost (locks, WAL header, a thread woken) of a few hundred
     /// microseconds. Against 2 ms, Gnomon's CPU for such a run fell by 50-60 ms; 20 ms saved
-    /// nothing more (Docs/performance.md, fourth round).
+    /// nothing more (Docs/performance.md, *SQLite transactions and the ride-along window*).
     static let rideAlongDelay = Duration.milliseconds(10)
 
     private var runID: Int64 { prepared.id }

@@ -5,11 +5,11 @@ import Glibc
 /// short timers, all from one `epoll_wait`.
 ///
 /// The engine runs every run loop and attempt on it (Docs/architecture.md). On Swift's shared
-/// pool each step from an upstream's exit to its dependent's spawn (the reaper, the attempt that
-/// saw the exit, the run loop, the dependent's attempt, its gate) could resume on another thread
-/// and wake it: 10 to 11 context switches per task were measured, against 3 for make
-/// (Docs/performance.md). Here a child's exit wakes this one thread, which reaps it and carries
-/// on to the next spawn itself.
+/// pool each step from an upstream's exit to its dependent's spawn (learning of the exit, the
+/// attempt waiting for it, the run loop, the dependent's attempt, its gate) could resume on
+/// another thread and wake it: 10 to 11 context switches per task, against 3 for make. Here a
+/// child's exit wakes this one thread, which reaps it and carries on to the next spawn itself
+/// (about 3.8 switches per task; Docs/performance.md, *From an exit to the next spawn*).
 ///
 /// What runs here must not block for long, since it holds up everything else on the loop: a
 /// store commit and a `vfork` (until the child has called `exec`) are the longest waits.
