@@ -129,7 +129,7 @@ public final class ContainerExecutor: Sendable {
 
     /// The outcome of a container whose attached CLI has ended: from `inspect`, after a `wait`
     /// if the container still runs.
-    func conclude(name: String, attachedStatus: ExitStatus?, logPath: String, log: Int32) async -> AttemptOutcome {
+    func conclude(name: String, attachedStatus: ProcessTermination?, logPath: String, log: Int32) async -> AttemptOutcome {
         // A `wait` returns when the container stops; a paused or restarting one may need more.
         for _ in 0..<3 {
             switch await cli.inspect(name) {

@@ -130,7 +130,7 @@ public final class LocalProcessExecutor: TaskExecutor {
         return nil
     }
 
-    static func outcome(of status: ExitStatus) -> AttemptOutcome {
+    static func outcome(of status: ProcessTermination) -> AttemptOutcome {
         switch status {
         case .exited(let code): return .exited(code: code)
         case .signalled(let signal): return .signalled(signal: signal)

@@ -3,7 +3,7 @@ import Glibc
 
 /// What a helper program printed and how it ended.
 public struct CapturedOutput: Sendable, Hashable {
-    public var status: ExitStatus
+    public var status: ProcessTermination
     public var standardOutput: [UInt8]
     public var standardError: [UInt8]
 
