@@ -2,6 +2,24 @@ import GnomonCore
 import Glibc
 
 extension ContainerExecutor {
+    /// A container reference (its name) is one this executor can re-attach to.
+    public func canReattach(_ reference: AttemptReference) -> Bool {
+        reference.kind == .container
+    }
+
+    /// After a crash of Gnomon: re-attaches to the container `reference` names; see
+    /// ``adopt(name:logPath:)``. `nil` for a reference that is not a container's.
+    public func reattach(_ reference: AttemptReference, logPath: String) async -> AttemptOutcome? {
+        guard canReattach(reference) else { return nil }
+        return await adopt(name: reference.identifier, logPath: logPath)
+    }
+
+    /// Removes the container `reference` names, whatever its state; see ``discard(name:)``.
+    public func discard(_ reference: AttemptReference) async {
+        guard canReattach(reference) else { return }
+        await discard(name: reference.identifier)
+    }
+
     /// After a crash of Gnomon: re-attaches to an attempt's container by name.
     ///
     /// A container that still runs is waited for (not stopped: it keeps its work); one that has
