@@ -31,7 +31,7 @@ extension ContainerExecutor {
     /// If the calling task is cancelled while waiting, the container is stopped (`stop -t 10`,
     /// `rm -f`) and the outcome is `.cancelled`.
     /// - Returns: nil if no container of that name exists; `.lost` if the runtime cannot say.
-    public func adopt(name: String, logPath: String) async -> AttemptOutcome? {
+    func adopt(name: String, logPath: String) async -> AttemptOutcome? {
         let state: ContainerState
         switch await cli.inspect(name) {
         case .missing: return nil
@@ -65,7 +65,7 @@ extension ContainerExecutor {
 extension ContainerExecutor {
     /// Removes an attempt's container whatever its state (`rm --force`): for an attempt whose run
     /// was cancelled while Gnomon was down, so no container outlives its attempt.
-    public func discard(name: String) async {
+    func discard(name: String) async {
         await cli.remove(name)
     }
 }
