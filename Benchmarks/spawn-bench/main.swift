@@ -40,10 +40,11 @@ report("  of which the spawn call (vfork until the child's exec)", spawnCalls)
 var template = Array("\(logBase)/gnomon-spawn-bench-XXXXXX".utf8CString)
 let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
 let executor = LocalProcessExecutor()
+func identity(_ index: Int) -> AttemptIdentity { AttemptIdentity(job: "bench", run: 1, task: "t\(index)", attempt: 1) }
 start = clock.now
 for index in 0..<count {
     let launch = AttemptLaunch(
-        argv: ["true"], environment: environment, workingDirectory: folder,
+        identity: identity(index), action: .command(["true"]), environment: environment, workingDirectory: folder,
         logPath: "\(folder)/task-\(index).log")
     let outcome = await executor.run(launch) { _ in }
     precondition(outcome == .exited(code: 0), "attempt \(index): \(outcome)")
@@ -53,7 +54,7 @@ report("LocalProcessExecutor attempt of true (PATH lookup, log file)", clock.now
 start = clock.now
 for index in 0..<count {
     let launch = AttemptLaunch(
-        argv: ["/bin/sh", "-c", "true"], environment: environment, workingDirectory: folder,
+        identity: identity(index), action: .shell("true"), environment: environment, workingDirectory: folder,
         logPath: "\(folder)/shell-\(index).log")
     let outcome = await executor.run(launch) { _ in }
     precondition(outcome == .exited(code: 0), "attempt \(index): \(outcome)")

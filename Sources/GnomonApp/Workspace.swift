@@ -24,12 +24,13 @@ public struct Workspace: Sendable {
         return try open(settings)
     }
 
-    /// An engine over this store that runs local processes with `workers` slots.
+    /// An engine over this store that runs local processes and containers with `workers` slots.
     public func engine(workers: Int?, killGrace: Duration = .seconds(10)) -> RunEngine {
-        RunEngine(
-            store: store, executor: LocalProcessExecutor(),
+        let engineSettings = EngineSettings(home: settings.home, killGrace: killGrace)
+        return RunEngine(
+            store: store, executor: ExecutorRouter.standard(environment: engineSettings.baseEnvironment),
             pool: WorkerPool(width: workers ?? ProcessInfo.processInfo.activeProcessorCount),
-            settings: EngineSettings(home: settings.home, killGrace: killGrace))
+            settings: engineSettings)
     }
 
     /// The recorded run `id`, or a not-found error that says how to list runs.

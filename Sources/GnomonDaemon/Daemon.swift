@@ -61,9 +61,10 @@ public final class Daemon {
         } catch {
             throw DaemonError.environment("\(error)")
         }
+        let settings = EngineSettings(home: options.home, killGrace: options.killGrace, runnerInstance: instance)
         engine = RunEngine(
-            store: store, executor: LocalProcessExecutor(), pool: WorkerPool(width: options.workers),
-            settings: EngineSettings(home: options.home, killGrace: options.killGrace, runnerInstance: instance))
+            store: store, executor: ExecutorRouter.standard(environment: settings.baseEnvironment),
+            pool: WorkerPool(width: options.workers), settings: settings)
         let inbox = self.inbox
         let signals = SignalSource(signals: [SIGUSR1, SIGHUP, SIGTERM, SIGINT]) { number in
             switch number {

@@ -78,9 +78,9 @@ extension RunEngine {
     /// Call after `terminateOrphanGroups` for the run's groups. A run whose cancellation was asked
     /// for is finished as cancelled instead of continued.
     ///
-    /// Container attempts are not lost with their runner: when a container runtime is here they
-    /// are re-attached to by name (the run waits for their true exit code); a run cancelled while
-    /// its runner was dead has its containers removed.
+    /// Attempts whose executor can find them again (containers, by name) are not lost with their
+    /// runner: when that executor is here they are re-attached to (the run waits for their true
+    /// exit code); a run cancelled while its runner was dead has them removed.
     public func prepareRecovery(of detail: RunDetail) async throws -> RecoveryResult {
         let now = clock.now()
         let runID = detail.id
@@ -89,11 +89,11 @@ extension RunEngine {
         var adoptions: [Adoption] = []
         var changes: [StoreChange] = []
         for attempt in Self.openAttempts(of: detail) {
-            if let name = attempt.containerName, case .success(let containers) = containers {
+            if let reference = AttemptReference(recordedIn: attempt), executor.canReattach(reference) {
                 if cancelled {
-                    await containers.discard(name: name)
+                    await executor.discard(reference)
                 } else {
-                    adoptions.append(Adoption(task: attempt.task, attempt: attempt.number, containerName: name, logPath: attempt.logPath))
+                    adoptions.append(Adoption(task: attempt.task, attempt: attempt.number, reference: reference, logPath: attempt.logPath))
                     continue
                 }
             }

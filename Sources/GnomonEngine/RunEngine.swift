@@ -46,7 +46,7 @@ public struct PreparedRun: Sendable {
     public let scheduledAt: Date
     public let params: [String: String]
     public var machine: RunMachine
-    /// Container attempts still running from a runner that died, to re-attach to by name.
+    /// Attempts still running from a runner that died (containers), to re-attach to by reference.
     public var adoptions: [Adoption] = []
     /// The decisions of `machine`'s start when it was started as the run was created (their state
     /// changes are recorded already, their launches not performed yet); `nil` when the run starts
@@ -67,11 +67,12 @@ public struct PreparedRun: Sendable {
     }
 }
 
-/// A container attempt to re-attach to after a crash.
+/// An attempt to re-attach to after a crash, through the executor its reference names.
 public struct Adoption: Sendable, Hashable {
     public let task: String
     public let attempt: Int
-    public let containerName: String
+    /// What the dead runner recorded to find the attempt again (a container's name).
+    public let reference: AttemptReference
     public let logPath: String
 }
 
@@ -99,6 +100,9 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
 /// Creates runs in the store and executes them: the DAG engine.
 public final class RunEngine: Sendable {
     public let store: GnomonStore
+    /// Runs every attempt, and re-attaches to the ones a dead runner left: an ``ExecutorRouter``
+    /// (local processes, containers) in Gnomon, a double in tests. The engine never asks which
+    /// executor runs a task.
     public let executor: any TaskExecutor
     public let pool: WorkerPool
     /// Attempts that may prepare their launch (log file, environment, command lookup) while they
@@ -107,15 +111,10 @@ public final class RunEngine: Sendable {
     let staging: WorkerPool
     public let clock: any EngineClock
     public let settings: EngineSettings
-    /// Runs `container:` tasks, or says why none can run here (no podman or docker).
-    public let containers: Result<ContainerExecutor, ContainerRuntimeProblem>
 
-    /// - Parameter containerRuntime: podman or docker for `container:` tasks; by default
-    ///   `GNOMON_CONTAINER_RUNTIME`, else podman, else docker, found in the runner's PATH.
     public init(
         store: GnomonStore, executor: any TaskExecutor, pool: WorkerPool,
-        clock: any EngineClock = SystemClock(), settings: EngineSettings,
-        containerRuntime: Result<ContainerRuntime, ContainerRuntimeProblem>? = nil
+        clock: any EngineClock = SystemClock(), settings: EngineSettings
     ) {
         self.store = store
         self.executor = executor
@@ -123,8 +122,6 @@ public final class RunEngine: Sendable {
         self.staging = WorkerPool(width: pool.width)
         self.clock = clock
         self.settings = settings
-        let runtime = containerRuntime ?? ContainerRuntime.detect(environment: settings.baseEnvironment, override: nil)
-        self.containers = runtime.map { ContainerExecutor(runtime: $0) }
     }
 
     /// Records a new run of `job`, started (running, its first tasks ready), and returns it ready

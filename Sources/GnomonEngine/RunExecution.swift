@@ -23,6 +23,7 @@ final class RunExecution: Sendable {
     private let continuation: AsyncStream<Message>.Continuation
     /// The job's tasks by name: a launch looks its task up here rather than scanning the list.
     private let specs: [String: TaskSpec]
+    private let launches: LaunchBuilder
     private let recorder: RunRecorder
 
     /// What child tasks tell the loop.
@@ -41,6 +42,8 @@ final class RunExecution: Sendable {
         self.observer = observer
         self.control = control
         self.specs = Dictionary(run.job.tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.launches = LaunchBuilder(
+            job: run.job, runID: run.id, scheduledAt: run.scheduledAt, params: run.params, settings: engine.settings)
         let (stream, continuation) = AsyncStream.makeStream(of: Message.self)
         (self.stream, self.continuation) = (stream, continuation)
         let runID = run.id
@@ -143,7 +146,8 @@ final class RunExecution: Sendable {
                 if !recorded && spawned {
                     pendingChanges.append(.attemptStarted(
                         run: runID, task: task, number: attempt, at: now, pid: nil, pgid: nil,
-                        containerName: nil, logPath: logPath(task, attempt), runnerInstance: engine.settings.runnerInstance))
+                        containerName: nil, logPath: launches.logPath(task: task, attempt: attempt),
+                        runnerInstance: engine.settings.runnerInstance))
                 }
                 if recorded || spawned {
                     pendingChanges.append(.attemptFinished(run: runID, task: task, number: attempt, outcome: outcome, at: now))
@@ -193,34 +197,10 @@ final class RunExecution: Sendable {
         }
     }
 
-    private func logPath(_ task: String, _ attempt: Int) -> String {
-        engine.settings.logPath(job: prepared.job.name, run: runID, task: task, attempt: attempt)
-    }
-
-    /// How one attempt will be launched.
-    private enum Launch: Sendable {
-        case local(AttemptLaunch)
-        case container(ContainerExecutor, ContainerLaunch)
-        case unavailable(logPath: String, reason: String)
-
-        var logPath: String {
-            switch self {
-            case .local(let launch): return launch.logPath
-            case .container(_, let launch): return launch.logPath
-            case .unavailable(let logPath, _): return logPath
-            }
-        }
-
-        var containerName: String? {
-            if case .container(_, let launch) = self { return launch.name }
-            return nil
-        }
-    }
-
     /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome.
     private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
-        let runID = self.runID, task = spec.name, recorder = self.recorder
+        let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
         let committed = recorder.gate()
         return Task(executorPreference: ProcessLoop.shared) {
             // Prepared while the previous attempts run, spawned the moment a worker slot frees up
@@ -234,7 +214,7 @@ final class RunExecution: Sendable {
             let gate = SlotGate(pool: engine.pool, staging: engine.staging, committed: committed)
             // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
             // the first without building the environment of all the others first.
-            let launch = self.makeLaunch(spec, attempt: attempt)
+            let launch = launches.launch(spec, attempt: attempt)
             let recorded = Mutex(false)
             let onStart: @Sendable (StartedProcess) -> Void = { started in
                 let now = engine.clock.now()
@@ -244,22 +224,13 @@ final class RunExecution: Sendable {
                     .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
                     .attemptStarted(
                         run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
-                        containerName: launch.containerName, logPath: launch.logPath,
+                        containerName: started.reference?.recordedContainerName, logPath: launch.logPath,
                         runnerInstance: engine.settings.runnerInstance),
                 ], commitWithin: Self.rideAlongDelay)
                 recorded.withLock { $0 = !recorder.hasFailed }
                 observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
             }
-            let outcome: AttemptOutcome
-            switch launch {
-            case .local(let local):
-                outcome = await engine.executor.run(local, gate: gate, onStart: onStart)
-            case let .container(executor, container):
-                outcome = await executor.run(container, gate: gate, onStart: onStart)
-            case let .unavailable(logPath, reason):
-                AttemptLogNote.write(reason, to: logPath)
-                outcome = .couldNotStart(reason: reason)
-            }
+            let outcome = await engine.executor.run(launch, gate: gate, onStart: onStart)
             gate.finish()
             // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
             // would have no pid and no log).
@@ -270,48 +241,14 @@ final class RunExecution: Sendable {
         }
     }
 
-    /// Re-attaches to a container attempt a dead runner left running and reports its true outcome.
+    /// Re-attaches to an attempt a dead runner left running (a container) and reports its true
+    /// outcome; `.lost` when nothing of it is left.
     private func startAdoption(_ adoption: Adoption) -> Task<Void, Never> {
-        let engine = self.engine, continuation = self.continuation
+        let executor = engine.executor, continuation = self.continuation
         return Task {
-            var outcome = AttemptOutcome.lost
-            if case .success(let containers) = engine.containers,
-               let adopted = await containers.adopt(name: adoption.containerName, logPath: adoption.logPath) {
-                outcome = adopted
-            }
+            let outcome = await executor.reattach(adoption.reference, logPath: adoption.logPath) ?? .lost
             continuation.yield(.attemptEnded(
                 task: adoption.task, attempt: adoption.attempt, outcome: outcome, recorded: true, spawned: true))
-        }
-    }
-
-    private func makeLaunch(_ spec: TaskSpec, attempt: Int) -> Launch {
-        let job = prepared.job
-        let logPath = logPath(spec.name, attempt)
-        switch spec.action {
-        case .shell, .command:
-            let env = AttemptEnvironment.make(
-                base: engine.settings.baseEnvironment, job: job, task: spec, runID: runID, attempt: attempt,
-                scheduledAt: prepared.scheduledAt, params: prepared.params)
-            return .local(AttemptLaunch(
-                argv: AttemptEnvironment.argv(for: spec.action) ?? [], environment: env,
-                workingDirectory: AttemptEnvironment.workingDirectory(job: job, task: spec),
-                logPath: logPath, timeout: spec.timeout, killGrace: engine.settings.killGrace))
-        case .container(let container):
-            switch engine.containers {
-            case .failure(let problem):
-                return .unavailable(logPath: logPath, reason: problem.message)
-            case .success(let executor):
-                // A container sees only the task's env and Gnomon's variables, never the host's.
-                let env = AttemptEnvironment.make(
-                    base: [:], job: job, task: spec, runID: runID, attempt: attempt,
-                    scheduledAt: prepared.scheduledAt, params: prepared.params)
-                let name = ContainerLaunch.containerName(job: job.name, run: String(runID), task: spec.name, attempt: attempt)
-                return .container(executor, ContainerLaunch(
-                    spec: container, name: name,
-                    labels: ["gnomon.job": job.name, "gnomon.run": String(runID), "gnomon.task": spec.name, "gnomon.attempt": String(attempt)],
-                    environment: env, hostDirectory: job.directory, logPath: logPath,
-                    timeout: spec.timeout, killGrace: engine.settings.killGrace))
-            }
         }
     }
 

@@ -1,33 +1,55 @@
 import GnomonCore
 
-/// Everything needed to start one attempt of a task as a local process.
+/// Which attempt a launch is: the job, the run, the task and the attempt's number.
+public struct AttemptIdentity: Sendable, Hashable {
+    public var job: String
+    public var run: Int64
+    public var task: String
+    /// The attempt's number, from 1.
+    public var attempt: Int
+
+    public init(job: String, run: Int64, task: String, attempt: Int) {
+        self.job = job
+        self.run = run
+        self.task = task
+        self.attempt = attempt
+    }
+}
+
+/// Everything needed to start one attempt of a task, whatever executor runs it.
 ///
-/// The engine decides every field; the executor adds nothing (no inherited environment, no
-/// default working directory, no PATH of its own).
+/// The engine decides every field (see `LaunchBuilder` in GnomonEngine); an executor adds nothing
+/// (no inherited environment, no default working directory, no PATH of its own). The executor is
+/// chosen by the kind of ``action`` (see ``ExecutorRouter``).
 public struct AttemptLaunch: Sendable, Hashable {
-    /// The program and its arguments: `["/bin/sh", "-c", line]` for `run:`, or the command's argv.
-    /// An `argv[0]` without a slash is looked up in the `PATH` of ``environment``.
-    public var argv: [String]
-    /// The complete, final environment of the child.
+    public var identity: AttemptIdentity
+    /// What the task runs: `run:` (`/bin/sh -c LINE`), `command:` (an argv; an `argv[0]` without
+    /// a slash is looked up in the `PATH` of ``environment``) or `container:`.
+    public var action: TaskAction
+    /// The complete, final environment of the attempt (of the process, or inside the container).
     public var environment: [String: String]
-    /// The absolute directory the child starts in.
+    /// The absolute folder the attempt works from: a local process starts in it; the relative
+    /// host paths of a container's mounts are taken from it.
     public var workingDirectory: String
     /// The absolute path of the attempt's log; created by the executor, never overwritten.
     public var logPath: String
-    /// The attempt's deadline, counted from the moment the process exists; `nil` for none.
+    /// The attempt's deadline, counted from the moment it may start (its gate opened; the
+    /// process, or the runtime's first command, is created right then); `nil` for none.
     public var timeout: Duration?
-    /// How long a process group has between SIGTERM and SIGKILL.
+    /// How long the attempt's processes have between SIGTERM and SIGKILL when it is stopped.
     public var killGrace: Duration
 
     public init(
-        argv: [String],
+        identity: AttemptIdentity,
+        action: TaskAction,
         environment: [String: String],
         workingDirectory: String,
         logPath: String,
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(10)
     ) {
-        self.argv = argv
+        self.identity = identity
+        self.action = action
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.logPath = logPath
@@ -41,29 +63,14 @@ public struct StartedProcess: Sendable, Hashable {
     public var pid: Int32
     /// The attempt's process group; equal to `pid` because each attempt starts a new session.
     public var pgid: Int32
+    /// What finds the attempt again after a crash of Gnomon (a container's name), for the
+    /// executors that can re-attach; `nil` for a local process, which dies with its runner's
+    /// recovery.
+    public var reference: AttemptReference?
 
-    public init(pid: Int32, pgid: Int32) {
+    public init(pid: Int32, pgid: Int32, reference: AttemptReference? = nil) {
         self.pid = pid
         self.pgid = pgid
-    }
-}
-
-/// Runs one attempt of a task to its end; the seam between the engine and processes.
-public protocol TaskExecutor: Sendable {
-    /// Runs one attempt to its end.
-    ///
-    /// Never throws for the task's own failure: a non-zero exit, a signal, a timeout, a failure
-    /// to start are outcomes. The process is created only once `gate` allows it (a closed gate
-    /// ends the attempt `.cancelled` with nothing started and no log left). `onStart` is called
-    /// once, synchronously, right after the process exists (the engine records the pid). If the
-    /// calling Swift task is cancelled, the process group is terminated (SIGTERM, grace, SIGKILL)
-    /// and the outcome is `.cancelled`.
-    func run(_ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome
-}
-
-extension TaskExecutor {
-    /// Runs one attempt with nothing to wait for before its process is created.
-    public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
-        await run(launch, gate: OpenGate(), onStart: onStart)
+        self.reference = reference
     }
 }

@@ -38,6 +38,15 @@ enum AttemptLog {
         DescriptorText.write("gnomon: could not start: \(reason)\n", to: descriptor)
     }
 
+    /// Writes the log of an attempt that could not start before any step of its own (no container
+    /// runtime on this machine, an action its executor cannot run), so its log says why, like any
+    /// attempt that could not start.
+    static func note(couldNotStart reason: String, at path: String) {
+        guard case .success(let descriptor) = create(at: path) else { return }
+        recordCouldNotStart(reason, to: descriptor)
+        close(descriptor)
+    }
+
     static func parentFolder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])

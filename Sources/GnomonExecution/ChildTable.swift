@@ -14,9 +14,9 @@ final class ChildTable: Sendable {
         /// Spawned, not yet reaped, nobody waiting.
         case running
         /// Spawned, not yet reaped, a task waiting.
-        case waiting(CheckedContinuation<ExitStatus, Never>)
+        case waiting(CheckedContinuation<ProcessTermination, Never>)
         /// Reaped before anyone asked.
-        case exited(ExitStatus)
+        case exited(ProcessTermination)
     }
 
     private let entries = Mutex<[Int32: Entry]>([:])
@@ -39,7 +39,7 @@ final class ChildTable: Sendable {
         if pidfd >= 0 {
             entries.withLock { $0[pid] = .running }
             let watching = loop.watch(pidfd) { [self] in
-                let status = ExitStatus(waitStatus: gnomon_reap(pid))
+                let status = ProcessTermination(waitStatus: gnomon_reap(pid))
                 close(pidfd)
                 deliver(pid: pid, status: status)
             }
@@ -54,9 +54,9 @@ final class ChildTable: Sendable {
     }
 
     /// Waits until the child `pid` has been reaped; each pid may be waited for once.
-    func waitForExit(of pid: Int32) async -> ExitStatus {
+    func waitForExit(of pid: Int32) async -> ProcessTermination {
         await withCheckedContinuation { continuation in
-            let status = entries.withLock { entries -> ExitStatus? in
+            let status = entries.withLock { entries -> ProcessTermination? in
                 switch entries[pid] {
                 case .exited(let status):
                     entries[pid] = nil
@@ -86,8 +86,8 @@ final class ChildTable: Sendable {
         return unreaped && gnomon_child_has_exited(pid) == 0
     }
 
-    private func deliver(pid: Int32, status: ExitStatus) {
-        let waiter = entries.withLock { entries -> CheckedContinuation<ExitStatus, Never>? in
+    private func deliver(pid: Int32, status: ProcessTermination) {
+        let waiter = entries.withLock { entries -> CheckedContinuation<ProcessTermination, Never>? in
             guard case .waiting(let continuation) = entries[pid] else {
                 entries[pid] = .exited(status)
                 return nil

@@ -1,10 +1,12 @@
 import Glibc
+import GnomonCore
 
 /// Finds the file a command's `argv[0]` names, as `execvp` would, with reasons a person can act on.
 ///
 /// A name without a slash is looked up in the `PATH` of the *child's* environment (not
 /// Gnomon's). A name with a slash is a path, relative ones taken from the child's working
-/// directory. An empty `PATH` entry means the working directory, as in POSIX shells.
+/// directory. An empty `PATH` entry means the working directory, as in POSIX shells. Paths are
+/// joined with ``PathJoin`` (lexically: `..` removes the segment before it).
 public struct CommandResolver: Sendable {
     /// What a path names on disk.
     public enum FileKind: Sendable, Hashable {
@@ -42,7 +44,7 @@ public struct CommandResolver: Sendable {
             return .failure(Problem(reason: "the command is empty"))
         }
         if command.contains("/") {
-            let path = command.hasPrefix("/") ? command : join(workingDirectory, command)
+            let path = PathJoin.join(workingDirectory, command)
             switch probe(path) {
             case .file(executable: true):
                 return .success(path)
@@ -62,9 +64,8 @@ public struct CommandResolver: Sendable {
         }
         var notExecutable: String?
         for entry in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
-            let folder = entry.isEmpty ? workingDirectory : String(entry)
-            let directory = folder.hasPrefix("/") ? folder : join(workingDirectory, folder)
-            let candidate = join(directory, command)
+            // An empty entry is the working directory, as in POSIX shells.
+            let candidate = PathJoin.join(PathJoin.join(workingDirectory, String(entry)), command)
             switch probe(candidate) {
             case .file(executable: true):
                 return .success(candidate)
@@ -79,13 +80,6 @@ public struct CommandResolver: Sendable {
                 "command \"\(command)\" found at \(notExecutable) but it is not executable (permission denied); make it executable with chmod +x \(notExecutable)"))
         }
         return .failure(Problem(reason: "command \"\(command)\" not found in PATH (\(searchPath))"))
-    }
-
-    /// `folder/name`, without a leading `./` in `name`.
-    private func join(_ folder: String, _ name: String) -> String {
-        var name = Substring(name)
-        while name.hasPrefix("./") { name = name.dropFirst(2) }
-        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
     /// `stat` and `access(X_OK)` on the real file system.

@@ -1,25 +1,26 @@
-import Dispatch
 import GnomonCore
 import Glibc
 
 /// Runs each attempt of a `container:` task through the podman or docker CLI.
 ///
-/// The sequence (see Docs/containers.md):
+/// The sequence (see Docs/containers.md), inside the steps every attempt shares (``AttemptPrelude``):
 /// 1. create the log file exclusively, as for local attempts;
-/// 2. wait for the engine's gate (see ``LaunchGate``); a closed gate removes the log and ends the
+/// 2. build the `create` command line; a problem is written to the log, `.couldNotStart`;
+/// 3. wait for the engine's gate (see ``LaunchGate``); a closed gate removes the log and ends the
 ///    attempt `.cancelled` with nothing created;
-/// 3. `RUNTIME create --name NAME --init --network none ...` (pulls the image if the policy says
+/// 4. `RUNTIME create --name NAME --init --network none ...` (pulls the image if the policy says
 ///    so); a failure is `.couldNotStart` with the runtime's message;
-/// 4. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
+/// 5. `RUNTIME start --attach NAME` with the log as its stdout and stderr (podman passes the
 ///    container's own descriptors through, so Gnomon never copies a byte);
-/// 5. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
+/// 6. when it ends with 0, the attempt succeeded; otherwise `inspect` gives the container's exit
 ///    code and OOM state, and a container still running (the CLI died) is waited for with `wait`;
-/// 6. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
+/// 7. on timeout or cancellation: `stop -t GRACE NAME`, then `rm -f NAME`; signals to the CLI
 ///    would not stop the container;
-/// 7. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
+/// 8. after every end, `rm -f NAME`: no container of Gnomon's outlives its attempt.
 ///
-/// Every CLI command runs through ``ProcessSpawner/shared``.
-public final class ContainerExecutor: Sendable {
+/// Every CLI command runs through ``ProcessSpawner/shared``. After a crash of Gnomon, an
+/// attempt's container is found again by its name (``reattach(_:logPath:)``).
+public final class ContainerExecutor: TaskExecutor {
     public let runtime: ContainerRuntime
     let cli: ContainerCLI
 
@@ -28,59 +29,37 @@ public final class ContainerExecutor: Sendable {
         self.cli = ContainerCLI(runtime: runtime)
     }
 
+    /// Runs one attempt of a `container:` task: its container is named and labelled after the
+    /// attempt's identity (see ``ContainerLaunch/init(_:)``).
+    public func run(
+        _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
+        guard let container = ContainerLaunch(launch) else {
+            let reason = "a \(launch.action.executorKind) task cannot run in a container; it needs the \(launch.action.executorKind) executor"
+            AttemptLog.note(couldNotStart: reason, at: launch.logPath)
+            return .couldNotStart(reason: reason)
+        }
+        return await run(container, gate: gate, onStart: onStart)
+    }
+
     /// Runs one attempt to its end and removes its container.
     ///
     /// Never throws: the container's exit code, a timeout, an out-of-memory kill, a runtime that
     /// could not create or start the container are outcomes. `onStart` is called once, with the
-    /// attached CLI's pid, right after that process exists. If the calling Swift task is
-    /// cancelled, the container is stopped and removed and the outcome is `.cancelled`; if it was
-    /// cancelled before the attempt began, nothing is started and no log is created.
+    /// attached CLI's pid and the container's name, right after that process exists. If the
+    /// calling Swift task is cancelled, the container is stopped and removed and the outcome is
+    /// `.cancelled`; if it was cancelled before the attempt began, nothing is started and no log
+    /// is created.
     public func run(
         _ launch: ContainerLaunch, gate: any LaunchGate = OpenGate(), onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
-        if Task.isCancelled { return .cancelled }
-
-        let log: Int32
-        switch AttemptLog.create(at: launch.logPath) {
-        case .success(let descriptor): log = descriptor
-        case .failure(let problem): return .couldNotStart(reason: problem.reason)
-        }
-        defer { close(log) }
-        let arguments: [String]
-        switch launch.createArguments(flavor: runtime.flavor) {
-        case .success(let made): arguments = made
-        case .failure(let problem):
-            AttemptLog.recordCouldNotStart(problem.reason, to: log)
-            return .couldNotStart(reason: problem.reason)
-        }
-        guard await AttemptLog.passGate(gate, logPath: launch.logPath) else { return .cancelled }
-
-        let stopper = ContainerStopper(cli: cli, name: launch.name, grace: launch.killGrace)
-        var deadline: DispatchWorkItem?
-        if let timeout = launch.timeout {
-            let item = DispatchWorkItem { stopper.stop(because: .timedOut) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
-            deadline = item
-        }
-        let outcome = await withTaskCancellationHandler {
-            await attempt(launch, createArguments: arguments, log: log, stopper: stopper, onStart: onStart)
-        } onCancel: {
-            stopper.stop(because: .cancelled)
-        }
-        deadline?.cancel()
-        let stopReason = await stopper.finish()
-        // Also after a stop: a `create` cut short may have left the container behind.
-        await cli.remove(launch.name)
-
-        switch stopReason {
-        case .timedOut: return .timedOut
-        case .cancelled: return .cancelled
-        case nil: return outcome
-        }
+        await AttemptPrelude.run(
+            ContainerBody(executor: self), launch, logPath: launch.logPath, timeout: launch.timeout,
+            gate: gate, onStart: onStart)
     }
 
     /// Creates, starts and waits for the container; the outcome is ignored if a stop was asked.
-    private func attempt(
+    fileprivate func attempt(
         _ launch: ContainerLaunch, createArguments: [String], log: Int32, stopper: ContainerStopper,
         onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
@@ -115,7 +94,7 @@ public final class ContainerExecutor: Sendable {
             return couldNotStart("could not run the container runtime: \(error.message)", log: log)
         }
         stopper.track(attachedGroup: pid)
-        onStart(StartedProcess(pid: pid, pgid: pid))
+        onStart(StartedProcess(pid: pid, pgid: pid, reference: .container(launch.name)))
         let status = await ProcessSpawner.shared.waitForExit(of: pid)
         stopper.track(attachedGroup: nil)
         // conmon runs in a session of its own, so this reaches only what the CLI left behind.
@@ -129,7 +108,7 @@ public final class ContainerExecutor: Sendable {
 
     /// The outcome of a container whose attached CLI has ended: from `inspect`, after a `wait`
     /// if the container still runs.
-    func conclude(name: String, attachedStatus: ExitStatus?, logPath: String, log: Int32) async -> AttemptOutcome {
+    func conclude(name: String, attachedStatus: ProcessTermination?, logPath: String, log: Int32) async -> AttemptOutcome {
         // A `wait` returns when the container stops; a paused or restarting one may need more.
         for _ in 0..<3 {
             switch await cli.inspect(name) {
@@ -190,5 +169,31 @@ public final class ContainerExecutor: Sendable {
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
         guard count > 0 else { return "" }
         return String(decoding: buffer[..<count], as: UTF8.self)
+    }
+}
+
+/// A container's part of an attempt: the `create` command line, the container's life, its removal.
+private struct ContainerBody: AttemptBody {
+    let executor: ContainerExecutor
+
+    func prepare(_ launch: ContainerLaunch, log: Int32) -> Result<[String], LaunchProblem> {
+        launch.createArguments(flavor: executor.runtime.flavor).mapError { LaunchProblem($0.reason) }
+    }
+
+    func stopper(for arguments: [String], launch: ContainerLaunch) -> ContainerStopper {
+        ContainerStopper(cli: executor.cli, name: launch.name, grace: launch.killGrace)
+    }
+
+    func execute(
+        _ arguments: [String], launch: ContainerLaunch, log: Int32, stopper: ContainerStopper,
+        onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
+        defer { close(log) }
+        return await executor.attempt(launch, createArguments: arguments, log: log, stopper: stopper, onStart: onStart)
+    }
+
+    func cleanUp(_ arguments: [String], stopper: ContainerStopper) async {
+        // Also after a stop: a `create` cut short may have left the container behind.
+        await executor.cli.remove(stopper.name)
     }
 }

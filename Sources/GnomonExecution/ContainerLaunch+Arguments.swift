@@ -73,7 +73,7 @@ extension ContainerLaunch {
         return merged
     }
 
-    /// `host:container[:options]` with the host side made absolute against `hostDirectory`.
+    /// `host:container[:options]` with the host side joined to `hostDirectory` by ``PathJoin``.
     static func resolveMount(_ mount: String, hostDirectory: String) -> Result<String, ContainerLaunchProblem> {
         let parts = mount.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
@@ -84,27 +84,11 @@ extension ContainerLaunch {
             return .failure(ContainerLaunchProblem(reason:
                 "mount \"\(mount)\" is not valid: the container path \"\(parts[1])\" must be absolute"))
         }
-        var host = parts[0]
-        if !host.hasPrefix("/") {
-            guard hostDirectory.hasPrefix("/") else {
-                return .failure(ContainerLaunchProblem(reason:
-                    "mount \"\(mount)\" has a relative host path, but the job's folder \"\(hostDirectory)\" is not absolute"))
-            }
-            host = join(hostDirectory, host)
+        if !parts[0].hasPrefix("/") && !hostDirectory.hasPrefix("/") {
+            return .failure(ContainerLaunchProblem(reason:
+                "mount \"\(mount)\" has a relative host path, but the job's folder \"\(hostDirectory)\" is not absolute"))
         }
+        let host = PathJoin.join(hostDirectory, parts[0])
         return .success(([host] + parts.dropFirst()).joined(separator: ":"))
-    }
-
-    /// `folder/relative`, with `.` segments and a trailing slash dropped and `..` applied.
-    private static func join(_ folder: String, _ relative: String) -> String {
-        var segments = folder.split(separator: "/").map(String.init)
-        for segment in relative.split(separator: "/") {
-            switch segment {
-            case ".": continue
-            case "..": if !segments.isEmpty { segments.removeLast() }
-            default: segments.append(String(segment))
-            }
-        }
-        return "/" + segments.joined(separator: "/")
     }
 }

@@ -2,8 +2,9 @@ import GnomonCore
 
 /// Everything needed to run one attempt of a `container:` task.
 ///
-/// The engine decides every field. The executor turns it into one `create` command line of the
-/// runtime (see ``createArguments(flavor:)``) and adds only what Docs/containers.md lists.
+/// Made from an ``AttemptLaunch`` by ``init(_:)``: every field follows from it. The executor
+/// turns it into one `create` command line of the runtime (see ``createArguments(flavor:)``) and
+/// adds only what Docs/containers.md lists.
 public struct ContainerLaunch: Sendable, Hashable {
     /// The task's container settings from the job file.
     public var spec: ContainerSpec
@@ -43,6 +44,24 @@ public struct ContainerLaunch: Sendable, Hashable {
         self.logPath = logPath
         self.timeout = timeout
         self.killGrace = killGrace
+    }
+
+    /// The container launch of an attempt of a `container:` task (`nil` for any other action):
+    /// named ``containerName(job:run:task:attempt:)`` and labelled `gnomon.job`, `gnomon.run`,
+    /// `gnomon.task` and `gnomon.attempt` after the attempt's identity; relative mount host
+    /// paths taken from the launch's working directory.
+    public init?(_ launch: AttemptLaunch) {
+        guard case .container(let spec) = launch.action else { return nil }
+        let identity = launch.identity
+        self.init(
+            spec: spec,
+            name: Self.containerName(job: identity.job, run: String(identity.run), task: identity.task, attempt: identity.attempt),
+            labels: [
+                "gnomon.job": identity.job, "gnomon.run": String(identity.run),
+                "gnomon.task": identity.task, "gnomon.attempt": String(identity.attempt),
+            ],
+            environment: launch.environment, hostDirectory: launch.workingDirectory, logPath: launch.logPath,
+            timeout: launch.timeout, killGrace: launch.killGrace)
     }
 
     /// The conventional container name of an attempt: `gnomon-JOB-RUN-TASK-ATTEMPT`, with every

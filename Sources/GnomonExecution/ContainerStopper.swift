@@ -8,15 +8,9 @@ import Synchronization
 /// through the runtime by name. The CLI command the attempt is waiting on at that moment is
 /// interrupted too: a `create` (which may be pulling) is cancelled at once, and an attached
 /// `start` is killed once the container is gone, in case the runtime did not end it.
-final class ContainerStopper: Sendable {
-    /// Why a container was stopped.
-    enum Reason: Sendable, Hashable {
-        case timedOut
-        case cancelled
-    }
-
+final class ContainerStopper: AttemptStopper {
     private struct State {
-        var reason: Reason?
+        var reason: StopReason?
         var finished = false
         var sequence: Task<Void, Never>?
         /// The `create` command in progress.
@@ -26,7 +20,7 @@ final class ContainerStopper: Sendable {
     }
 
     private let cli: ContainerCLI
-    private let name: String
+    let name: String
     private let grace: Duration
     private let state = Mutex(State())
 
@@ -42,7 +36,7 @@ final class ContainerStopper: Sendable {
     }
 
     /// Starts the stop sequence, unless one already started or the attempt has finished.
-    func stop(because reason: Reason) {
+    func stop(because reason: StopReason) {
         state.withLock { state in
             guard state.reason == nil, !state.finished else { return }
             state.reason = reason
@@ -71,8 +65,8 @@ final class ContainerStopper: Sendable {
 
     /// Ends the stopper: waits for a stop sequence in progress, and says why the container was
     /// stopped (nil if it was not). Later ``stop(because:)`` calls do nothing.
-    func finish() async -> Reason? {
-        let (reason, sequence) = state.withLock { state -> (Reason?, Task<Void, Never>?) in
+    func finish() async -> StopReason? {
+        let (reason, sequence) = state.withLock { state -> (StopReason?, Task<Void, Never>?) in
             state.finished = true
             return (state.reason, state.sequence)
         }

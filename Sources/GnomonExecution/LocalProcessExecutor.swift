@@ -1,10 +1,10 @@
-import Dispatch
 import GnomonCore
 import Glibc
 
-/// Runs each attempt as a local process in its own session, its output going straight to its log.
+/// Runs each attempt of a `run:` or `command:` task as a local process in its own session, its
+/// output going straight to its log.
 ///
-/// The sequence (see Docs/execution.md):
+/// The sequence (see Docs/execution.md), inside the steps every attempt shares (``AttemptPrelude``):
 /// 1. create the log file exclusively (and its folders);
 /// 2. check the working directory and resolve `argv[0]`; a problem is written to the log and
 ///    returned as `.couldNotStart`;
@@ -15,80 +15,32 @@ import Glibc
 /// 5. wait for the exit; on timeout or cancellation SIGTERM the group, SIGKILL it after the grace;
 /// 6. after every end, even a clean exit, SIGKILL the group so no background child outlives it.
 public final class LocalProcessExecutor: TaskExecutor {
-    private let spawner: ProcessSpawner
-    private let resolver: CommandResolver
+    private let body: LocalProcessBody
 
     public init() {
-        self.spawner = .shared
-        self.resolver = CommandResolver()
+        self.body = LocalProcessBody(spawner: .shared, resolver: CommandResolver())
     }
 
     public func run(
         _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
-        // Nothing is started for a run that is already being torn down.
-        if Task.isCancelled { return .cancelled }
-
-        let log: Int32
-        switch AttemptLog.create(at: launch.logPath) {
-        case .success(let descriptor): log = descriptor
-        case .failure(let problem): return .couldNotStart(reason: problem.reason)
-        }
-        let request: SpawnRequest
-        switch prepare(launch, log: log) {
-        case .success(let prepared): request = prepared
-        case .failure(let problem):
-            AttemptLog.recordCouldNotStart(problem.reason, to: log)
-            close(log)
-            return .couldNotStart(reason: problem.reason)
-        }
-        guard await AttemptLog.passGate(gate, logPath: launch.logPath) else {
-            close(log)
-            return .cancelled
-        }
-
-        let pid: Int32
-        do {
-            pid = try spawner.spawn(request)
-            close(log)
-        } catch {
-            AttemptLog.recordCouldNotStart(error.message, to: log)
-            close(log)
-            return .couldNotStart(reason: error.message)
-        }
-        onStart(StartedProcess(pid: pid, pgid: pid))
-
-        let terminator = GroupTerminator(pgid: pid, grace: launch.killGrace)
-        var deadline: DispatchWorkItem?
-        if let timeout = launch.timeout {
-            // A process that exited before its deadline keeps its own outcome, even if the task
-            // awaiting it has not run yet (a busy machine).
-            let item = DispatchWorkItem { [spawner] in
-                if !spawner.hasExited(pid) { terminator.stop(because: .timedOut) }
-            }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
-            deadline = item
-        }
-        let status = await withTaskCancellationHandler {
-            await spawner.waitForExit(of: pid)
-        } onCancel: { [spawner] in
-            if !spawner.hasExited(pid) { terminator.stop(because: .cancelled) }
-        }
-        deadline?.cancel()
-        let stopReason = terminator.finish()
-        // The leader is gone; anything left in its group (a `cmd &`) goes with it.
-        killProcessGroup(pid, signal: SIGKILL)
-
-        switch stopReason {
-        case .timedOut: return .timedOut
-        case .cancelled: return .cancelled
-        case nil: return Self.outcome(of: status)
-        }
+        await AttemptPrelude.run(
+            body, launch, logPath: launch.logPath, timeout: launch.timeout, gate: gate, onStart: onStart)
     }
+}
+
+/// A local process's part of an attempt: the spawn request, the spawn, the wait.
+struct LocalProcessBody: AttemptBody {
+    let spawner: ProcessSpawner
+    let resolver: CommandResolver
 
     /// Checks the launch and builds the spawn request (the process is not created yet).
-    private func prepare(_ launch: AttemptLaunch, log: Int32) -> Result<SpawnRequest, LaunchProblem> {
-        guard let command = launch.argv.first else {
+    func prepare(_ launch: AttemptLaunch, log: Int32) -> Result<SpawnRequest, LaunchProblem> {
+        guard let argv = AttemptEnvironment.argv(for: launch.action) else {
+            return .failure(LaunchProblem(
+                "a \(launch.action.executorKind) task cannot run as a local process; it needs the \(launch.action.executorKind) executor"))
+        }
+        guard let command = argv.first else {
             return .failure(LaunchProblem("the task has an empty command"))
         }
         if let problem = Self.checkWorkingDirectory(launch.workingDirectory) {
@@ -101,13 +53,40 @@ public final class LocalProcessExecutor: TaskExecutor {
         }
         return .success(SpawnRequest(
             executable: executable,
-            arguments: launch.argv,
+            arguments: argv,
             environment: launch.environment,
             workingDirectory: launch.workingDirectory,
             standardInput: .null,
             standardOutput: .descriptor(log),
             standardError: .descriptor(log),
             newSession: true))
+    }
+
+    func stopper(for request: SpawnRequest, launch: AttemptLaunch) -> GroupTerminator {
+        GroupTerminator(grace: launch.killGrace, spawner: spawner)
+    }
+
+    func execute(
+        _ request: SpawnRequest, launch: AttemptLaunch, log: Int32, stopper: GroupTerminator,
+        onStart: @Sendable (StartedProcess) -> Void
+    ) async -> AttemptOutcome {
+        let pid: Int32
+        do {
+            pid = try spawner.spawn(request)
+            close(log)
+        } catch {
+            AttemptLog.recordCouldNotStart(error.message, to: log)
+            close(log)
+            return .couldNotStart(reason: error.message)
+        }
+        stopper.track(group: pid)
+        onStart(StartedProcess(pid: pid, pgid: pid))
+        return Self.outcome(of: await spawner.waitForExit(of: pid))
+    }
+
+    func cleanUp(_ request: SpawnRequest, stopper: GroupTerminator) async {
+        // The leader is gone; anything left in its group (a `cmd &`) goes with it.
+        if let group = stopper.group { killProcessGroup(group, signal: SIGKILL) }
     }
 
     /// A clearer message than the `ENOENT` a spawn would give for a bad directory.
@@ -130,7 +109,7 @@ public final class LocalProcessExecutor: TaskExecutor {
         return nil
     }
 
-    static func outcome(of status: ExitStatus) -> AttemptOutcome {
+    static func outcome(of status: ProcessTermination) -> AttemptOutcome {
         switch status {
         case .exited(let code): return .exited(code: code)
         case .signalled(let signal): return .signalled(signal: signal)

@@ -3,7 +3,7 @@ import Glibc
 
 /// What a helper program printed and how it ended.
 public struct CapturedOutput: Sendable, Hashable {
-    public var status: ExitStatus
+    public var status: ProcessTermination
     public var standardOutput: [UInt8]
     public var standardError: [UInt8]
 
@@ -48,7 +48,7 @@ extension ProcessSpawner {
             executable: executable, arguments: arguments, environment: environment,
             workingDirectory: workingDirectory, standardInput: .null,
             standardOutput: .descriptor(output), standardError: .descriptor(errors), newSession: true))
-        let terminator = GroupTerminator(pgid: pid, grace: killGrace)
+        let terminator = GroupTerminator(pgid: pid, grace: killGrace, spawner: self)
         let status = await withTaskCancellationHandler {
             await waitForExit(of: pid)
         } onCancel: {

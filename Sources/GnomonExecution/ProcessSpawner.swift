@@ -61,7 +61,7 @@ public final class ProcessSpawner: Sendable {
     ///
     /// Call it exactly once per spawned pid. It does not react to cancellation: terminate the
     /// process (see ``killProcessGroup(_:signal:)``) and the wait ends when it exits.
-    public func waitForExit(of pid: Int32) async -> ExitStatus {
+    public func waitForExit(of pid: Int32) async -> ProcessTermination {
         await children.waitForExit(of: pid)
     }
 

@@ -4,8 +4,8 @@ import Synchronization
 
 /// A `TaskExecutor` that starts nothing: it records each launch and answers with scripted outcomes.
 ///
-/// Tasks are told apart by the `GNOMON_TASK` and `GNOMON_ATTEMPT` variables the engine puts in
-/// every launch's environment. Unscripted attempts succeed at once.
+/// It stands for every executor at once (local processes and containers alike): tasks are told
+/// apart by their launch's identity. Unscripted attempts succeed at once.
 ///
 /// ```swift
 /// let executor = RecordingExecutor()
@@ -83,8 +83,7 @@ public final class RecordingExecutor: TaskExecutor {
     public func run(
         _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
-        let task = launch.environment["GNOMON_TASK"] ?? "?"
-        let attempt = Int(launch.environment["GNOMON_ATTEMPT"] ?? "") ?? 0
+        let task = launch.identity.task, attempt = launch.identity.attempt
         let (step, pid) = state.withLock { state -> (Step, Int32) in
             state.launches.append(Launch(task: task, attempt: attempt, launch: launch))
             state.nextPID += 1

@@ -70,18 +70,19 @@ public final class TemporaryHome: Sendable {
     /// An engine over a fresh connection to this home's store.
     ///
     /// - Parameters:
-    ///   - executor: local processes unless given (a `RecordingExecutor` for doubles).
+    ///   - executor: local processes and containers (found in the `PATH` of `environment`) unless
+    ///     given (a `RecordingExecutor` for doubles).
     ///   - workers: the global worker pool's width.
     ///   - killGrace: SIGTERM-to-SIGKILL grace; short so kills are quick in tests.
     ///   - cancelPollInterval: how often a run looks for `gnomon kill` requests.
     public func engine(
-        executor: any TaskExecutor = LocalProcessExecutor(), workers: Int = 8,
+        executor: (any TaskExecutor)? = nil, workers: Int = 8,
         clock: any EngineClock = SystemClock(), killGrace: Duration = .seconds(1),
         environment: [String: String] = TemporaryHome.taskEnvironment,
         cancelPollInterval: Duration = .milliseconds(100)
     ) throws -> RunEngine {
         RunEngine(
-            store: try openStore(), executor: executor, pool: WorkerPool(width: workers), clock: clock,
+            store: try openStore(), executor: executor ?? ExecutorRouter.standard(environment: environment), pool: WorkerPool(width: workers), clock: clock,
             settings: EngineSettings(
                 home: home, killGrace: killGrace, baseEnvironment: environment,
                 cancelPollInterval: cancelPollInterval))

@@ -11,7 +11,7 @@ public final class TestProcess: Sendable {
     /// The process id; also its process group id when started with `newSession`.
     public let pid: Int32
     /// The one wait for the exit (a pid may be waited for only once), made on first request.
-    private let exit = Mutex<Task<ExitStatus, Never>?>(nil)
+    private let exit = Mutex<Task<ProcessTermination, Never>?>(nil)
 
     private init(pid: Int32) {
         self.pid = pid
@@ -51,7 +51,7 @@ public final class TestProcess: Sendable {
     }
 
     /// Waits, without blocking a thread, until the process has exited; returns how it ended.
-    public func status() async -> ExitStatus {
+    public func status() async -> ProcessTermination {
         let pid = self.pid
         let wait = exit.withLock { task in
             if let task { return task }
@@ -78,7 +78,7 @@ public final class TestProcess: Sendable {
     }
 }
 
-extension ExitStatus {
+extension ProcessTermination {
     /// The exit code as a shell reports it: the code, 128 + N for signal N, -1 when unknown.
     public var shellCode: Int32 {
         switch self {

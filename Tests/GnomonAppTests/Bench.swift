@@ -3,9 +3,6 @@ import Glibc
 import GnomonApp
 import GnomonTesting
 
-/// The CLI's exit codes (GnomonExecution, seen through GnomonTesting, has a type of the same name).
-typealias ExitStatus = GnomonApp.ExitStatus
-
 /// A temporary home with three job files, and the App's commands called in this process.
 ///
 /// `ok` prints hello, `fails` exits 3, `bad` is invalid (a negative retry limit).

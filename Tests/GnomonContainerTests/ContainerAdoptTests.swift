@@ -48,7 +48,7 @@ struct ContainerAdoptTests {
         }
         let start = ContinuousClock.now
 
-        let outcome = await executor.adopt(name: tag, logPath: scratch.file("attempt.log"))
+        let outcome = await executor.reattach(.container(tag), logPath: scratch.file("attempt.log"))
 
         #expect(outcome == testCase.expected)
         #expect((ContinuousClock.now - start).seconds >= testCase.atLeast)
@@ -62,7 +62,7 @@ struct ContainerAdoptTests {
         let scratch = Scratch()
         defer { scratch.remove() }
 
-        let outcome = await executor.adopt(name: Tag.make("no-such"), logPath: scratch.file("attempt.log"))
+        let outcome = await executor.reattach(.container(Tag.make("no-such")), logPath: scratch.file("attempt.log"))
 
         #expect(outcome == nil)
         #expect(!ProcessProbe.fileExists(scratch.file("attempt.log")))
@@ -78,7 +78,7 @@ struct ContainerAdoptTests {
                                          "--network", "none", Podman.image, "sleep", "100"])
         try #require(made.status == .exited(code: 0), "\(made.errorText)")
 
-        let adoption = Task { await executor.adopt(name: tag, logPath: scratch.file("attempt.log")) }
+        let adoption = Task { await executor.reattach(.container(tag), logPath: scratch.file("attempt.log")) }
         try await Task.sleep(for: .seconds(1))
         adoption.cancel()
 

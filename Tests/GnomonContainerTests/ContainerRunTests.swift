@@ -88,6 +88,7 @@ struct ContainerRunTests {
         case .outcome(let expected):
             #expect(outcome == expected, "log:\n\(log)")
             #expect(starts.all.count == 1)
+            #expect(starts.all.first?.reference == .container(tag), "the container's name is what finds it again")
         case .couldNotStart(let text):
             guard case .couldNotStart(let reason) = outcome else {
                 Issue.record("expected could-not-start, got \(outcome); log:\n\(log)")

@@ -19,7 +19,7 @@ struct CouldNotStartTests {
     }
 
     static func command(_ argv: [String], in scratch: Scratch, directory: String? = nil) -> AttemptLaunch {
-        AttemptLaunch(argv: argv, environment: testEnvironment, workingDirectory: directory ?? scratch.path,
+        AttemptLaunch(identity: testIdentity, action: .command(argv), environment: testEnvironment, workingDirectory: directory ?? scratch.path,
                       logPath: scratch.file("attempt.log"))
     }
 

@@ -69,7 +69,8 @@ struct OutcomeTests {
     func commandArgv() async {
         let scratch = Scratch()
         let launch = AttemptLaunch(
-            argv: ["printf", "%s|", "two words", "$HOME", "*"], environment: testEnvironment,
+            identity: testIdentity, action: .command(["printf", "%s|", "two words", "$HOME", "*"]),
+            environment: testEnvironment,
             workingDirectory: scratch.path, logPath: scratch.file("argv.log"))
         let outcome = await LocalProcessExecutor().run(launch) { _ in }
         #expect(outcome == .exited(code: 0))

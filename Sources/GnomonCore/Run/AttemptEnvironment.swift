@@ -35,19 +35,9 @@ public enum AttemptEnvironment {
         }
     }
 
-    /// A task's working directory: `workdir` resolved against the job file's folder.
+    /// A task's working directory: `workdir` joined to the job file's folder with ``PathJoin``
+    /// (the job file's folder itself when the task has none).
     public static func workingDirectory(job: JobSpec, task: TaskSpec) -> String {
-        resolve(task.workdir, against: job.directory)
-    }
-
-    /// `path` made absolute against `folder` (`nil` or empty gives the folder itself).
-    public static func resolve(_ path: String?, against folder: String) -> String {
-        guard let path, !path.isEmpty else { return folder }
-        if path.hasPrefix("/") { return path }
-        var base = folder
-        while base.hasSuffix("/") && base.count > 1 { base.removeLast() }
-        var rest = Substring(path)
-        while rest.hasPrefix("./") { rest = rest.dropFirst(2) }
-        return rest.isEmpty ? base : base + "/" + rest
+        PathJoin.join(job.directory, task.workdir ?? "")
     }
 }

@@ -1,5 +1,5 @@
 /// How a child process ended, as `waitpid` reported it.
-public enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
+public enum ProcessTermination: Sendable, Hashable, CustomStringConvertible {
     /// The process called `exit` (or returned from `main`) with this code, 0...255.
     case exited(code: Int32)
     /// A signal ended the process.

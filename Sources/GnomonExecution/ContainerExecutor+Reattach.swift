@@ -2,6 +2,24 @@ import GnomonCore
 import Glibc
 
 extension ContainerExecutor {
+    /// A container reference (its name) is one this executor can re-attach to.
+    public func canReattach(_ reference: AttemptReference) -> Bool {
+        reference.kind == .container
+    }
+
+    /// After a crash of Gnomon: re-attaches to the container `reference` names; see
+    /// ``adopt(name:logPath:)``. `nil` for a reference that is not a container's.
+    public func reattach(_ reference: AttemptReference, logPath: String) async -> AttemptOutcome? {
+        guard canReattach(reference) else { return nil }
+        return await adopt(name: reference.identifier, logPath: logPath)
+    }
+
+    /// Removes the container `reference` names, whatever its state; see ``discard(name:)``.
+    public func discard(_ reference: AttemptReference) async {
+        guard canReattach(reference) else { return }
+        await discard(name: reference.identifier)
+    }
+
     /// After a crash of Gnomon: re-attaches to an attempt's container by name.
     ///
     /// A container that still runs is waited for (not stopped: it keeps its work); one that has
@@ -13,7 +31,7 @@ extension ContainerExecutor {
     /// If the calling task is cancelled while waiting, the container is stopped (`stop -t 10`,
     /// `rm -f`) and the outcome is `.cancelled`.
     /// - Returns: nil if no container of that name exists; `.lost` if the runtime cannot say.
-    public func adopt(name: String, logPath: String) async -> AttemptOutcome? {
+    func adopt(name: String, logPath: String) async -> AttemptOutcome? {
         let state: ContainerState
         switch await cli.inspect(name) {
         case .missing: return nil
@@ -47,7 +65,7 @@ extension ContainerExecutor {
 extension ContainerExecutor {
     /// Removes an attempt's container whatever its state (`rm --force`): for an attempt whose run
     /// was cancelled while Gnomon was down, so no container outlives its attempt.
-    public func discard(name: String) async {
+    func discard(name: String) async {
         await cli.remove(name)
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import GnomonCore
+import GnomonExecution
+
+/// Builds the launch of each attempt of one run: its identity, environment, working directory,
+/// log path, deadline and kill grace. Which executor runs it follows from the task's action.
+public struct LaunchBuilder: Sendable {
+    public let job: JobSpec
+    public let runID: Int64
+    public let scheduledAt: Date
+    /// `--param` values, given to every task as `GNOMON_PARAM_*`.
+    public let params: [String: String]
+    public let settings: EngineSettings
+
+    public init(job: JobSpec, runID: Int64, scheduledAt: Date, params: [String: String], settings: EngineSettings) {
+        self.job = job
+        self.runID = runID
+        self.scheduledAt = scheduledAt
+        self.params = params
+        self.settings = settings
+    }
+
+    /// The launch of attempt `attempt` of `task`.
+    ///
+    /// - A local task (`run:`, `command:`) gets the runner's environment, then the task's `env`,
+    ///   then Gnomon's variables; it starts in its `workdir` joined to the job file's folder.
+    /// - A container sees only the task's `env` and Gnomon's variables, never the host's; its
+    ///   launch works from the job file's folder, which the relative host paths of its mounts
+    ///   are taken from (the task's `workdir` does not apply: the container's own `workdir` is a
+    ///   path inside it).
+    public func launch(_ task: TaskSpec, attempt: Int) -> AttemptLaunch {
+        let base: [String: String], workingDirectory: String
+        switch task.action {
+        case .shell, .command:
+            (base, workingDirectory) = (settings.baseEnvironment, AttemptEnvironment.workingDirectory(job: job, task: task))
+        case .container:
+            (base, workingDirectory) = ([:], job.directory)
+        }
+        let environment = AttemptEnvironment.make(
+            base: base, job: job, task: task, runID: runID, attempt: attempt, scheduledAt: scheduledAt, params: params)
+        return AttemptLaunch(
+            identity: AttemptIdentity(job: job.name, run: runID, task: task.name, attempt: attempt),
+            action: task.action,
+            environment: environment,
+            workingDirectory: workingDirectory,
+            logPath: logPath(task: task.name, attempt: attempt),
+            timeout: task.timeout,
+            killGrace: settings.killGrace)
+    }
+
+    /// Where the attempt's output is written.
+    public func logPath(task: String, attempt: Int) -> String {
+        settings.logPath(job: job.name, run: runID, task: task, attempt: attempt)
+    }
+}
