@@ -2,7 +2,7 @@ import GnomonEngine
 import GnomonStore
 
 /// The exit codes of every `gnomon` command; documented in Docs/cli.md. Never renumber one.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+public enum CommandExit: Int32, Sendable, CaseIterable {
     /// Done; the run succeeded; every file is valid.
     case success = 0
     /// What was checked or run failed: an invalid job file, a failed run.
@@ -22,10 +22,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
 
 /// An error a command reports to the user with its exit status.
 public struct AppError: Error, CustomStringConvertible, Sendable {
-    public let status: ExitStatus
+    public let status: CommandExit
     public let message: String
 
-    public init(_ status: ExitStatus, _ message: String) {
+    public init(_ status: CommandExit, _ message: String) {
         self.status = status
         self.message = message
     }
@@ -54,7 +54,7 @@ extension AppError {
         }
     }
 
-    static func status(of error: StoreError) -> ExitStatus {
+    static func status(of error: StoreError) -> CommandExit {
         switch error {
         case .unknownRun, .unknownTask, .unknownAttempt, .unknownTriggerRequest:
             return .notFound
@@ -66,7 +66,7 @@ extension AppError {
         }
     }
 
-    static func status(of error: EngineError) -> ExitStatus {
+    static func status(of error: EngineError) -> CommandExit {
         switch error {
         case .runNotFound, .unknownTasks:
             return .notFound

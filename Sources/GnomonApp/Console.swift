@@ -28,7 +28,7 @@ public enum Console {
     }
 
     /// Exits the process with `status`.
-    public static func exit(_ status: ExitStatus) -> Never {
+    public static func exit(_ status: CommandExit) -> Never {
         Glibc.exit(status.rawValue)
     }
 }

@@ -31,7 +31,7 @@ public enum ForegroundRun {
     }
 
     /// Runs a new run of a job to its end; returns the exit status for the run's outcome.
-    public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) -> ExitStatus {
+    public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) -> CommandExit {
         // Once the job file is known to exist, the store is opened (or created) on another thread
         // while the file is parsed: both take a few tens of milliseconds for a large job.
         try JobCatalog.requireFile(for: options.job, in: settings.jobsDirectory)
@@ -62,7 +62,7 @@ public enum ForegroundRun {
     /// Continues a failed or cancelled run in this process.
     public static func retry(
         run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings, output: Int32 = STDOUT_FILENO
-    ) async throws(AppError) -> ExitStatus {
+    ) async throws(AppError) -> CommandExit {
         let (workspace, _) = try Workspace.recordedRun(id, settings: settings)
         let engine = workspace.engine(workers: workers, killGrace: killGrace)
         let prepared: PreparedRun
@@ -75,7 +75,7 @@ public enum ForegroundRun {
         return await execute(prepared, engine: engine, output: output)
     }
 
-    private static func execute(_ prepared: PreparedRun, engine: RunEngine, output: Int32) async -> ExitStatus {
+    private static func execute(_ prepared: PreparedRun, engine: RunEngine, output: Int32) async -> CommandExit {
         let control = RunControl()
         let signals = SignalSource(signals: [SIGINT, SIGTERM]) { signal in
             control.cancel(reason: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")

@@ -40,7 +40,7 @@ public enum TriggerRun {
     }
 
     /// Waits for run `id` to end; returns the exit status for its outcome (0, 1 or 5).
-    public static func wait(run id: Int64, settings: GlobalSettings) async throws(AppError) -> (ExitStatus, String) {
+    public static func wait(run id: Int64, settings: GlobalSettings) async throws(AppError) -> (CommandExit, String) {
         let workspace = try Workspace.open(settings)
         while true {
             let detail = try workspace.run(id)

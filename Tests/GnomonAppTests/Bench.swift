@@ -20,13 +20,13 @@ struct Bench {
 
     /// What a command printed and the exit status `gnomon` gives it.
     struct Outcome: CustomStringConvertible {
-        let status: ExitStatus
+        let status: CommandExit
         let text: String
         var description: String { "exit \(status.rawValue) (\(status)): \(text)" }
     }
 
     /// Calls a command; an `AppError` becomes its status and message, as `gnomon` reports it.
-    func outcome(_ body: () async throws -> (ExitStatus, String)) async -> Outcome {
+    func outcome(_ body: () async throws -> (CommandExit, String)) async -> Outcome {
         do {
             let (status, text) = try await body()
             return Outcome(status: status, text: text)
@@ -38,7 +38,7 @@ struct Bench {
     }
 
     /// `gnomon run JOB`, its progress lines captured from a file.
-    func run(_ job: String, tasks: [String] = [], params: [String] = [], killGrace: String = "10s") async throws -> (ExitStatus, String) {
+    func run(_ job: String, tasks: [String] = [], params: [String] = [], killGrace: String = "10s") async throws -> (CommandExit, String) {
         try await capture { output in
             let options = ForegroundRun.Options(
                 job: job, tasks: tasks, params: try CommandValues.params(params), workers: 2,
@@ -48,14 +48,14 @@ struct Bench {
     }
 
     /// `gnomon retry RUN`, its progress lines captured from a file.
-    func retry(_ id: Int64) async throws -> (ExitStatus, String) {
+    func retry(_ id: Int64) async throws -> (CommandExit, String) {
         try await capture { output in
             try await ForegroundRun.retry(run: id, workers: 2, killGrace: .seconds(10), settings: settings, output: output)
         }
     }
 
     /// `gnomon logs RUN [TASK]`.
-    func logs(_ id: Int64, task: String?) async throws -> (ExitStatus, String) {
+    func logs(_ id: Int64, task: String?) async throws -> (CommandExit, String) {
         let path = home.path("logs-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw AppError(.environment, "cannot open \(path)") }
@@ -64,7 +64,7 @@ struct Bench {
         return (.success, home.read(path) ?? "")
     }
 
-    private func capture(_ body: (Int32) async throws -> ExitStatus) async throws -> (ExitStatus, String) {
+    private func capture(_ body: (Int32) async throws -> CommandExit) async throws -> (CommandExit, String) {
         let path = home.path("run-\(UUID().uuidString).out")
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw AppError(.environment, "cannot create \(path)") }

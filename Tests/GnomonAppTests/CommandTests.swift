@@ -11,8 +11,8 @@ struct CommandTests {
         let name: String
         /// Foreground runs made first, of these jobs (their outcomes are not checked).
         var before: [String] = []
-        let command: @Sendable (Bench) async throws -> (ExitStatus, String)
-        let status: ExitStatus
+        let command: @Sendable (Bench) async throws -> (CommandExit, String)
+        let status: CommandExit
         /// Text the output (on success) or the message (on failure) must contain.
         let says: String
         var testDescription: String { name }

@@ -10,7 +10,7 @@ struct ErrorMappingTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
         let error: any Error & Sendable
-        let status: ExitStatus
+        let status: CommandExit
         var testDescription: String { name }
     }
 

@@ -15,6 +15,6 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let report = try Validation.check(paths: paths, settings: global.settings)
         say(report.text)
-        if !report.valid { throw ExitCode(ExitStatus.failure.rawValue) }
+        if !report.valid { throw ExitCode(CommandExit.failure.rawValue) }
     }
 }
