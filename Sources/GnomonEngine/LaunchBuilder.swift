@@ -43,6 +43,7 @@ public struct LaunchBuilder: Sendable {
             action: task.action,
             environment: environment,
             workingDirectory: workingDirectory,
+            workingDirectoryKey: task.action.executorKind == .local && task.workdir != nil ? "tasks.\(task.name).workdir" : nil,
             logPath: logPath(task: task.name, attempt: attempt),
             timeout: task.timeout,
             killGrace: settings.killGrace)

@@ -31,6 +31,9 @@ public struct AttemptLaunch: Sendable, Hashable {
     /// The absolute folder the attempt works from: a local process starts in it; the relative
     /// host paths of a container's mounts are taken from it.
     public var workingDirectory: String
+    /// The job-file key that chose ``workingDirectory`` (`tasks.NAME.workdir`), named by the
+    /// messages about it; `nil` when it is the job file's own folder.
+    public var workingDirectoryKey: String?
     /// The absolute path of the attempt's log; created by the executor, never overwritten.
     public var logPath: String
     /// The attempt's deadline, counted from the moment it may start (its gate opened; the
@@ -44,6 +47,7 @@ public struct AttemptLaunch: Sendable, Hashable {
         action: TaskAction,
         environment: [String: String],
         workingDirectory: String,
+        workingDirectoryKey: String? = nil,
         logPath: String,
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(10)
@@ -52,6 +56,7 @@ public struct AttemptLaunch: Sendable, Hashable {
         self.action = action
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.workingDirectoryKey = workingDirectoryKey
         self.logPath = logPath
         self.timeout = timeout
         self.killGrace = killGrace

@@ -43,7 +43,7 @@ struct LocalProcessBody: AttemptBody {
         guard let command = argv.first else {
             return .failure(LaunchProblem("the task has an empty command"))
         }
-        if let problem = Self.checkWorkingDirectory(launch.workingDirectory) {
+        if let problem = Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey) {
             return .failure(problem)
         }
         let executable: String
@@ -90,21 +90,28 @@ struct LocalProcessBody: AttemptBody {
     }
 
     /// A clearer message than the `ENOENT` a spawn would give for a bad directory.
-    static func checkWorkingDirectory(_ path: String) -> LaunchProblem? {
+    /// A clearer message than the `ENOENT` a spawn would give for a bad directory; with the
+    /// job-file `key` that chose the directory, the message starts with it and says what to change.
+    static func checkWorkingDirectory(_ path: String, key: String? = nil) -> LaunchProblem? {
+        func problem(_ what: String, fix: String) -> LaunchProblem {
+            guard let key else { return LaunchProblem("working directory \(what)") }
+            return LaunchProblem("\(key): working directory \(what); \(fix), or change \(key) "
+                + "(a relative workdir is taken from the job file's folder)")
+        }
         guard path.hasPrefix("/") else {
-            return LaunchProblem("working directory \"\(path)\" is not an absolute path")
+            return problem("\"\(path)\" is not an absolute path", fix: "use an absolute path")
         }
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
-            if code == ENOENT { return LaunchProblem("working directory \(path) does not exist") }
-            return LaunchProblem("working directory \(path) cannot be used: \(ErrnoText.describe(code))")
+            if code == ENOENT { return problem("\(path) does not exist", fix: "create the folder") }
+            return problem("\(path) cannot be used: \(ErrnoText.describe(code))", fix: "check its permissions")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            return LaunchProblem("working directory \(path) is not a directory")
+            return problem("\(path) is not a directory", fix: "name a folder")
         }
         guard access(path, X_OK) == 0 else {
-            return LaunchProblem("working directory \(path) cannot be entered (permission denied)")
+            return problem("\(path) cannot be entered (permission denied)", fix: "give the runner's user search (x) permission")
         }
         return nil
     }

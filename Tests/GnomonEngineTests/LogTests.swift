@@ -63,7 +63,7 @@ struct LogTests {
         CouldNotStartCase(
             name: "a working directory that does not exist",
             task: { b, _ in b.task("t", run: "true", workdir: "no-such-folder") },
-            words: ["working directory", "no-such-folder", "does not exist"]),
+            words: ["tasks.t.workdir: working directory", "no-such-folder", "does not exist", "create the folder, or change tasks.t.workdir"]),
     ]
 
     @Test("a task that cannot start is recorded could_not_start, with the reason at the top of its log",
