@@ -25,7 +25,7 @@ public enum ProcessTermination: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .exited(let code): return "exit \(code)"
         case .signalled(let signal): return "signal \(signal)"
-        case .unknown: return "unknown (reaped outside ProcessSpawner)"
+        case .unknown: return "an unknown status (its exit was collected by someone else)"
         }
     }
 }
