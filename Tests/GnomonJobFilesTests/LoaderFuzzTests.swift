@@ -108,7 +108,8 @@ struct LoaderFuzzTests {
     static func checkAnswer(_ result: JobFileResult, for text: String) {
         let lineCount = text.components(separatedBy: "\n").count
         switch result {
-        case .loaded(let spec):
+        case .loaded(let job):
+            let spec = job.spec
             #expect(!spec.tasks.isEmpty)
         case .failed(let diagnostics):
             #expect(!diagnostics.isEmpty)
