@@ -25,7 +25,8 @@ let package = Package(
     targets: [
         // Pure domain: job model, task graph, cron, durations, retry policy, run state machine.
         .target(name: "GnomonCore"),
-        // Job files: YAML text in, JobSpec (with source positions) out.
+        // Job files: YAML text in, a ValidJob (spec, task graph, parsed schedule) or every problem
+        // with its position out; the jobs folder's rules.
         .target(name: "GnomonJobFiles", dependencies: [
             "GnomonCore",
             .product(name: "Yams", package: "Yams"),

@@ -38,7 +38,7 @@ public enum ForegroundRun {
         let opening = Task.detached { () -> Result<Workspace, AppError> in
             do throws(AppError) { return .success(try Workspace.open(settings)) } catch { return .failure(error) }
         }
-        let job: JobSpec
+        let job: ValidJob
         do {
             job = try JobCatalog.jobWithFile(named: options.job, in: settings.jobsDirectory)
         } catch {

@@ -41,15 +41,16 @@ public struct JobCatalog: Sendable {
         return JobCatalog(directory: directory, entries: scan.entries.map(CatalogEntry.init), problems: scan.problems)
     }
 
-    /// The valid definition of job `name`, or an error that says what is wrong and how to fix it.
-    public func job(named name: String) throws(AppError) -> JobSpec {
+    /// The valid definition of job `name` (with its graph and parsed schedule), or an error that
+    /// says what is wrong and how to fix it.
+    public func job(named name: String) throws(AppError) -> ValidJob {
         guard let entry = entries.first(where: { $0.name == name }) else {
             let names = entries.map(\.name)
             throw Self.unknownJob(name, among: names, in: directory, otherwise: "known jobs: \(names.joined(separator: ", "))")
         }
         switch entry.result {
-        case .loaded(let spec):
-            return spec
+        case .loaded(let job):
+            return job
         case .failed(let problems):
             let lines = problems.map(\.description).joined(separator: "\n")
             throw AppError(.failure, "job \(name) is invalid; fix these and try again:\n\(lines)")

@@ -4,10 +4,6 @@ import GnomonCore
 public enum JobGraph {
     public static func render(job name: String, format: TaskGraph.Format, settings: GlobalSettings) throws(AppError) -> String {
         let job = try JobCatalog.job(named: name, in: settings.jobsDirectory)
-        switch TaskGraph.build(job.tasks) {
-        case .success(let graph): return graph.render(format, job: job.name)
-        case .failure(let problems):
-            throw AppError(.failure, problems.all.map(\.description).joined(separator: "\n"))
-        }
+        return job.graph.render(format, job: job.name)
     }
 }

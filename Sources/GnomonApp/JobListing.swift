@@ -80,12 +80,12 @@ public struct JobListing: Sendable {
             switch entry.result {
             case .loaded(let job):
                 row.valid = true
-                row.paused = paused[job.name] ?? job.paused
-                if let spec = job.schedule {
-                    row.schedule = spec.expression
-                    row.timezone = spec.timeZone
-                    if case .success(let schedule) = spec.makeSchedule(), let next = schedule.next(after: now) {
-                        row.nextFireTime = ISOTime.format(next, zone: TimeZone(identifier: spec.timeZone) ?? .gmt)
+                row.paused = paused[job.name] ?? job.spec.paused
+                if let schedule = job.schedule {
+                    row.schedule = schedule.spec.expression
+                    row.timezone = schedule.spec.timeZone
+                    if let next = schedule.next(after: now) {
+                        row.nextFireTime = ISOTime.format(next, zone: schedule.timeZone)
                     }
                 }
             case .failed(let problems):

@@ -19,20 +19,19 @@ public struct NextTimes: Sendable {
         } else {
             start = now
         }
-        let spec: ScheduleSpec
+        let schedule: JobSchedule
         if let cron {
-            spec = ScheduleSpec(expression: cron, timeZone: timeZone ?? "UTC")
+            // An expression from the command line, parsed here; a job's was parsed when its file loaded.
+            switch ScheduleSpec(expression: cron, timeZone: timeZone ?? "UTC").parse() {
+            case .success(let parsed): schedule = parsed
+            case .failure(let problem): throw AppError(.usage, problem.message)
+            }
         } else {
             let definition = try JobCatalog.job(named: job ?? "", in: settings.jobsDirectory)
-            guard let schedule = definition.schedule else {
+            guard let parsed = definition.schedule else {
                 throw AppError(.failure, "job \(definition.name) has no schedule; it runs only when asked (gnomon run or gnomon trigger)")
             }
-            spec = schedule
-        }
-        let schedule: any Schedule
-        switch spec.makeSchedule() {
-        case .success(let built): schedule = built
-        case .failure(let problem): throw AppError(cron == nil ? .failure : .usage, problem.message)
+            schedule = parsed
         }
         var times: [Date] = []
         var cursor = start
@@ -40,7 +39,7 @@ public struct NextTimes: Sendable {
             times.append(next)
             cursor = next
         }
-        return NextTimes(times: times, zone: TimeZone(identifier: spec.timeZone) ?? .gmt)
+        return NextTimes(times: times, zone: schedule.timeZone)
     }
 
     /// One ISO 8601 time per line with the zone's offset, or a JSON array of those strings.

@@ -152,7 +152,7 @@ extension Daemon {
     /// recorded as a tick instead and gives nil.
     func createRun(_ job: ScheduledJob, trigger: RunTrigger, at time: Date) -> PreparedRun? {
         do {
-            return try engine.prepareDaemonRun(job: job.spec, trigger: trigger, scheduledAt: time)
+            return try engine.prepareDaemonRun(job: job.definition, trigger: trigger, scheduledAt: time)
         } catch StoreError.duplicateRun(_, _, let existing) {
             tick(job.name, time, .duplicate, run: existing, detail: "run \(existing) exists for this time already")
         } catch {

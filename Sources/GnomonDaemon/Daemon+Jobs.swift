@@ -30,13 +30,13 @@ extension Daemon {
         for change in watcher.poll(everything: true) {
             seen.insert(change.name)
             switch change {
-            case let .loaded(name, path, spec):
-                register(name: name, path: path, spec: spec, remembered: remembered[name],
+            case let .loaded(name, path, definition):
+                register(name: name, path: path, definition: definition, remembered: remembered[name],
                          decided: [lastTicks[name], lastRuns[name]].compactMap { $0 }.max(), now: now)
             case let .invalid(name, path, problems):
                 report(problems, job: name)
-                if let known = remembered[name] {
-                    let job = register(name: name, path: path, spec: known.definition, remembered: known,
+                if let known = remembered[name], let definition = revalidate(known.definition) {
+                    let job = register(name: name, path: path, definition: definition, remembered: known,
                                        decided: [lastTicks[name], lastRuns[name]].compactMap { $0 }.max(), now: now)
                     job.problems = problems
                     logger.warning("job file is invalid; the job keeps its last valid definition", metadata: ["job": "\(name)"])
@@ -57,10 +57,24 @@ extension Daemon {
         ])
     }
 
+    /// The definition remembered from an earlier start, checked again; `nil` (logged) if it no
+    /// longer holds (say the time-zone database dropped its zone), so the job waits for its file
+    /// to be fixed.
+    private func revalidate(_ spec: JobSpec) -> ValidJob? {
+        do {
+            return try ValidJob(spec)
+        } catch {
+            logger.error("the job's last valid definition is no longer valid: \(error); fix its file",
+                         metadata: ["job": "\(spec.name)"])
+            return nil
+        }
+    }
+
     @discardableResult
     private func register(
-        name: String, path: String, spec: JobSpec, remembered: GnomonStore.DaemonJob?, decided: Date?, now: Date
+        name: String, path: String, definition: ValidJob, remembered: GnomonStore.DaemonJob?, decided: Date?, now: Date
     ) -> ScheduledJob {
+        let spec = definition.spec
         let key = ScheduledJob.key(spec.schedule)
         let since: Date
         let considered: Date
@@ -72,7 +86,7 @@ extension Daemon {
             since = now
             considered = now
         }
-        let job = ScheduledJob(name: name, path: path, spec: spec, since: since, considered: considered)
+        let job = ScheduledJob(name: name, path: path, definition: definition, since: since, considered: considered)
         jobs[name] = job
         if remembered?.definition != spec || remembered?.schedule != key || remembered?.since != since {
             remember(job, now: now)
@@ -87,17 +101,18 @@ extension Daemon {
         if everything, let problem = watcher.folderProblem { logger.error("\(problem)") }
         for change in changes {
             switch change {
-            case let .loaded(name, path, spec): loaded(name: name, path: path, spec: spec, now: now)
+            case let .loaded(name, path, definition): loaded(name: name, path: path, definition: definition, now: now)
             case let .invalid(name, _, problems): invalid(name: name, problems: problems)
             case .removed(let name): removed(name)
             }
         }
     }
 
-    private func loaded(name: String, path: String, spec: JobSpec, now: Date) {
+    private func loaded(name: String, path: String, definition: ValidJob, now: Date) {
         invalidOnly[name] = nil
+        let spec = definition.spec
         guard let job = jobs[name] else {
-            let job = ScheduledJob(name: name, path: path, spec: spec, since: now, considered: now)
+            let job = ScheduledJob(name: name, path: path, definition: definition, since: now, considered: now)
             jobs[name] = job
             remember(job, now: now)
             scheduleNext(job)
@@ -116,12 +131,12 @@ extension Daemon {
             // A new schedule starts from now: the change itself never fires a run.
             job.scheduleKey = key
             job.since = now
-            job.timeline = ScheduledJob.timeline(spec.schedule, considered: now)
+            job.timeline = ScheduledJob.timeline(definition.schedule, considered: now)
             logger.info("schedule changed; it starts from now", metadata: ["job": "\(name)", "schedule": "\(key ?? "none")"])
         } else if spec.schedule != job.spec.schedule, let old = job.timeline {
-            job.timeline = ScheduledJob.timeline(spec.schedule, considered: old.considered)
+            job.timeline = ScheduledJob.timeline(definition.schedule, considered: old.considered)
         }
-        job.spec = spec
+        job.definition = definition
         remember(job, now: now)
         scheduleNext(job)
         logger.info(wasInvalid ? "job file fixed and reloaded" : "job reloaded", metadata: ["job": "\(name)"])

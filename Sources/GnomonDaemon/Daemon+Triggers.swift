@@ -31,7 +31,7 @@ extension Daemon {
             }
             do {
                 let run = try engine.prepareDaemonRun(
-                    job: job.spec, trigger: .manual, scheduledAt: request.requestedAt, params: request.params,
+                    job: job.definition, trigger: .manual, scheduledAt: request.requestedAt, params: request.params,
                     request: request.id)
                 logger.info("triggered run created", metadata: [
                     "job": "\(job.name)", "run": "\(run.id)", "request": "\(request.id)",

@@ -7,12 +7,12 @@ import GnomonJobFiles
 /// It keeps each file's modification time (nanoseconds), size and inode, and the folder's own
 /// modification time. A poll lists the folder only when the folder changed (a file was added,
 /// removed or renamed) and loads only the files whose stamp changed: with 1,000 job files an idle
-/// poll costs one `stat` per file. Files follow `JobDirectory`'s rules: `NAME.yaml` or `NAME.yml`
-/// directly in the folder, hidden files and subfolders ignored, two files for one name both invalid.
+/// poll costs one `stat` per file. Which files count, and what two files for one name give, is
+/// `JobDirectory`'s to say, as for every command that reads the folder.
 final class JobWatcher {
     /// What a poll found for one job name.
     enum Change: Equatable {
-        case loaded(name: String, path: String, spec: JobSpec)
+        case loaded(name: String, path: String, job: ValidJob)
         case invalid(name: String, path: String, problems: [Diagnostic])
         case removed(name: String)
 
@@ -42,7 +42,7 @@ final class JobWatcher {
     }
 
     /// The problem with the folder itself, if it cannot be read.
-    private(set) var folderProblem: String?
+    private(set) var folderProblem: Diagnostic?
 
     /// Loads what changed since the last poll; with `everything`, reloads every file.
     func poll(everything: Bool = false) -> [Change] {
@@ -86,46 +86,32 @@ final class JobWatcher {
             pathsByName[name] = nil
             return .removed(name: name)
         }
-        if paths.count > 1 {
-            let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " and ")
-            let problem = Diagnostic(
-                path: paths[0], line: 1, column: 1, keyPath: "",
-                message: "\(names) both define job \"\(name)\"; remove or rename one of the files")
-            return .invalid(name: name, path: paths[0], problems: [problem])
+        let entries = JobDirectory.entries(
+            named: name, loaded: paths.map { ($0, results[$0] ?? JobFileLoader.load(path: $0)) })
+        if entries.count == 1, case .loaded(let job) = entries[0].result {
+            return .loaded(name: name, path: entries[0].path, job: job)
         }
-        let path = paths[0]
-        let result = results[path] ?? JobFileLoader.load(path: path)
-        switch result {
-        case .loaded(let spec): return .loaded(name: name, path: path, spec: spec)
-        case .failed(let problems): return .invalid(name: name, path: path, problems: problems)
-        }
+        return .invalid(name: name, path: paths[0], problems: entries.flatMap(\.result.diagnostics))
     }
 
     /// The job-file paths directly in the folder, or nil (with `folderProblem` set) if it cannot
     /// be read.
     private func listFiles() -> Set<String>? {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        switch JobDirectory.files(in: directory) {
+        case .success(let files):
             folderProblem = nil
-        } catch {
-            folderProblem = "cannot read the jobs folder \(directory): \((error as NSError).localizedFailureReason ?? "\(error)")"
+            return Set(files.map(\.path))
+        case .failure(let problem):
+            folderProblem = problem
             return nil
         }
-        var paths: Set<String> = []
-        for file in names where !file.hasPrefix(".") {
-            let path = (directory as NSString).appendingPathComponent(file)
-            guard JobFileLoader.jobName(path: path) != nil else { continue }
-            var info = stat()
-            guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { continue }
-            paths.insert(path)
-        }
-        return paths
     }
 
+    /// The file's stamp: what it points to for a symbolic link, the link itself for one that
+    /// points nowhere (so that it counts, as `JobDirectory` counts it, until it is removed).
     static func stamp(_ path: String) -> Stamp? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard stat(path, &info) == 0 || lstat(path, &info) == 0 else { return nil }
         return Stamp(
             seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int64(info.st_size),
             inode: UInt64(info.st_ino))

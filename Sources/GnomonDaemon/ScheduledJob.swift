@@ -8,8 +8,9 @@ import GnomonJobFiles
 final class ScheduledJob {
     let name: String
     var path: String
-    /// The last valid definition; kept while the file is invalid.
-    var spec: JobSpec
+    /// The last valid definition, with its graph and parsed schedule; kept while the file is
+    /// invalid.
+    var definition: ValidJob
     /// `nil` for a job without a schedule.
     var timeline: JobTimeline?
     /// The schedule's identity: a change of it starts the schedule afresh.
@@ -27,23 +28,26 @@ final class ScheduledJob {
     /// The file's problems while it is invalid.
     var problems: [Diagnostic] = []
 
-    init(name: String, path: String, spec: JobSpec, since: Date, considered: Date) {
+    init(name: String, path: String, definition: ValidJob, since: Date, considered: Date) {
         self.name = name
         self.path = path
-        self.spec = spec
+        self.definition = definition
         self.since = since
-        self.scheduleKey = Self.key(spec.schedule)
-        self.timeline = Self.timeline(spec.schedule, considered: considered)
+        self.scheduleKey = Self.key(definition.spec.schedule)
+        self.timeline = Self.timeline(definition.schedule, considered: considered)
     }
+
+    /// The definition as written.
+    var spec: JobSpec { definition.spec }
 
     /// The identity of a schedule: its expression and time zone (jitter does not move fire times).
     static func key(_ schedule: ScheduleSpec?) -> String? {
         schedule.map { "\($0.expression) \($0.timeZone)" }
     }
 
-    static func timeline(_ schedule: ScheduleSpec?, considered: Date) -> JobTimeline? {
-        guard let schedule, case .success(let built) = schedule.makeSchedule() else { return nil }
-        return JobTimeline(schedule: built, considered: considered)
+    /// Where a parsed schedule stands, its fire times counted after `considered`.
+    static func timeline(_ schedule: JobSchedule?, considered: Date) -> JobTimeline? {
+        schedule.map { JobTimeline(schedule: $0, considered: considered) }
     }
 }
 

@@ -10,18 +10,18 @@ extension RunEngine {
     /// the same transaction. Throws `StoreError.duplicateRun` when a `schedule` or `catchup` run of
     /// that job and time exists already.
     public func prepareDaemonRun(
-        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
         request: Int64? = nil
     ) throws -> PreparedRun {
-        let graph = try Self.graph(of: job)
-        let machine = RunMachine(job: job, graph: graph, seed: UInt64.random(in: 0...UInt64.max))
+        let graph = job.graph
+        let machine = RunMachine(job: job.spec, graph: graph, seed: UInt64.random(in: 0...UInt64.max))
         let id = try store.createRun(NewRun(
             job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
-            params: params, snapshot: job, runnerPID: settings.runnerPID,
+            params: params, snapshot: job.spec, runnerPID: settings.runnerPID,
             runnerInstance: settings.runnerInstance,
             tasks: graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
             triggerRequestID: request))
-        return PreparedRun(id: id, job: job, scheduledAt: scheduledAt, params: params, machine: machine)
+        return PreparedRun(id: id, job: job.spec, scheduledAt: scheduledAt, params: params, machine: machine)
     }
 
     /// Records a run that was created but never started as cancelled, every task with it (an

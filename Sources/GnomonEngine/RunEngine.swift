@@ -125,11 +125,11 @@ public final class RunEngine: Sendable {
     }
 
     /// Records a new run of `job`, started (running, its first tasks ready), and returns it ready
-    /// to execute at once.
+    /// to execute at once. The run follows the graph the job carries.
     ///
     /// - Parameter only: with `--task`, the tasks to run, their dependencies ignored.
     public func prepareNewRun(
-        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
         only: Set<String>? = nil
     ) throws -> PreparedRun {
         let plan = try planNewRun(job: job, only: only)
@@ -140,43 +140,42 @@ public final class RunEngine: Sendable {
     /// on another thread while the run's graph and first decisions are worked out (each a few
     /// milliseconds for a job of a thousand tasks, on the way to its first task).
     public func startNewRun(
-        job: JobSpec, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
+        job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
         only: Set<String>? = nil
     ) async throws -> PreparedRun {
-        async let snapshot = JobSnapshot(encoding: job)
+        async let snapshot = JobSnapshot(encoding: job.spec)
         let plan = try planNewRun(job: job, only: only)
         return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot)
     }
 
-    /// A new run's graph, machine and first decisions, before anything is recorded.
+    /// A new run's machine and first decisions, before anything is recorded.
     private struct NewRunPlan {
-        let job: JobSpec
-        let graph: TaskGraph
+        let job: ValidJob
         let machine: RunMachine
         let now: Date
         let start: RunStart?
     }
 
-    private func planNewRun(job: JobSpec, only: Set<String>?) throws -> NewRunPlan {
-        let graph = try Self.graph(of: job)
+    private func planNewRun(job: ValidJob, only: Set<String>?) throws -> NewRunPlan {
+        let graph = job.graph
         if let only {
             let unknown = only.subtracting(graph.names).sorted()
             if !unknown.isEmpty { throw EngineError.unknownTasks(job: job.name, names: unknown, known: graph.names) }
         }
-        let machine = RunMachine(job: job, graph: graph, only: only, seed: UInt64.random(in: 0...UInt64.max))
+        let machine = RunMachine(job: job.spec, graph: graph, only: only, seed: UInt64.random(in: 0...UInt64.max))
         let now = clock.now()
-        return NewRunPlan(job: job, graph: graph, machine: machine, now: now, start: RunStart.fold(machine, names: graph.names, now: now))
+        return NewRunPlan(job: job, machine: machine, now: now, start: RunStart.fold(machine, names: graph.names, now: now))
     }
 
     private func recordNewRun(
         _ plan: NewRunPlan, trigger: RunTrigger, scheduledAt: Date, params: [String: String], snapshot: JobSnapshot?
     ) throws -> PreparedRun {
-        let job = plan.job, start = plan.start
+        let job = plan.job.spec, start = plan.start
         let id = try store.createRun(NewRun(
             job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: plan.now,
             status: start == nil ? .queued : .running, params: params, snapshot: job,
             runnerPID: settings.runnerPID, runnerInstance: settings.runnerInstance,
-            tasks: start?.tasks ?? plan.graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
+            tasks: start?.tasks ?? plan.job.graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
             encodedSnapshot: snapshot))
         return PreparedRun(
             id: id, job: job, scheduledAt: scheduledAt, params: params, machine: start?.machine ?? plan.machine,
@@ -191,7 +190,7 @@ public final class RunEngine: Sendable {
             throw EngineError.runNotRetryable(runID, detail.summary.status)
         }
         let job = detail.snapshot
-        let graph = try Self.graph(of: job)
+        let graph = try Self.graph(ofSnapshot: job)
         var attempts: [String: Int] = [:]
         for attempt in detail.attempts { attempts[attempt.task] = max(attempts[attempt.task] ?? 0, attempt.number) }
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
@@ -212,7 +211,9 @@ public final class RunEngine: Sendable {
         return await withTaskExecutorPreference(ProcessLoop.shared) { await execution.run() }
     }
 
-    static func graph(of job: JobSpec) throws -> TaskGraph {
+    /// The graph of a run's recorded snapshot (a retry or a recovery continues the definition
+    /// the run started with, which was valid then; a new run uses the graph its `ValidJob` carries).
+    static func graph(ofSnapshot job: JobSpec) throws -> TaskGraph {
         switch TaskGraph.build(job.tasks) {
         case .success(let graph): return graph
         case .failure(let problems):

@@ -3,7 +3,7 @@
 /// Its description is the line a user sees, for example
 /// `jobs/etl.yaml:14:12: tasks.load.retry.limit: must be 0 or more (got -1)`. Problems that belong
 /// to no key (a YAML syntax error, a bad file name) leave `keyPath` empty and print without it.
-public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The job file's path as it was given to the loader.
     public var path: String
     /// Line, counted from 1.

@@ -1,3 +1,5 @@
+import GnomonCore
+
 /// The job-file format in one place: the keys each mapping accepts and the bounds on numbers.
 ///
 /// The loader reads its key sets from here, and a test compares them with
@@ -21,7 +23,7 @@ public enum JobFileFormat {
     /// Task keys that `defaults` may also hold.
     public static let defaultsKeys = ["retry", "timeout", "env", "workdir"]
     /// Keys of one task.
-    public static let taskKeys = actionKeys + ["depends_on", "after"] + defaultsKeys
+    public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys
     /// Keys of the long form of `retry`.
     public static let retryKeys = ["limit", "delay", "backoff", "max_delay", "jitter", "on_exit_codes"]
     /// Keys of a task's `container`.
@@ -42,4 +44,20 @@ public enum JobFileFormat {
     public static let maximumCPUs: Double = 1024
     /// Longest job or task name.
     public static let maximumNameLength = 64
+}
+
+extension DependencyKind {
+    /// The task key that lists dependencies of this kind.
+    public var key: String {
+        switch self {
+        case .required: return "depends_on"
+        case .completionOnly: return "after"
+        }
+    }
+
+    /// The kind a task key lists, or `nil` for a key that lists no dependencies.
+    public init?(key: String) {
+        guard let kind = Self.allCases.first(where: { $0.key == key }) else { return nil }
+        self = kind
+    }
 }

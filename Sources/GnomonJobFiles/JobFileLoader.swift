@@ -1,7 +1,8 @@
 import Foundation
 import GnomonCore
 
-/// Loads job files: YAML text in, a `JobSpec` or every problem in the file out.
+/// Loads job files: YAML text in, a `ValidJob` (the job with its task graph and parsed schedule)
+/// or every problem in the file out.
 ///
 /// The loader never throws and never traps on bad input. It reports all the problems it finds in a
 /// file at once, each with the file, line, column and key path.
@@ -42,9 +43,9 @@ public enum JobFileLoader {
                 message: "the file is empty; a job needs at least tasks:, for example  tasks: { hello: { run: echo hello } }")])
         }
         let reader = NodeReader(path: path, marks: composition.marks)
-        let spec = JobReader(reader: reader).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
+        let job = JobReader(reader: reader).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
         diagnostics += reader.diagnostics
-        if let spec, diagnostics.isEmpty { return .loaded(spec) }
+        if let job, diagnostics.isEmpty { return .loaded(job) }
         if diagnostics.isEmpty {
             // Unreachable by design: a missing spec always comes with a reported problem.
             diagnostics = [Diagnostic(path: path, line: 1, column: 1, keyPath: "", message: "the job could not be loaded")]
@@ -70,7 +71,12 @@ public enum JobFileLoader {
     /// Why a file could not be read, in a few plain words.
     static func readProblem(path: String, error: Error) -> String {
         var isFolder: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) { return "it does not exist" }
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                return "it is a symbolic link to \(target), which does not exist"
+            }
+            return "it does not exist"
+        }
         if isFolder.boolValue { return "it is a folder, not a file" }
         if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
         return (error as NSError).localizedDescription

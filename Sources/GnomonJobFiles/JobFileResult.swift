@@ -1,16 +1,20 @@
 import GnomonCore
 
-/// What loading one job file gave: the job, or every problem found in it.
+/// What loading one job file gave: the job with its graph and schedule, or every problem found
+/// in it.
 public enum JobFileResult: Sendable, Hashable {
-    case loaded(JobSpec)
+    case loaded(ValidJob)
     /// Never empty.
     case failed([Diagnostic])
 
     /// The job, if the file was valid.
-    public var spec: JobSpec? {
-        if case .loaded(let spec) = self { return spec }
+    public var job: ValidJob? {
+        if case .loaded(let job) = self { return job }
         return nil
     }
+
+    /// The job as written, if the file was valid.
+    public var spec: JobSpec? { job?.spec }
 
     /// The problems, empty if the file was valid.
     public var diagnostics: [Diagnostic] {

@@ -2,14 +2,19 @@ import GnomonCore
 import Yams
 
 extension JobReader {
-    /// Checks the dependencies with `TaskGraph.build` and reports each problem at the dependency
-    /// entry it is about: unknown, repeated and self dependencies, and every cycle.
-    func checkGraph(_ sources: [TaskSource]) {
+    /// Builds the task graph with `TaskGraph.build`, or reports each problem at the dependency
+    /// entry it is about: unknown, repeated and self dependencies, and every cycle. Core names a
+    /// dependency by its kind; the messages name the key that lists it (`depends_on`, `after`).
+    func checkGraph(_ sources: [TaskSource]) -> TaskGraph? {
         // Tasks whose name was defined twice are already left out; placeholders stand in for actions.
         let specs = sources.map {
             TaskSpec(name: $0.name, action: .shell(""), dependsOn: $0.dependsOn.map(\.name), after: $0.after.map(\.name))
         }
-        guard case .failure(let problems) = TaskGraph.build(specs) else { return }
+        let problems: TaskGraph.Problems
+        switch TaskGraph.build(specs) {
+        case .success(let graph): return graph
+        case .failure(let found): problems = found
+        }
         let byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // TaskGraph reports a repeated or unknown entry once per occurrence, in file order; these
         // counters find the occurrence each report is about.
@@ -23,17 +28,15 @@ extension JobReader {
         }
         for problem in problems.all {
             switch problem {
-            case let .unknownDependency(task, list, dependency, suggestion):
+            case let .unknownDependency(task, kind, dependency, suggestion):
                 guard let source = byName[task] else { continue }
-                let entries = list == "after" ? source.after : source.dependsOn
                 let hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? "; define it under tasks or remove it"
-                report(occurrence("u|\(task)|\(list)|\(dependency)", in: entries, matching: dependency),
+                report(occurrence("u|\(task)|\(kind.key)|\(dependency)", in: source.dependencies(kind), matching: dependency),
                        source, "no task is named \"\(dependency)\"\(hint)")
-            case let .selfDependency(task, list):
+            case let .selfDependency(task, kind):
                 guard let source = byName[task] else { continue }
-                let entries = list == "after" ? source.after : source.dependsOn
-                report(occurrence("s|\(task)|\(list)", in: entries, matching: task),
-                       source, "a task cannot wait for itself; remove \"\(task)\" from \(list)")
+                report(occurrence("s|\(task)|\(kind.key)", in: source.dependencies(kind), matching: task),
+                       source, "a task cannot wait for itself; remove \"\(task)\" from \(kind.key)")
             case let .duplicateDependency(task, _, dependency):
                 guard let source = byName[task] else { continue }
                 let first = (source.dependsOn + source.after).first { $0.name == dependency }
@@ -45,6 +48,7 @@ extension JobReader {
                 reportCycle(path, byName: byName)
             }
         }
+        return nil
     }
 
     /// A cycle `a -> b -> a` (b waits for a, a waits for b) is reported at the entry that closes
@@ -62,6 +66,16 @@ extension JobReader {
             reader.report(entry.node, entry.path, message)
         } else {
             reader.report(task.keyNode, task.path, message)
+        }
+    }
+}
+
+extension TaskSource {
+    /// The dependencies of one kind, as written.
+    func dependencies(_ kind: DependencyKind) -> [Dependency] {
+        switch kind {
+        case .required: return dependsOn
+        case .completionOnly: return after
         }
     }
 }

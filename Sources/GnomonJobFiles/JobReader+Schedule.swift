@@ -4,8 +4,8 @@ import Yams
 
 extension JobReader {
     /// `schedule`: a string (cron line, macro or `@every`), or the long form with cron, timezone
-    /// and jitter. The schedule itself is checked by `ScheduleSpec.makeSchedule()`.
-    func readSchedule(_ node: Node, _ path: String) -> ScheduleSpec? {
+    /// and jitter, parsed by `ScheduleSpec.parse()`; `nil` once a problem is reported.
+    func readSchedule(_ node: Node, _ path: String) -> JobSchedule? {
         var spec = ScheduleSpec(expression: "")
         var expressionNode = node
         var expressionPath = path
@@ -62,7 +62,11 @@ extension JobReader {
         }
         guard valid else { return nil }
         var zoneReported = false
-        if case .failure(let problem) = spec.makeSchedule() {
+        var parsed: JobSchedule?
+        switch spec.parse() {
+        case .success(let schedule):
+            parsed = schedule
+        case .failure(let problem):
             switch problem.part {
             case .expression:
                 reader.report(expressionNode, expressionPath, problem.message)
@@ -78,8 +82,9 @@ extension JobReader {
             let hint = guess.map { "; did you mean \"\($0)\"?" } ?? "; use an IANA name such as UTC or Europe/Dublin"
             reader.report(zoneNode ?? node, JobReader.child(path, "timezone"),
                           "unknown time zone \"\(spec.timeZone)\"\(hint)")
+            return nil
         }
-        return spec
+        return parsed
     }
 
     static func child(_ path: String, _ key: String) -> String { NodeReader.child(path, key) }

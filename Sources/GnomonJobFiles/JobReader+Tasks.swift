@@ -38,9 +38,12 @@ extension JobReader {
             let read = readAction(action)
             if actions.count == 1 { task.action = read }
         }
-        for dependency in entries where dependency.key == "depends_on" || dependency.key == "after" {
-            let list = readDependencies(dependency)
-            if dependency.key == "depends_on" { task.dependsOn = list } else { task.after = list }
+        for dependency in entries {
+            switch DependencyKind(key: dependency.key) {
+            case .required: task.dependsOn = readDependencies(dependency)
+            case .completionOnly: task.after = readDependencies(dependency)
+            case nil: break
+            }
         }
         task.settings = readSettings(entries)
         return task

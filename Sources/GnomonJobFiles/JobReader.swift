@@ -2,20 +2,22 @@ import Foundation
 import GnomonCore
 import Yams
 
-/// Turns a composed job file into a `JobSpec`, reporting every problem through its `NodeReader`.
+/// Turns a composed job file into a `ValidJob`, reporting every problem through its `NodeReader`.
 ///
 /// The top-level keys are read here; the schedule, the tasks and the dependency graph are read in
 /// the `JobReader+...` extensions.
 struct JobReader {
     let reader: NodeReader
 
-    /// The job, or `nil` if any problem was reported.
-    func read(root: Node, name: String, directory: String) -> JobSpec? {
+    /// The job with the graph and schedule built while checking it, or `nil` if any problem was
+    /// reported.
+    func read(root: Node, name: String, directory: String) -> ValidJob? {
         guard let entries = reader.entries(
             root, "", expected: "a mapping of keys such as tasks: and schedule:") else { return nil }
         reader.rejectUnknown(entries, known: JobFileFormat.jobKeys)
         var job = JobSpec(name: name, tasks: [], directory: directory)
         var defaults = TaskSettings()
+        var schedule: JobSchedule?
         var taskNode: Node?
         var tasksPath = "tasks"
         for entry in entries {
@@ -24,7 +26,10 @@ struct JobReader {
             case "description":
                 if !NodeReader.isNull(value) { job.description = reader.text(value, entry.path, allowEmpty: true) }
             case "schedule":
-                if !NodeReader.isNull(value) { job.schedule = readSchedule(value, entry.path) }
+                if !NodeReader.isNull(value) {
+                    schedule = readSchedule(value, entry.path)
+                    job.schedule = schedule?.spec
+                }
             case "overlap":
                 job.overlap = reader.choice(value, entry.path, of: OverlapPolicy.self) ?? job.overlap
             case "catchup":
@@ -54,10 +59,12 @@ struct JobReader {
             return nil
         }
         let sources = readTasks(taskNode, tasksPath)
-        checkGraph(sources)
-        guard reader.diagnostics.isEmpty else { return nil }
+        let graph = checkGraph(sources)
+        guard reader.diagnostics.isEmpty, let graph else { return nil }
         job.tasks = sources.compactMap { $0.spec(defaults: defaults) }
-        return job
+        // Without a reported problem every task has its action, so the graph built from the
+        // sources is the spec's.
+        return ValidJob(job, graph: graph, schedule: schedule)
     }
 
     /// `defaults`: task settings every task starts from.
@@ -67,7 +74,7 @@ struct JobReader {
         for key in JobFileFormat.actionKeys {
             special[key] = "\(key) cannot have a default; give each task its own run, command or container"
         }
-        for key in ["depends_on", "after"] {
+        for key in DependencyKind.allCases.map(\.key) {
             special[key] = "\(key) cannot have a default; list dependencies on each task"
         }
         reader.rejectUnknown(entries, known: JobFileFormat.defaultsKeys, special: special)

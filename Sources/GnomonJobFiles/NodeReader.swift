@@ -107,10 +107,7 @@ final class NodeReader {
                 report(keyNode, path, "keys must be plain text (got \(Self.describe(keyNode)))")
                 continue
             }
-            var key = scalar.string
-            if key.unicodeScalars.first == Composer.marker {
-                key = String(String.UnicodeScalarView(key.unicodeScalars.drop { $0 == Composer.marker }))
-            }
+            let key = Composer.unmarked(scalar.string)
             let keyPath = Self.child(path, key)
             if let earlier = first[key] {
                 let where_ = position(of: earlier).line

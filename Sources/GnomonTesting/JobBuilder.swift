@@ -1,6 +1,6 @@
 import GnomonCore
 
-/// Builds `JobSpec`s for tests in a few readable lines:
+/// Builds `JobSpec`s (and, with `validated()`, `ValidJob`s) for tests in a few readable lines:
 ///
 /// ```swift
 /// let job = JobBuilder("etl", directory: home.jobs)
@@ -63,6 +63,22 @@ public struct JobBuilder: Sendable {
     }
 
     public func build() -> JobSpec { job }
+
+    /// The job validated, with its graph and parsed schedule, as the loader hands jobs out;
+    /// throws, naming the problems, for a job that is not valid.
+    public func validated() throws -> ValidJob { try job.validated() }
+}
+
+extension JobSpec {
+    /// This job validated, with its graph and parsed schedule, as the loader hands jobs out;
+    /// throws, naming the problems, for a job that is not valid.
+    public func validated() throws -> ValidJob {
+        do {
+            return try ValidJob(self)
+        } catch {
+            throw TestSetupError("job \(name) is not valid: \(error)")
+        }
+    }
 }
 
 extension RetryPolicy {

@@ -48,7 +48,7 @@ struct DaemonPartsTests {
         func describe(_ changes: [JobWatcher.Change]) -> [String] {
             changes.map { change in
                 switch change {
-                case let .loaded(name, _, spec): return "loaded \(name) \(spec.tasks[0].action)"
+                case let .loaded(name, _, job): return "loaded \(name) \(job.spec.tasks[0].action)"
                 case let .invalid(name, _, problems): return "invalid \(name) line \(problems[0].line)"
                 case let .removed(name): return "removed \(name)"
                 }

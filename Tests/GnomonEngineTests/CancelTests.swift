@@ -34,7 +34,7 @@ struct CancelTests {
             .build()
         let engine = try home.engine(killGrace: duration("2s"))
         let control = RunControl()
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
         let running = Task { try await execute(prepared, engine: engine, control: control) }
         #expect(await ProcessProbe.waitForLine(in: started) != nil)
 
@@ -92,7 +92,7 @@ struct CancelTests {
         let job = JobBuilder("never", directory: home.jobs).task("a", run: "(not run)").task("b", run: "(not run)", dependsOn: ["a"]).build()
         let engine = try home.engine(executor: executor)
         let control = RunControl()
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
         let running = Task { try await execute(prepared, engine: engine, control: control) }
         #expect(await eventually(within: TestTiming.patience) { executor.launches.count == 1 })
         control.cancel(reason: "stopped by the test")

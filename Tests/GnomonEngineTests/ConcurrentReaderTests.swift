@@ -18,7 +18,7 @@ struct ConcurrentReaderTests {
             builder = builder.task("t\(index)", run: "[ $GNOMON_ATTEMPT -ge 2 ]", retry: .quick(limit: 1, delay: duration("5ms")))
         }
         let engine = try home.engine(workers: 4)
-        let prepared = try engine.prepareNewRun(job: builder.build(), trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try builder.validated(), trigger: .manual, scheduledAt: Date())
 
         let stop = Atomic<Bool>(false)
         let reads = Atomic<Int>(0)

@@ -53,7 +53,7 @@ struct ContinueRunTests {
             .build()
         let engine = try home.engine()
         let control = RunControl()
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
         let running = Task { try await execute(prepared, engine: engine, control: control) }
         _ = await ProcessProbe.waitForLine(in: started)
         control.cancel(reason: "stopped by the test")

@@ -28,7 +28,7 @@ struct EnvironmentTests {
             .build()
         let engine = try home.engine(environment: ["PATH": "/usr/bin:/bin", "MODE": "runner", "FROM_RUNNER": "kept"])
         let prepared = try engine.prepareNewRun(
-            job: job, trigger: .manual, scheduledAt: scheduled, params: ["batch-size": "10", "region": "eu west 1"])
+            job: try job.validated(), trigger: .manual, scheduledAt: scheduled, params: ["batch-size": "10", "region": "eu west 1"])
         let finished = try await execute(prepared, engine: engine)
         #expect(finished.status == .succeeded)
 
@@ -104,7 +104,7 @@ struct ScheduledTimeTests {
             .build()
         let engine = try home.engine()
         let prepared = try engine.prepareNewRun(
-            job: job, trigger: .manual, scheduledAt: Date(timeIntervalSince1970: c.seconds))
+            job: try job.validated(), trigger: .manual, scheduledAt: Date(timeIntervalSince1970: c.seconds))
         let finished = try await execute(prepared, engine: engine)
         #expect(finished.status == .succeeded)
 

@@ -35,7 +35,7 @@ struct ProcessGroupTests {
             .build()
         let control = RunControl()
         let engine = try home.engine(killGrace: duration("2s"))
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
         let running = Task { try await execute(prepared, engine: engine, control: control) }
 
         let grandchild = try #require(await ProcessProbe.waitForPID(in: pidFile))

@@ -50,7 +50,7 @@ struct RetryTests {
         let job = JobBuilder("flaky", directory: home.jobs)
             .task("flaky", run: "(not run)", retry: .quick(limit: 4, delay: .seconds(1), backoff: 2, maxDelay: .seconds(5)))
             .build()
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: clock.now())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: clock.now())
         let control = RunControl()
         let running = Task { try await execute(prepared, engine: engine, control: control) }
 

@@ -44,8 +44,8 @@ struct RunStartTests {
         let engine = try home.engine()
         let job = job(home)
         let prepared = switch entry {
-        case .prepare: try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date(), only: c.only)
-        case .start: try await engine.startNewRun(job: job, trigger: .manual, scheduledAt: Date(), only: c.only)
+        case .prepare: try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date(), only: c.only)
+        case .start: try await engine.startNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date(), only: c.only)
         }
         let detail = try #require(try engine.store.run(prepared.id))
         #expect(detail.snapshot == job)
@@ -66,7 +66,7 @@ struct RunStartTests {
     func nothingToRun() throws {
         let home = try TemporaryHome()
         let job = JobBuilder("empty", directory: home.jobs).task("a", run: "true").build()
-        let graph = try RunEngine.graph(of: job)
+        let graph = try job.validated().graph
         // Every task left out: the machine's start finishes the run, which a new row cannot hold.
         let machine = RunMachine(job: job, graph: graph, only: [])
         #expect(RunStart.fold(machine, names: graph.names, now: Date()) == nil)

@@ -18,7 +18,7 @@ struct StoreFailureTests {
             .task("b", run: "echo x > '\(ranB)'", dependsOn: ["a"])
             .build()
         let engine = try home.engine()
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
         let running = Task { await engine.execute(prepared) }
         #expect(await ProcessProbe.waitForLine(in: started) != nil)
 

@@ -38,7 +38,7 @@ func runToEnd(
     observer: any RunObserver = SilentObserver()
 ) async throws -> FinishedRun {
     let engine = try engine ?? home.engine()
-    let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date(), params: params, only: only)
+    let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date(), params: params, only: only)
     return try await execute(prepared, engine: engine, control: control, observer: observer)
 }
 

@@ -54,7 +54,7 @@ struct TaskFilterTests {
         let job = JobBuilder("etl", directory: home.jobs).task("extract", run: "true").task("load", run: "true").build()
         let engine = try home.engine()
         #expect {
-            _ = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: Date(), only: ["lod", "extract"])
+            _ = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date(), only: ["lod", "extract"])
         } throws: { error in
             "\(error)" == "job etl has no task \"lod\"; its tasks are extract, load"
         }

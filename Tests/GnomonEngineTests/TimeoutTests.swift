@@ -60,7 +60,7 @@ struct TimeoutTests {
             .timeout(duration("30m"))
             .build()
         let engine = try home.engine(clock: clock)
-        let prepared = try engine.prepareNewRun(job: job, trigger: .manual, scheduledAt: clock.now())
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: clock.now())
         let running = Task { try await execute(prepared, engine: engine) }
         #expect(await ProcessProbe.waitForLine(in: started) != nil)
         #expect(await clock.waitForSleepers(1))

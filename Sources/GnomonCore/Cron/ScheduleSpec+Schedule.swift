@@ -8,24 +8,32 @@ extension ScheduleSpec {
     /// or more and shorter than the shortest time between two fire times, so that jitter never
     /// reorders runs.
     public func makeSchedule() -> Result<any Schedule, ScheduleProblem> {
+        parse().map(\.schedule)
+    }
+
+    /// ``makeSchedule()``, keeping this spec and its resolved time zone with the schedule: what a
+    /// validated job carries.
+    public func parse() -> Result<JobSchedule, ScheduleProblem> {
         do {
-            return .success(try makeScheduleOrThrow())
+            let (schedule, zone) = try makeScheduleOrThrow()
+            return .success(JobSchedule(spec: self, schedule: schedule, timeZone: zone))
         } catch {
             return .failure(error)
         }
     }
 
-    private func makeScheduleOrThrow() throws(ScheduleProblem) -> any Schedule {
+    private func makeScheduleOrThrow() throws(ScheduleProblem) -> (any Schedule, TimeZone) {
         let schedule: any Schedule
+        let zone: TimeZone
         let shortestGap: Duration
         if Self.isInterval(expression) {
             let interval = try IntervalSchedule.parse(expression).get()
-            _ = try ScheduleTimeZone.resolve(timeZone).get()
+            zone = try ScheduleTimeZone.resolve(timeZone).get()
             schedule = interval
             shortestGap = .seconds(interval.seconds)
         } else {
             let cron = try CronExpression.parse(expression).get()
-            let zone = try ScheduleTimeZone.resolve(timeZone).get()
+            zone = try ScheduleTimeZone.resolve(timeZone).get()
             schedule = CronSchedule(expression: cron, timeZone: zone)
             shortestGap = .seconds(cron.shortestGapMinutes * 60)
         }
@@ -39,7 +47,7 @@ extension ScheduleSpec {
                     + "times of \"\(expression.trimmingWhitespace())\"")
             }
         }
-        return schedule
+        return (schedule, zone)
     }
 
     /// Whether `text` is an `@every` interval rather than a cron expression or macro.

@@ -3,7 +3,7 @@
 public struct TaskGraph: Sendable, Hashable {
     /// Task names in the file's order.
     public let names: [String]
-    /// For each task, its upstream tasks and whether each edge is required (`depends_on`).
+    /// For each task, its upstream tasks and the kind of each dependency.
     public let upstream: [String: [Edge]]
     /// For each task, the tasks that wait on it.
     public let downstream: [String: [String]]
@@ -15,29 +15,32 @@ public struct TaskGraph: Sendable, Hashable {
     /// An edge from an upstream task.
     public struct Edge: Sendable, Hashable {
         public let from: String
-        /// `depends_on` (must have succeeded) rather than `after` (must have finished).
-        public let required: Bool
+        public let kind: DependencyKind
+
+        /// Whether the upstream must have succeeded (rather than only finished).
+        public var required: Bool { kind == .required }
     }
 
-    /// A problem with the graph, naming the task and the dependency list it is in.
+    /// A problem with the graph, naming the task and the kind of dependency it is about.
     public enum Problem: Sendable, Hashable, CustomStringConvertible {
-        /// `task` lists `dependency` under `list` (`depends_on` or `after`) but no such task exists.
-        case unknownDependency(task: String, list: String, dependency: String, suggestion: String?)
-        case selfDependency(task: String, list: String)
-        /// The same upstream is listed twice (in one list or across both).
-        case duplicateDependency(task: String, list: String, dependency: String)
+        /// `task` waits for `dependency`, but no such task exists.
+        case unknownDependency(task: String, kind: DependencyKind, dependency: String, suggestion: String?)
+        case selfDependency(task: String, kind: DependencyKind)
+        /// The same upstream is listed twice (among one kind or across both); `kind` is the
+        /// repeat's.
+        case duplicateDependency(task: String, kind: DependencyKind, dependency: String)
         /// A cycle, as a path that starts and ends at the same task.
         case cycle([String])
 
         public var description: String {
             switch self {
-            case let .unknownDependency(task, list, dependency, suggestion):
-                let hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? "; define it under tasks or remove it from \(list)"
-                return "task \"\(task)\" \(list) unknown task \"\(dependency)\"\(hint)"
-            case let .selfDependency(task, list):
-                return "task \"\(task)\" lists itself in \(list); remove it"
-            case let .duplicateDependency(task, list, dependency):
-                return "task \"\(task)\" lists \"\(dependency)\" more than once (again in \(list)); keep one"
+            case let .unknownDependency(task, kind, dependency, suggestion):
+                let hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? "; define it or remove the dependency"
+                return "task \"\(task)\" \(kind.verb) unknown task \"\(dependency)\"\(hint)"
+            case let .selfDependency(task, kind):
+                return "task \"\(task)\" \(kind.verb) itself; remove the dependency"
+            case let .duplicateDependency(task, kind, dependency):
+                return "task \"\(task)\" \(kind.verb) \"\(dependency)\" more than once; keep one"
             case let .cycle(path):
                 return "dependency cycle: \(path.joined(separator: " -> ")); remove one of these edges"
             }
@@ -59,18 +62,18 @@ public struct TaskGraph: Sendable, Hashable {
         for task in tasks {
             var edges: [Edge] = []
             var seen = Set<String>()
-            for (list, deps, required) in [("depends_on", task.dependsOn, true), ("after", task.after, false)] {
+            for (kind, deps) in [(DependencyKind.required, task.dependsOn), (.completionOnly, task.after)] {
                 for dep in deps {
                     if dep == task.name {
-                        problems.append(.selfDependency(task: task.name, list: list))
+                        problems.append(.selfDependency(task: task.name, kind: kind))
                     } else if !known.contains(dep) {
                         problems.append(.unknownDependency(
-                            task: task.name, list: list, dependency: dep,
+                            task: task.name, kind: kind, dependency: dep,
                             suggestion: Suggest.closest(to: dep, among: names)))
                     } else if !seen.insert(dep).inserted {
-                        problems.append(.duplicateDependency(task: task.name, list: list, dependency: dep))
+                        problems.append(.duplicateDependency(task: task.name, kind: kind, dependency: dep))
                     } else {
-                        edges.append(Edge(from: dep, required: required))
+                        edges.append(Edge(from: dep, kind: kind))
                         downstream[dep, default: []].append(task.name)
                     }
                 }
@@ -89,6 +92,17 @@ public struct TaskGraph: Sendable, Hashable {
         let order = Self.order(names: names, upstream: upstream, downstream: downstream)
         self.topologicalOrder = order
         self.topologicalIndex = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    }
+
+    /// Whether this graph is the one `tasks` describe: the same task names in the same order, and
+    /// each task's upstream edges its `dependsOn` then its `after`, in order.
+    public func describes(_ tasks: [TaskSpec]) -> Bool {
+        guard names.elementsEqual(tasks.lazy.map(\.name)) else { return false }
+        return tasks.allSatisfy { task in
+            let edges = upstream[task.name] ?? []
+            return edges == task.dependsOn.map { Edge(from: $0, kind: .required) }
+                + task.after.map { Edge(from: $0, kind: .completionOnly) }
+        }
     }
 
     /// Tasks with no upstream.
@@ -145,5 +159,21 @@ public struct TaskGraph: Sendable, Hashable {
         }
         for name in names where colour[name, default: 0] == 0 { visit(name) }
         return cycles
+    }
+}
+
+/// How a task waits for one of its upstream tasks.
+public enum DependencyKind: String, Sendable, Hashable, CaseIterable {
+    /// The upstream must have succeeded; if it did not, the task is skipped.
+    case required
+    /// The upstream must only have finished, whatever its outcome.
+    case completionOnly
+
+    /// The kind as a verb phrase: "depends on" or "runs after".
+    public var verb: String {
+        switch self {
+        case .required: return "depends on"
+        case .completionOnly: return "runs after"
+        }
     }
 }
