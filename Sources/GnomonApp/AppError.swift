@@ -70,7 +70,7 @@ extension AppError {
         switch error {
         case .runNotFound, .unknownTasks:
             return .notFound
-        case .invalidGraph, .runNotRetryable:
+        case .invalidSnapshot, .runNotRetryable:
             return .failure
         }
     }

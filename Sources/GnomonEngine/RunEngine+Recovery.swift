@@ -101,7 +101,7 @@ extension RunEngine {
             changes.append(.attemptFinished(run: runID, task: attempt.task, number: attempt.number, outcome: .lost, at: now))
         }
         let job = detail.snapshot
-        let graph = try Self.graph(ofSnapshot: job)
+        let graph = try Self.graph(ofSnapshot: job, run: runID)
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
         let adopted = Dictionary(uniqueKeysWithValues: adoptions.map { ($0.task, $0.attempt) })
         let unfinished = graph.names.filter { !(previous[$0] ?? .waiting).isFinished && adopted[$0] == nil }

@@ -78,15 +78,19 @@ public struct Adoption: Sendable, Hashable {
 
 /// Why a run could not be prepared.
 public enum EngineError: Error, CustomStringConvertible, Sendable {
-    case invalidGraph(job: String, problems: [String])
+    /// The job definition a run stored when it was created no longer makes a valid graph (the
+    /// database was changed by something other than gnomon).
+    case invalidSnapshot(run: Int64, job: String, problems: [String])
     case unknownTasks(job: String, names: [String], known: [String])
     case runNotFound(Int64)
     case runNotRetryable(Int64, RunStatus)
 
     public var description: String {
         switch self {
-        case let .invalidGraph(job, problems):
-            return "job \(job) has an invalid task graph: \(problems.joined(separator: "; ")); run `gnomon validate` for details"
+        case let .invalidSnapshot(run, job, problems):
+            return "run \(run) cannot be continued: the copy of job \(job) stored with it has an invalid task graph "
+                + "(\(problems.joined(separator: "; "))), so the database was changed by something other than gnomon; "
+                + "start a new run with `gnomon run \(job)`"
         case let .unknownTasks(job, names, known):
             return "job \(job) has no task \(names.map { "\"\($0)\"" }.joined(separator: ", ")); its tasks are \(known.joined(separator: ", "))"
         case let .runNotFound(id):
@@ -190,7 +194,7 @@ public final class RunEngine: Sendable {
             throw EngineError.runNotRetryable(runID, detail.summary.status)
         }
         let job = detail.snapshot
-        let graph = try Self.graph(ofSnapshot: job)
+        let graph = try Self.graph(ofSnapshot: job, run: runID)
         var attempts: [String: Int] = [:]
         for attempt in detail.attempts { attempts[attempt.task] = max(attempts[attempt.task] ?? 0, attempt.number) }
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
@@ -213,11 +217,11 @@ public final class RunEngine: Sendable {
 
     /// The graph of a run's recorded snapshot (a retry or a recovery continues the definition
     /// the run started with, which was valid then; a new run uses the graph its `ValidJob` carries).
-    static func graph(ofSnapshot job: JobSpec) throws -> TaskGraph {
+    static func graph(ofSnapshot job: JobSpec, run: Int64) throws -> TaskGraph {
         switch TaskGraph.build(job.tasks) {
         case .success(let graph): return graph
         case .failure(let problems):
-            throw EngineError.invalidGraph(job: job.name, problems: problems.all.map(\.description))
+            throw EngineError.invalidSnapshot(run: run, job: job.name, problems: problems.all.map(\.description))
         }
     }
 }

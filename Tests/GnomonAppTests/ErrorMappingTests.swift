@@ -22,6 +22,7 @@ struct ErrorMappingTests {
         Case(name: "an unknown trigger request", error: StoreError.unknownTriggerRequest(location: location, id: 2), status: .notFound),
         Case(name: "an unknown run in the engine", error: EngineError.runNotFound(4), status: .notFound),
         Case(name: "an unknown task in the engine", error: EngineError.unknownTasks(job: "j", names: ["x"], known: ["a"]), status: .notFound),
+        Case(name: "a run whose stored job is broken", error: EngineError.invalidSnapshot(run: 4, job: "j", problems: ["cycle"]), status: .failure),
         Case(name: "a run that cannot be retried", error: EngineError.runNotRetryable(4, .succeeded), status: .failure),
         Case(name: "a scheduled time that already ran", error: StoreError.duplicateRun(job: "j", scheduledAt: Date(timeIntervalSince1970: 0), existing: 3), status: .failure),
         Case(name: "a locked database", error: StoreError.busy(location: location, operation: "x", reason: "locked"), status: .environment),
