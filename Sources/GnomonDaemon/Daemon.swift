@@ -150,7 +150,7 @@ public final class Daemon {
                 var wake = min(nextReload, nextTriggerPoll)
                 if !draining, let first = due.first { wake = min(wake, first.at) }
                 if draining { wake = now.addingTimeInterval(3600) }
-                if wake > now { pulse.beat(at: now, wake: wake) }
+                if wake > now { pulse.beat(at: now, wake: wake, active: Set(active.keys)) }
                 for message in await inbox.wait(until: wake, on: clock) {
                     switch message {
                     case let .runEnded(job, run):

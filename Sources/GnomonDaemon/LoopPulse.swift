@@ -12,12 +12,14 @@ final class LoopPulse: Sendable {
         var at: Date
         /// When the loop will look again by itself (next due time, trigger poll or reload).
         var wake: Date
+        /// The runs executing, by id.
+        var active: Set<Int64>
     }
 
     private let state = Mutex<Beat?>(nil)
 
-    func beat(at: Date, wake: Date) {
-        state.withLock { $0 = Beat(at: at, wake: wake) }
+    func beat(at: Date, wake: Date, active: Set<Int64>) {
+        state.withLock { $0 = Beat(at: at, wake: wake, active: active) }
     }
 
     /// The latest beat, nil before the first turn ended.
