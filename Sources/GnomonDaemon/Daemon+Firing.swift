@@ -43,7 +43,8 @@ extension Daemon {
         job.generation += 1
         guard let next = job.timeline?.nextFireTime else { return }
         let jitter = job.spec.schedule?.jitter.map(\.secondsDouble) ?? 0
-        job.delay = jitter > 0 ? Double.random(in: 0..<jitter) : 0
+        // 53 random bits make a uniform fraction in 0..<1, as `Double.random(in:)` does.
+        job.delay = jitter > 0 ? jitter * Double(random.next() >> 11) / Double(UInt64(1) << 53) : 0
         due.push(.init(at: next.addingTimeInterval(job.delay), job: job.name, generation: job.generation))
     }
 
@@ -152,7 +153,7 @@ extension Daemon {
     /// recorded as a tick instead and gives nil.
     func createRun(_ job: ScheduledJob, trigger: RunTrigger, at time: Date) -> PreparedRun? {
         do {
-            return try engine.prepareDaemonRun(job: job.definition, trigger: trigger, scheduledAt: time)
+            return try engine.prepareDaemonRun(job: job.definition, trigger: trigger, scheduledAt: time, seed: random.next())
         } catch StoreError.duplicateRun(_, _, let existing) {
             tick(job.name, time, .duplicate, run: existing, detail: "run \(existing) exists for this time already")
         } catch {

@@ -30,7 +30,7 @@ extension Daemon {
         for detail in orphans {
             let job = detail.summary.job
             do {
-                switch try await engine.prepareRecovery(of: detail) {
+                switch try await engine.prepareRecovery(of: detail, seed: random.next()) {
                 case let .resume(prepared, lost):
                     logLost(lost, job: job, run: detail.id)
                     logger.notice("run recovered; it continues", metadata: ["job": "\(job)", "run": "\(detail.id)"])

@@ -13,10 +13,19 @@ import Logging
 /// heap, not a timer per job), a message (a run ended, a signal) or the next cheap poll (job files
 /// every `reloadInterval`, trigger requests every `triggerPollInterval`), whichever comes first.
 /// Runs execute as child tasks of one task group; none outlives `run()`.
+///
+/// Time and chance come from outside: every time the daemon and its engine read or wait for is
+/// its `clock`'s, and every jitter delay and run seed is drawn from its `random` source, so tests
+/// drive it with a manual clock and a seeded generator.
 public final class Daemon {
     let options: DaemonOptions
     let logger: Logger
+    let clock: any EngineClock
+    /// Draws jitter delays and the seeds of runs' retry jitter.
+    var random: any RandomNumberGenerator
     let inbox = Inbox()
+    /// The loop's latest settled turn, for tests that drive the clock.
+    let pulse = LoopPulse()
     /// This daemon as a runner in the database; the prefix tells recovery that a run's runner was
     /// a daemon (and so is dead once this one holds the lock).
     let instance = Daemon.instancePrefix + UUID().uuidString.lowercased()
@@ -34,9 +43,17 @@ public final class Daemon {
     var toStart: [(PreparedRun, RunControl)] = []
     var draining = false
 
-    public init(options: DaemonOptions, logger: Logger) {
+    /// - Parameters:
+    ///   - clock: the time fire times are compared with and waited for; the engine's too.
+    ///   - random: draws each jitter delay and each run's seed.
+    public init(
+        options: DaemonOptions, logger: Logger, clock: any EngineClock = SystemClock(),
+        random: any RandomNumberGenerator = SystemRandomNumberGenerator()
+    ) {
         self.options = options
         self.logger = logger
+        self.clock = clock
+        self.random = random
         self.watcher = JobWatcher(directory: options.jobsDirectory)
     }
 
@@ -48,6 +65,13 @@ public final class Daemon {
 
     /// Runs until SIGTERM or SIGINT, then drains and returns.
     public func run() async throws(DaemonError) {
+        try await run(handlingSignals: true)
+    }
+
+    /// Runs until a shutdown message (SIGTERM or SIGINT when `handlingSignals`), then drains and
+    /// returns. Without `handlingSignals` the process's signals are left alone and only messages
+    /// posted to `inbox` steer the daemon (tests running daemons inside the test process).
+    func run(handlingSignals: Bool) async throws(DaemonError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.jobsDirectory, isDirectory: &isFolder), isFolder.boolValue
         else {
@@ -64,22 +88,22 @@ public final class Daemon {
         let settings = EngineSettings(home: options.home, killGrace: options.killGrace, runnerInstance: instance)
         engine = RunEngine(
             store: store, executor: ExecutorRouter.standard(environment: settings.baseEnvironment),
-            pool: WorkerPool(width: options.workers), settings: settings)
+            pool: WorkerPool(width: options.workers), clock: clock, settings: settings)
         let inbox = self.inbox
-        let signals = SignalSource(signals: [SIGUSR1, SIGHUP, SIGTERM, SIGINT]) { number in
+        let signals = !handlingSignals ? nil : SignalSource(signals: [SIGUSR1, SIGHUP, SIGTERM, SIGINT]) { number in
             switch number {
             case SIGUSR1: inbox.post(.triggers)
             case SIGHUP: inbox.post(.reload)
             default: inbox.post(.shutdown(signal: number))
             }
         }
-        defer { signals.stop() }
+        defer { signals?.stop() }
         logger.info("daemon started", metadata: [
             "pid": "\(getpid())", "home": "\(options.home)", "jobs": "\(options.jobsDirectory)",
             "workers": "\(options.workers)", "instance": "\(instance)",
         ])
 
-        loadJobsAtStart(now: Date())
+        loadJobsAtStart(now: clock.now())
         await recover()
         do {
             let released = try store.releaseAbandonedTriggerRequests()
@@ -93,14 +117,14 @@ public final class Daemon {
 
     private func loop() async {
         let engine = self.engine!
-        let inbox = self.inbox
+        let inbox = self.inbox, clock = self.clock
         await withDiscardingTaskGroup { group in
-            var nextReload = Date().addingTimeInterval(options.reloadInterval.secondsDouble)
-            var nextTriggerPoll = Date()
+            var nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
+            var nextTriggerPoll = clock.now()
             var triggersNudged = true
             var reloadAll = false
             while true {
-                let now = Date()
+                let now = clock.now()
                 if !draining {
                     fireDue(now: now)
                     if triggersNudged || now >= nextTriggerPoll {
@@ -110,7 +134,7 @@ public final class Daemon {
                     }
                     if reloadAll || now >= nextReload {
                         reload(everything: reloadAll, now: now)
-                        nextReload = Date().addingTimeInterval(options.reloadInterval.secondsDouble)
+                        nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
                         reloadAll = false
                     }
                 }
@@ -126,8 +150,9 @@ public final class Daemon {
 
                 var wake = min(nextReload, nextTriggerPoll)
                 if !draining, let first = due.first { wake = min(wake, first.at) }
-                if draining { wake = Date().addingTimeInterval(3600) }
-                for message in await inbox.wait(until: wake) {
+                if draining { wake = now.addingTimeInterval(3600) }
+                if wake > now { pulse.beat(at: now, wake: wake, active: Set(active.keys)) }
+                for message in await inbox.wait(until: wake, on: clock) {
                     switch message {
                     case let .runEnded(job, run):
                         runEnded(job: job, run: run)
@@ -191,7 +216,7 @@ public final class Daemon {
         }
         do {
             try store.recordTick(Tick(
-                job: job, fireTime: fireTime, decidedAt: Date(), decision: decision, runID: run, detail: detail))
+                job: job, fireTime: fireTime, decidedAt: clock.now(), decision: decision, runID: run, detail: detail))
         } catch {
             logger.error("could not record a fire time", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }

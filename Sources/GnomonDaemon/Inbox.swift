@@ -1,4 +1,5 @@
 import Foundation
+import GnomonEngine
 import Synchronization
 
 /// What wakes the daemon's loop besides its own timer.
@@ -35,20 +36,21 @@ final class Inbox: Sendable {
         waiter?.resume()
     }
 
-    /// Returns the waiting messages, waiting for one until `deadline` if there are none (then
-    /// returns an empty list).
-    func wait(until deadline: Date) async -> [DaemonMessage] {
+    /// Returns the waiting messages, waiting for one until `deadline` on `clock` if there are none
+    /// (then returns an empty list).
+    func wait(until deadline: Date, on clock: any EngineClock) async -> [DaemonMessage] {
         if let ready = takeAll() { return ready }
-        let seconds = deadline.timeIntervalSinceNow
-        guard seconds > 0 else { return [] }
+        guard deadline > clock.now() else { return [] }
         let id = state.withLock { state -> UInt64 in
             state.waitID &+= 1
             state.expired = false
             return state.waitID
         }
         let timer = Task { [self] in
-            try? await Task.sleep(for: .microseconds(Int64(seconds * 1_000_000)))
-            expire(id)
+            do {
+                try await clock.sleep(until: deadline)
+                expire(id)
+            } catch {}
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in

@@ -9,12 +9,14 @@ extension RunEngine {
     /// Like `prepareNewRun`, and with `request` the claimed trigger request it answers, attached in
     /// the same transaction. Throws `StoreError.duplicateRun` when a `schedule` or `catchup` run of
     /// that job and time exists already.
+    ///
+    /// - Parameter seed: seeds the run's retry jitter; the daemon draws it from its random source.
     public func prepareDaemonRun(
         job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
-        request: Int64? = nil
+        request: Int64? = nil, seed: UInt64
     ) throws -> PreparedRun {
         let graph = job.graph
-        let machine = RunMachine(job: job.spec, graph: graph, seed: UInt64.random(in: 0...UInt64.max))
+        let machine = RunMachine(job: job.spec, graph: graph, seed: seed)
         let id = try store.createRun(NewRun(
             job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
             params: params, snapshot: job.spec, runnerPID: settings.runnerPID,

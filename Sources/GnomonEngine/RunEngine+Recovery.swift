@@ -81,7 +81,9 @@ extension RunEngine {
     /// Attempts whose executor can find them again (containers, by name) are not lost with their
     /// runner: when that executor is here they are re-attached to (the run waits for their true
     /// exit code); a run cancelled while its runner was dead has them removed.
-    public func prepareRecovery(of detail: RunDetail) async throws -> RecoveryResult {
+    ///
+    /// - Parameter seed: seeds the run's retry jitter; the daemon draws it from its random source.
+    public func prepareRecovery(of detail: RunDetail, seed: UInt64) async throws -> RecoveryResult {
         let now = clock.now()
         let runID = detail.id
         let cancelled = detail.summary.cancelReason != nil
@@ -137,7 +139,7 @@ extension RunEngine {
         try store.record(changes)
         let machine = RunMachine(
             job: job, graph: graph, previous: previous, attempts: attempts, reopen: [], freshBudget: false,
-            freeAttempts: free, running: adopted, seed: UInt64.random(in: 0...UInt64.max))
+            freeAttempts: free, running: adopted, seed: seed)
         let prepared = PreparedRun(
             id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine,
             adoptions: adoptions)

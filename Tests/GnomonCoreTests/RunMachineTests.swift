@@ -198,3 +198,38 @@ struct BackoffCase: CustomTestStringConvertible, Sendable {
 func backoffDelays(_ c: BackoffCase) {
     #expect(c.policy.delay(beforeRetry: c.retry, unitRandom: c.random).wholeMilliseconds == c.milliseconds)
 }
+
+/// A shutdown's drain and a cancellation meeting in one run: the run ends cancelled, whichever
+/// came first (the daemon's shutdown waits for every run to end or be suspended).
+struct RunMachineDrainTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let events: [RunEvent]
+        /// What the killed attempt ends with, as the engine reports it while draining.
+        let outcome: AttemptOutcome
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "cancelled (overlap replace), then drained: ends cancelled",
+             events: [.cancel(reason: "replaced"), .drain], outcome: .interrupted),
+        Case(name: "drained, then cancelled (gnomon kill): ends cancelled",
+             events: [.drain, .cancel(reason: "replaced")], outcome: .interrupted),
+        Case(name: "cancelled, then drained, the attempt reported cancelled: ends cancelled",
+             events: [.cancel(reason: "replaced"), .drain], outcome: .cancelled),
+    ]
+
+    @Test(arguments: cases)
+    func drainAndCancel(_ c: Case) throws {
+        let spec = job([shell("a"), shell("b", needs: ["a"])])
+        var machine = RunMachine(job: spec, graph: try TaskGraph.build(spec.tasks).get(), seed: 7)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(machine.start(now: now).contains(.launch(task: "a", attempt: 1)))
+        for event in c.events { _ = machine.handle(event, now: now) }
+        let actions = machine.handle(.attemptFinished(task: "a", attempt: 1, outcome: c.outcome), now: now)
+        #expect(machine.status == .cancelled)
+        #expect(!machine.suspended)
+        #expect(actions.contains(.recordRun(status: .cancelled, reason: "replaced")))
+        #expect(actions.contains(.recordTask(task: "a", status: .cancelled, reason: "replaced", retryAt: nil)))
+    }
+}

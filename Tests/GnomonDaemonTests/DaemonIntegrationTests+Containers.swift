@@ -11,8 +11,8 @@ extension DaemonIntegrationTests {
         let name: String
         /// The container's `sh -c` line.
         let script: String
-        /// How long the daemon stays down after the container is seen running.
-        let downFor: Duration
+        /// The daemon stays down until the container has exited (else it starts again at once).
+        let exitsWhileDown: Bool
         let outcome: AttemptOutcome
         let status: RunStatus
         /// Text the container wrote to the attempt's log.
@@ -23,11 +23,11 @@ extension DaemonIntegrationTests {
     static let adoptionCases: [AdoptionCase] = [
         AdoptionCase(
             name: "a container still running is waited for and its exit code 7 kept",
-            script: "sleep 3; echo adopted; exit 7", downFor: .zero,
+            script: "sleep 3; echo adopted; exit 7", exitsWhileDown: false,
             outcome: .exited(code: 7), status: .failed, output: "adopted"),
         AdoptionCase(
             name: "a container that exited while the daemon was down gives its exit code 0",
-            script: "sleep 1; echo finished; exit 0", downFor: .seconds(3),
+            script: "sleep 1; echo finished; exit 0", exitsWhileDown: true,
             outcome: .exited(code: 0), status: .succeeded, output: "finished"),
     ]
 
@@ -58,13 +58,11 @@ extension DaemonIntegrationTests {
         #expect(await h.waitUntil(timeout: 20) { try h.store().run(id)?.attempts.first?.containerName != nil }, "\(h.log)")
         let name = try #require(try h.store().run(id)?.attempts.first?.containerName)
         await h.stopDaemon(signal: SIGKILL)
-        var running: [String] = []
-        for _ in 0..<50 where running.isEmpty {
-            running = try await Podman.containers(filters: ["name=\(name)"], all: false)
-            if running.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let running = try await Self.runningContainers(named: name) { !$0.isEmpty }
         #expect(running == [name], "the container outlives the SIGKILLed daemon")
-        try await Task.sleep(for: testCase.downFor)
+        if testCase.exitsWhileDown {
+            #expect(try await Self.runningContainers(named: name) { $0.isEmpty } == [], "the container did not exit")
+        }
 
         try await h.startDaemon()
         #expect(await h.waitUntil(timeout: 30) { try h.store().run(id)?.summary.status.isFinished == true }, "\(h.log)")
@@ -79,5 +77,17 @@ extension DaemonIntegrationTests {
         let downstream = run.attempts.filter { $0.task == "downstream" }
         #expect(downstream.map(\.outcome) == [.exited(code: 0)], "the after-task did not run")
         #expect(try await Podman.containers(filters: ours) == [], "the adopted container was not removed")
+    }
+
+    /// The running containers named `name`, polled every 100 ms for up to 30 s until `done`
+    /// holds for them.
+    static func runningContainers(named name: String, until done: ([String]) -> Bool) async throws -> [String] {
+        var running = try await Podman.containers(filters: ["name=\(name)"], all: false)
+        let end = ContinuousClock.now + .seconds(30)
+        while !done(running), ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(100))
+            running = try await Podman.containers(filters: ["name=\(name)"], all: false)
+        }
+        return running
     }
 }

@@ -15,33 +15,6 @@ extension DaemonIntegrationTests {
     }
 
     @Test
-    func shutdownDrainsAndTheNextStartRetriesTheInterruptedTask() async throws {
-        let h = try DaemonHarness()
-        let marker = h.root + "/marker"
-        try h.write(job: "long", Self.waitsForMarker(marker))
-        try await h.startDaemon(["--shutdown-grace", "1s"])
-        let id = try #require(Int64(try await h.cli(["trigger", "long"]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(await h.waitUntil(timeout: 5) { try h.store().run(id)?.attempts.first?.pgid != nil })
-        let pgid = try #require(try h.store().run(id)?.attempts.first?.pgid)
-
-        let began = Date()
-        #expect(await h.stopDaemon() == 0)
-        #expect(Date().timeIntervalSince(began) < 6, "shutdown took \(Date().timeIntervalSince(began))s with a 1s grace")
-        let drained = try #require(try h.store().run(id))
-        #expect(drained.summary.status == .running, "a drained run stays unfinished")
-        #expect(drained.attempts.first?.outcome == .interrupted)
-        #expect(!ProcessProbe.groupIsRunning(pgid))
-
-        FileManager.default.createFile(atPath: marker, contents: nil)
-        try await h.startDaemon()
-        #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        let finished = try #require(try h.store().run(id))
-        #expect(finished.attempts.map(\.number) == [1, 2])
-        #expect(finished.attempts.last?.outcome == .exited(code: 0))
-        await h.stopDaemon()
-    }
-
-    @Test
     func aKilledDaemonsTasksAreStoppedRecordedLostAndRetriedFree() async throws {
         let h = try DaemonHarness()
         let marker = h.root + "/marker"
@@ -95,6 +68,8 @@ extension DaemonIntegrationTests {
             if cycle % 3 == 0 {
                 triggers.append(try h.launch(["trigger", "manual", "--jobs", h.jobs, "--home", h.home]))
             }
+            // Not a wait for an event: the daemon runs for a random while, so the SIGKILL lands at a
+            // random point of the workload.
             try await Task.sleep(for: .milliseconds(Int.random(in: 30...1400, using: &generator)))
             await h.stopDaemon(signal: SIGKILL)
         }
@@ -164,42 +139,5 @@ extension DaemonIntegrationTests {
         #expect(run.summary.status == .succeeded)
         #expect(run.attempts.map(\.number) == [1, 2])
         #expect(await h.stopDaemon() == 0)
-    }
-}
-
-extension DaemonIntegrationTests {
-    @Test
-    func aTaskSpawnedButNeverRecordedIsFoundByItsLogAndStopped() async throws {
-        let h = try DaemonHarness()
-        let marker = h.root + "/marker"
-        try h.write(job: "ghost", Self.waitsForMarker(marker))
-        // A dead daemon's run: created, its first attempt spawned with its log as output, but the
-        // attempt never recorded.
-        let spec = JobSpec(
-            name: "ghost", tasks: [TaskSpec(name: "t", action: .shell("if [ -f \(marker) ]; then echo done; else sleep 30; fi"))],
-            directory: h.jobs)
-        let id = try h.store().createRun(NewRun(
-            job: "ghost", trigger: .manual, scheduledAt: Date(), createdAt: Date(), snapshot: spec, runnerPID: 999_999,
-            runnerInstance: "daemon-dead", tasks: [NewTask(name: "t")]))
-        let log = "\(h.home)/logs/ghost/\(id)/t.1.log"
-        try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log, contents: nil)
-        // In a session of its own, so its pid is its group, as a task's would be.
-        let ghost = try TestProcess.start(
-            ["/bin/sh", "-c", "echo ghost; exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"], stdout: log)
-        #expect(await h.waitUntil(timeout: 3) { (try String(contentsOfFile: log, encoding: .utf8)) == "ghost\n" })
-        let pgid = ghost.pid
-        #expect(ProcessProbe.groupIsRunning(pgid) && getpgid(pgid) == pgid)
-
-        FileManager.default.createFile(atPath: marker, contents: nil)
-        try await h.startDaemon()
-        #expect(await h.waitUntil(timeout: 10) { try h.store().run(id)?.summary.status == .succeeded }, "\(h.log)")
-        #expect(await h.waitUntil(timeout: 3) { !ProcessProbe.groupIsRunning(pgid) }, "the unrecorded task was not stopped")
-        if ghost.isRunning { ghost.send(SIGKILL, group: true) }
-        #expect(await ghost.status() == .signalled(signal: SIGTERM), "recovery's SIGTERM ended it")
-        let run = try #require(try h.store().run(id))
-        #expect(run.attempts.map(\.number) == [2], "attempt 1's log exists, so the next attempt is 2")
-        #expect(try String(contentsOfFile: log, encoding: .utf8) == "ghost\n", "attempt 1's log was not touched")
-        await h.stopDaemon()
     }
 }

@@ -1,19 +1,26 @@
 import Foundation
 import GnomonCore
 import GnomonStore
+import GnomonTesting
 import Testing
 
-/// The real `gnomon daemon` binary with real processes, one test at a time (each one times
-/// schedules to the second, so they must not compete for the two cores).
+/// Smoke tests of the real `gnomon daemon` binary with real processes, a real clock and real
+/// signals, one test at a time (they time schedules to the second, so they must not compete for
+/// the two cores). What the daemon decides is tested in-process on a manual clock (Daemon*Tests);
+/// these check that the binary wires it to the wall clock, signals and the CLI, plus the faults
+/// only a real process can have (SIGKILL, in DaemonIntegrationTests+Recovery.swift).
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct DaemonIntegrationTests {
     @Test
-    func everySecondJobFiresOncePerSecondOnTime() async throws {
+    func everySecondJobFiresOncePerSecondOnTimeAndSIGTERMStopsCleanly() async throws {
         let h = try DaemonHarness()
         try h.write(job: "tick", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"true\" }\n")
         try await h.startDaemon()
-        try await Task.sleep(for: .milliseconds(3600))
+        #expect(await h.waitUntil(timeout: 6) {
+            try h.runs(of: "tick").filter { $0.summary.status == .succeeded }.count >= 3
+        }, "\(h.log)")
         #expect(await h.stopDaemon() == 0)
+        #expect(!FileManager.default.fileExists(atPath: h.home + "/daemon.pid"))
 
         let runs = try h.runs(of: "tick").filter { $0.summary.trigger == .schedule }
         #expect(runs.count >= 3, "\(h.log)")
@@ -30,35 +37,13 @@ struct DaemonIntegrationTests {
         #expect(Set(ticks) == Set(stride(from: first, through: last, by: 1)))
     }
 
+    /// `trigger` (SIGUSR1), `pause`, `resume`, `jobs`, a second daemon and SIGHUP against a daemon.
     @Test
-    func jitterDelaysTheStartButKeepsTheScheduledTime() async throws {
-        let h = try DaemonHarness()
-        try h.write(job: "jit", """
-            schedule: { cron: "@every 2s", jitter: 1500ms }
-            tasks:
-              a: { run: "true" }
-            """)
-        try await h.startDaemon()
-        try await Task.sleep(for: .seconds(7))
-        await h.stopDaemon()
-        let runs = try h.runs(of: "jit")
-        #expect(runs.count >= 2)
-        var delays: [Double] = []
-        for run in runs {
-            #expect(run.summary.scheduledAt.timeIntervalSince1970.truncatingRemainder(dividingBy: 2) == 0)
-            let delay = try #require(run.attempts.first).startedAt.timeIntervalSince(run.summary.scheduledAt)
-            #expect(delay >= 0 && delay < 2.0)
-            delays.append(delay)
-        }
-        // Four draws all under 50 ms would mean no jitter at all (chance about 3e-6).
-        #expect(delays.contains { $0 > 0.05 }, "delays \(delays)")
-    }
-
-    @Test
-    func triggerStartsARunWithinASecondAndWaitGivesItsOutcome() async throws {
+    func theCLIAndSignalsReachTheDaemon() async throws {
         let h = try DaemonHarness()
         try h.write(job: "manual", "tasks:\n  m: { run: \"echo x=$GNOMON_PARAM_X\" }\n")
         try h.write(job: "fails", "tasks:\n  f: { run: \"exit 3\" }\n")
+        try h.write(job: "tick", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"true\" }\n")
         try await h.startDaemon()
         var latencies: [Double] = []
         for index in 0..<7 {
@@ -82,52 +67,37 @@ struct DaemonIntegrationTests {
         #expect(succeeded.status == 0 && succeeded.out.contains("succeeded"), "\(succeeded)")
         let unknown = try await h.cli(["trigger", "manul"])
         #expect(unknown.status == 3 && unknown.err.contains("did you mean \"manual\""), "\(unknown)")
-        await h.stopDaemon()
-        let noDaemon = try await h.cli(["trigger", "manual"])
-        #expect(noDaemon.status == 4 && noDaemon.err.contains("no gnomon daemon runs"), "\(noDaemon)")
-    }
 
-    @Test
-    func aSecondDaemonRefusesNamingTheFirst() async throws {
-        let h = try DaemonHarness()
-        try h.write(job: "idle", "tasks:\n  a: { run: \"true\" }\n")
-        try await h.startDaemon()
+        // A second daemon on the home refuses, naming the first.
         let pid = try #require(h.daemon?.pid)
         let second = try await h.cli(["daemon"])
         #expect(second.status == 4)
         #expect(second.err.contains("process \(pid)"), "\(second.err)")
-        #expect(await h.stopDaemon() == 0)
-        #expect(!FileManager.default.fileExists(atPath: h.home + "/daemon.pid"))
-    }
 
-    @Test
-    func pauseRecordsPausedTimesAndTriggersStillRun() async throws {
-        let h = try DaemonHarness()
-        try h.write(job: "tick", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"true\" }\n")
-        try h.write(job: "sleepy", "schedule: \"@every 1s\"\npaused: true\ntasks:\n  a: { run: \"true\" }\n")
-        try await h.startDaemon()
-        #expect(await h.waitUntil(timeout: 4) { try h.ticks("tick").contains { $0.decision == .started } })
-
+        // Pause and resume (what they decide is in DaemonControlTests).
         #expect(try await h.cli(["pause", "tick"]).status == 0)
-        let pausedAt = Date()
-        try await Task.sleep(for: .milliseconds(2500))
         let trigger = try await h.cli(["trigger", "tick", "--wait"])
         #expect(trigger.status == 0, "a paused job still runs when triggered: \(trigger)")
         let jobs = try await h.cli(["jobs", "--json"])
         #expect(jobs.out.contains("\"paused\" : true"), "\(jobs.out)")
+        #expect(await h.waitUntil(timeout: 3) { try h.ticks("tick").last?.decision == .paused })
         let resumedAt = Date()
         #expect(try await h.cli(["resume", "tick"]).status == 0)
         #expect(await h.waitUntil(timeout: 4) {
             try h.ticks("tick").contains { $0.decision == .started && $0.fireTime > resumedAt }
         })
-        // Paused: the times in between were recorded paused and got no scheduled run.
-        let ticks = try h.ticks("tick")
-        let during = ticks.filter { $0.fireTime > pausedAt.addingTimeInterval(0.5) && $0.fireTime < resumedAt }
-        #expect(during.count >= 2 && during.allSatisfy { $0.decision == .paused }, "\(during)")
-        // The file's `paused: true` is the initial state.
-        #expect(try h.ticks("sleepy").allSatisfy { $0.decision == .paused })
-        #expect(try h.runs(of: "sleepy").isEmpty)
         #expect(try await h.cli(["pause", "nosuchjob"]).status == 3)
-        await h.stopDaemon()
+
+        // SIGHUP reloads at once; a broken file is logged with file:line and listed by `jobs`.
+        try h.write(job: "manual", "tasks:\n  m: { run: \"echo v3\", retry: lots }\n")
+        h.daemon!.send(SIGHUP)
+        #expect(await h.waitUntil(timeout: 4) { h.log.contains("manual.yaml:2:") }, "\(h.log)")
+        #expect(h.log.contains("SIGHUP"))
+        let listing = try await h.cli(["jobs"])
+        #expect(listing.out.contains("INVALID") && listing.out.contains("manual.yaml:2"), "\(listing.out)")
+
+        #expect(await h.stopDaemon() == 0)
+        let noDaemon = try await h.cli(["trigger", "manual"])
+        #expect(noDaemon.status == 4 && noDaemon.err.contains("no gnomon daemon runs"), "\(noDaemon)")
     }
 }

@@ -88,6 +88,9 @@ struct RunRecorderTests {
         recorder.enqueue([fixture.ready("a")])
         let gate = recorder.gate()
         let writer = Task.detached { recorder.commit() }
+        // Not a wait for an event: a head start for the writer, so that the gate below usually
+        // finds another's commit under way. If it has not begun, the gate commits the change
+        // itself and blocks on the same held lock, so what is asserted holds either way.
         try await Task.sleep(for: .milliseconds(100))
         let opened = Mutex(false)
         let waiting = Task.detached {
@@ -95,6 +98,9 @@ struct RunRecorderTests {
             opened.withLock { $0 = true }
             return answer
         }
+        // Asserting that the gate did NOT open: an open gate sets `opened` within microseconds of
+        // `mayStart` returning, and the lock holder keeps the change blocked for up to 5 s, so
+        // 100 ms is long enough for a gate that wrongly opens to be seen.
         try await Task.sleep(for: .milliseconds(100))
         #expect(!opened.withLock { $0 }, "the gate opened while its change was still being written")
         FileManager.default.createFile(atPath: release, contents: nil)

@@ -1,5 +1,6 @@
 import Glibc
 import GnomonExecution
+import GnomonTesting
 import Testing
 
 /// The general spawner other parts (a container launcher) use, and the group utilities.
@@ -67,7 +68,7 @@ struct ProcessSpawnerTests {
     func earlyExit() async throws {
         let pid = try ProcessSpawner.shared.spawn(SpawnRequest(
             executable: "/bin/sh", arguments: ["sh", "-c", "exit 9"], environment: [:]))
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await ProcessProbe.waitUntilGone(pid), "the child did not exit")
         #expect(await ProcessSpawner.shared.waitForExit(of: pid) == .exited(code: 9))
     }
 

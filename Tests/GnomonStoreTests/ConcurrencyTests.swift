@@ -86,7 +86,6 @@ struct ConcurrencyTests {
         }
 
         // Start writing once every reader has read at least once.
-        let deadline = Date().addingTimeInterval(20)
         func readersReady() -> Bool {
             (0..<2).allSatisfy { !observations.counts(of: $0).isEmpty }
                 && (0..<2).allSatisfy { reader in
@@ -94,8 +93,8 @@ struct ConcurrencyTests {
                         as? NSNumber)?.intValue ?? 0 > 0
                 }
         }
-        while !readersReady() && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(readersReady(), "readers did not start within 20 s")
+        #expect(await eventually(within: .seconds(20), every: .milliseconds(10)) { readersReady() },
+                "readers did not start within 20 s")
 
         processes.append(("tick writer", try SQLiteShell.start(
             "sqlite3 -bail -cmd '.timeout 10000' '\(database)' < '\(home.root)/ticks.sql'",

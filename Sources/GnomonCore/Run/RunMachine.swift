@@ -169,8 +169,10 @@ public struct RunMachine: Sendable {
             return
         }
         if outcome == .lost || outcome == .interrupted { freeAttempts[task, default: 0] += 1 }
-        if draining, outcome == .interrupted || outcome == .cancelled {
+        if draining, stopReason == nil, outcome == .interrupted || outcome == .cancelled {
             // Shut down under it: the next runner starts this task again without using a retry.
+            // A run whose cancellation was asked for (before or during the shutdown) ends cancelled
+            // instead, below: left waiting, it would neither finish nor be suspended.
             if outcome == .cancelled { freeAttempts[task, default: 0] += 1 }
             set(task, .waiting)
             pendingAttempt[task] = attempt + 1
@@ -188,7 +190,7 @@ public struct RunMachine: Sendable {
             actions.append(.wakeForRetry(task: task, at: at))
             return
         }
-        if let stopReason, outcome == .cancelled {
+        if let stopReason, outcome == .cancelled || outcome == .interrupted {
             set(task, .cancelled(reason: stopReason))
             actions.append(.recordTask(task: task, status: .cancelled, reason: stopReason, retryAt: nil))
             return
