@@ -142,7 +142,9 @@ final class RunExecution: Sendable {
             case let .attemptEnded(task, attempt, original, recorded, spawned):
                 attempts[task] = nil
                 // Killed because the runner shuts down: recorded as interrupted, retried on restart.
-                let outcome = machine.draining && original == .cancelled ? AttemptOutcome.interrupted : original
+                // A run whose cancellation was asked for records its killed attempts cancelled, as the run ends.
+                let outcome = machine.draining && machine.stopReason == nil && original == .cancelled
+                    ? AttemptOutcome.interrupted : original
                 if !recorded && spawned {
                     pendingChanges.append(.attemptStarted(
                         run: runID, task: task, number: attempt, at: now, pid: nil, pgid: nil,

@@ -106,3 +106,45 @@ struct CancelTests {
         #expect(finished.task("a").attempts == 0)
     }
 }
+
+/// A run cancelled and drained at once (a `gnomon kill` or an overlap `replace` meeting a
+/// daemon shutdown) ends cancelled, its killed attempt recorded cancelled, whichever comes first.
+@Suite("Cancelling a run while it drains")
+struct CancelWhileDrainingTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let cancelFirst: Bool
+        var testDescription: String { name }
+    }
+
+    @Test("the run ends cancelled and its attempt is cancelled, not interrupted", arguments: [
+        Case(name: "cancel, then drain", cancelFirst: true),
+        Case(name: "drain, then cancel", cancelFirst: false),
+    ])
+    func cancelAndDrain(_ c: Case) async throws {
+        let home = try TemporaryHome()
+        let started = home.path("started")
+        let job = JobBuilder("long", directory: home.jobs)
+            .task("a", run: "echo x > '\(started)'; sleep \(TestTiming.longSleep)")
+            .build()
+        let engine = try home.engine(killGrace: duration("1s"))
+        let control = RunControl()
+        let prepared = try engine.prepareNewRun(job: try job.validated(), trigger: .manual, scheduledAt: Date())
+        let running = Task { try await execute(prepared, engine: engine, control: control) }
+        #expect(await ProcessProbe.waitForLine(in: started) != nil)
+
+        if c.cancelFirst {
+            control.cancel(reason: "replaced")
+            control.drain(grace: .zero)
+        } else {
+            control.drain(grace: .zero)
+            control.cancel(reason: "replaced")
+        }
+        let finished = try await running.value
+        #expect(finished.status == .cancelled)
+        #expect(finished.statuses == ["a": .cancelled])
+        #expect(finished.outcomes("a") == [.cancelled])
+        // SIGTERM ends `sleep` at once; the bound is the 1 s kill grace and a second.
+        #expect(finished.elapsed.seconds < TestTiming.stopBound(1), "\(finished.elapsed)")
+    }
+}
