@@ -29,6 +29,8 @@ let package = Package(
         // with its position out; the jobs folder's rules.
         .target(name: "GnomonJobFiles", dependencies: [
             "GnomonCore",
+            // Only for CYaml (libyaml), a target of the Yams package that no product of its own
+            // exposes: the composer reads libyaml's events itself.
             .product(name: "Yams", package: "Yams"),
         ]),
         // Persistence: runs, tasks, attempts, ticks in SQLite (WAL) through GRDB.

@@ -1,145 +1,160 @@
-import Yams
+// libyaml itself (a module of the Yams package, imported through the Yams product): its event
+// parser, from which the composer builds `YAMLNode`s in one pass.
+import CYaml
 
-/// Composes YAML text into Yams nodes without stopping at duplicate keys, parsing the text once
-/// however many duplicates it has.
+/// Composes YAML text into `YAMLNode`s in one pass over libyaml's events, however many repeated
+/// keys the text has.
 ///
-/// Yams refuses a mapping with a repeated key (it throws at the first one), which would hide every
-/// other problem in the file. So when the first compose meets a repeat, one scan of the parser's
-/// events (`RepeatedKeys`) finds every key that repeats an earlier one of its mapping; each gets a
-/// prefix that makes it distinct (`marker`, its occurrence number, `marker`) and the text is
-/// composed once more. The reader strips the prefix, sees every key and reports each repetition
-/// where it happens. `MarkMap` translates positions in the marked text back to the file's own.
+/// A mapping keeps every key, repeats included: the reader reports each repeat where it is. An
+/// alias becomes the node its anchor names (defined before it, as YAML requires). The first syntax
+/// error, an alias without an anchor or a second document ends the composition with one problem
+/// at its position.
 enum Composer {
-    /// Delimits the prefix put in front of a repeated key: a private-use character no job file
-    /// contains.
-    static let marker: Unicode.Scalar = "\u{E000}"
-
     /// A composed document, or why there is none.
     struct Composition {
-        var root: Node?
-        var marks = MarkMap()
+        /// `nil` for a file with no document at all (empty, or only comments).
+        var root: YAMLNode?
         var problems: [TextGuard.Problem] = []
     }
 
-    /// Composes `text` with `parse` (Yams' composer; a test counts the calls): once for a file
-    /// without repeated keys, twice for one with any number of them.
-    static func compose(
-        _ text: String, parse: (String) throws -> Node? = { try Yams.compose(yaml: $0, .basic) }
-    ) -> Composition {
-        var composition = Composition()
-        do {
-            composition.root = try parse(text)
-            return composition
-        } catch YamlError.duplicatedKeysInMapping {
-            // Handled below, once.
-        } catch {
-            composition.problems = [problem(from: error, in: text, marks: composition.marks)]
-            return composition
+    /// Composes `text`, parsing it once.
+    static func compose(_ text: String) -> Composition {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return Composition(problems: [outOfMemory])
         }
-        let marked = mark(RepeatedKeys.find(in: text), in: text)
-        composition.marks = marked.marks
-        do {
-            composition.root = try parse(marked.text)
-        } catch {
-            composition.problems = [problem(from: error, in: marked.text, marks: composition.marks)]
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        var storage = text
+        return storage.withUTF8 { bytes in
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            var builder = Builder()
+            return builder.run(&parser, text: text)
         }
-        return composition
     }
 
-    /// `text` with a distinct prefix in front of each repeated key, and the map back to the
-    /// file's columns. A key that cannot be marked (there is no such key at its position) is
-    /// left as it is.
-    static func mark(_ repeats: [RepeatedKeys.Repeat], in text: String) -> (text: String, marks: MarkMap) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
-        var insertions: [Int: [MarkMap.Insertion]] = [:]
-        for (number, repeats) in Dictionary(grouping: repeats, by: \.line) {
-            guard number >= 1, number <= lines.count else { continue }
-            var line = lines[number - 1]
-            // Right to left, so each insertion leaves the columns of those still to come alone.
-            var found: [MarkMap.Insertion] = []
-            for key in repeats.sorted(by: { $0.column > $1.column }) {
-                guard let index = keyStart(in: line, at: key.column - 1) else { continue }
-                let prefix = [marker] + "\(key.occurrence)".unicodeScalars + [marker]
-                line.insert(contentsOf: prefix, at: index)
-                found.append(MarkMap.Insertion(column: index + 1, width: prefix.count))
-            }
-            lines[number - 1] = line
-            // The columns found are the file's; an insertion's column in the marked line is
-            // further right by the widths of the insertions before it.
-            var shift = 0
-            insertions[number] = found.reversed().map { insertion in
-                defer { shift += insertion.width }
-                return MarkMap.Insertion(column: insertion.column + shift, width: insertion.width)
+    private static let outOfMemory = TextGuard.Problem(line: 1, column: 1, message: "YAML could not be read: out of memory")
+
+    /// The collections still open while their events arrive, and the anchors defined so far.
+    private struct Builder {
+        /// An open collection: a list's items, or a mapping's pairs and a key waiting for its value.
+        struct Frame {
+            let position: YAMLNode.Position
+            let anchor: String?
+            let isMapping: Bool
+            var items: [YAMLNode] = []
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var key: YAMLNode?
+        }
+
+        var stack: [Frame] = []
+        var anchors: [String: YAMLNode] = [:]
+        var root: YAMLNode?
+        var documentEnded = false
+
+        mutating func run(_ parser: inout yaml_parser_t, text: String) -> Composition {
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    return Composition(problems: [Composer.problem(from: parser, in: text)])
+                }
+                defer { yaml_event_delete(&event) }
+                let position = YAMLNode.Position(line: event.start_mark.line + 1, column: event.start_mark.column + 1)
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return Composition(root: root)
+                case YAML_DOCUMENT_START_EVENT where documentEnded:
+                    return Composition(problems: [TextGuard.Problem(
+                        line: position.line, column: position.column,
+                        message: "a job file holds one YAML document; remove the second \"---\" and what follows")])
+                case YAML_DOCUMENT_END_EVENT:
+                    documentEnded = true
+                case YAML_SCALAR_EVENT:
+                    let scalar = event.data.scalar
+                    let style = scalar.style
+                    let node = YAMLNode.scalar(.init(
+                        string: String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self),
+                        isPlain: style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE,
+                        position: position))
+                    define(Self.name(scalar.anchor), node)
+                    add(node)
+                case YAML_ALIAS_EVENT:
+                    guard let name = Self.name(event.data.alias.anchor), let node = anchors[name] else {
+                        return Composition(problems: [TextGuard.Problem(
+                            line: position.line, column: position.column,
+                            message: "this alias names no anchor; define it first with &name, then use *name")])
+                    }
+                    add(node)
+                case YAML_SEQUENCE_START_EVENT:
+                    stack.append(Frame(position: position, anchor: Self.name(event.data.sequence_start.anchor), isMapping: false))
+                case YAML_MAPPING_START_EVENT:
+                    stack.append(Frame(position: position, anchor: Self.name(event.data.mapping_start.anchor), isMapping: true))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard let frame = stack.popLast() else { break }
+                    let node: YAMLNode = frame.isMapping
+                        ? .mapping(.init(pairs: frame.pairs, position: frame.position))
+                        : .sequence(.init(items: frame.items, position: frame.position))
+                    define(frame.anchor, node)
+                    add(node)
+                default:
+                    // The stream's and the first document's start: nothing to build.
+                    break
+                }
             }
         }
-        var out = String.UnicodeScalarView()
-        for (number, scalars) in lines.enumerated() {
-            if number > 0 { out.append("\n") }
-            out.append(contentsOf: scalars)
+
+        /// An anchor names its node from the end of that node on; a later anchor of the same
+        /// name replaces it, as YAML says.
+        private mutating func define(_ anchor: String?, _ node: YAMLNode) {
+            if let anchor { anchors[anchor] = node }
         }
-        return (String(out), MarkMap(insertions: insertions))
+
+        /// Puts a finished node where it belongs: the document's root, a list's next item, a
+        /// mapping's next key or the value of the key waiting.
+        private mutating func add(_ node: YAMLNode) {
+            guard let top = stack.indices.last else {
+                root = node
+                return
+            }
+            if !stack[top].isMapping {
+                stack[top].items.append(node)
+            } else if let key = stack[top].key {
+                stack[top].pairs.append((key: key, value: node))
+                stack[top].key = nil
+            } else {
+                stack[top].key = node
+            }
+        }
+
+        private static func name(_ anchor: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+            anchor.map { String(cString: $0) }
+        }
     }
 
-    /// Where the text of the key whose node starts at `index` begins: past a tag or an anchor,
-    /// inside a quote.
-    private static func keyStart(in line: [Unicode.Scalar], at start: Int) -> Int? {
-        var index = start
-        guard index >= 0, index < line.count else { return nil }
-        while index < line.count, line[index] == "!" || line[index] == "&" {
-            while index < line.count, line[index] != " " { index += 1 }
-            while index < line.count, line[index] == " " { index += 1 }
-        }
-        guard index < line.count else { return nil }
-        if line[index] == "\"" || line[index] == "'" { index += 1 }
-        return index
-    }
-
-    /// A key as written, without the prefix `mark` may have put in front of it.
-    static func unmarked(_ key: String) -> String {
-        guard key.unicodeScalars.first == marker else { return key }
-        let rest = key.unicodeScalars.dropFirst()
-        guard let end = rest.firstIndex(of: marker) else { return key }
-        return String(String.UnicodeScalarView(rest[rest.index(after: end)...]))
-    }
-
-    /// A YAML error turned into a problem at a position in the original file.
-    private static func problem(from error: Error, in text: String, marks: MarkMap) -> TextGuard.Problem {
-        guard let error = error as? YamlError else {
-            return .init(line: 1, column: 1, message: "YAML could not be read: \(error)")
-        }
-        func at(_ mark: Mark, _ message: String) -> TextGuard.Problem {
-            let (line, column) = marks.original(line: mark.line, column: mark.column)
-            return .init(line: line, column: column, message: message)
-        }
-        func contextText(_ context: YamlError.Context?) -> String {
-            guard let context else { return "" }
-            let (line, column) = marks.original(line: context.mark.line, column: context.mark.column)
-            return " (\(context.text) at line \(line), column \(column))"
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
-            return at(mark, "YAML syntax error: \(problem)\(contextText(context))")
-        case let .composer(context, problem, mark, _):
-            if problem.contains("undefined alias") {
-                return at(mark, "this alias names no anchor; define it first with &name, then use *name")
+    /// The parser's error as a problem at its position in the file.
+    private static func problem(from parser: yaml_parser_t, in text: String) -> TextGuard.Problem {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        switch parser.error {
+        case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
+            var context = ""
+            if let text = parser.context {
+                let mark = parser.context_mark
+                context = " (\(String(cString: text)) at line \(mark.line + 1), column \(mark.column + 1))"
             }
-            if problem.contains("another document") {
-                return at(mark, "a job file holds one YAML document; remove the second \"---\" and what follows")
-            }
-            return at(mark, "YAML error: \(problem)\(contextText(context))")
-        case let .reader(problem, offset, value, yaml):
-            let (line, column) = position(ofCharacter: offset ?? 0, in: yaml)
-            let mapped = marks.original(line: line, column: column)
-            let code = value >= 0 ? " (character code \(value))" : ""
-            return .init(line: mapped.0, column: mapped.1,
+            return .init(line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1,
+                         message: "YAML syntax error: \(problem)\(context)")
+        case YAML_READER_ERROR:
+            // The offset counts bytes; the position counts characters up to it.
+            let index = text.utf8.index(text.utf8.startIndex, offsetBy: parser.problem_offset, limitedBy: text.utf8.endIndex)?
+                .samePosition(in: text)
+            let (line, column) = position(ofCharacter: index.map { text.distance(from: text.startIndex, to: $0) } ?? 0, in: text)
+            let code = parser.problem_value >= 0 ? " (character code \(parser.problem_value))" : ""
+            return .init(line: line, column: column,
                          message: "the file cannot be read as YAML text: \(problem)\(code); remove the character")
-        case .memory:
-            return .init(line: 1, column: 1, message: "YAML could not be read: out of memory")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            // Not expected: every repeated key was marked. Said plainly all the same.
-            return at(context.mark, "key \"\(duplicates.first.map(unmarked) ?? "")\" is defined more than once in this mapping; remove or rename the repeats")
+        case YAML_MEMORY_ERROR:
+            return outOfMemory
         default:
-            return .init(line: 1, column: 1, message: "YAML could not be read: \(error)")
+            return .init(line: 1, column: 1, message: "YAML could not be read: \(problem)")
         }
     }
 
@@ -156,27 +171,5 @@ enum Composer {
             }
         }
         return (line, column)
-    }
-}
-
-/// Translates columns in the marked text back to columns in the file.
-struct MarkMap {
-    /// Text inserted in a line: at a column (1-based) of the marked line, this many scalars.
-    struct Insertion {
-        let column: Int
-        let width: Int
-    }
-
-    /// Per line, the insertions in ascending column order.
-    private var insertions: [Int: [Insertion]] = [:]
-
-    init(insertions: [Int: [Insertion]] = [:]) {
-        self.insertions = insertions
-    }
-
-    /// The file's own line and column for a position in the marked text.
-    func original(line: Int, column: Int) -> (Int, Int) {
-        let before = insertions[line, default: []].filter { $0.column < column }.reduce(0) { $0 + $1.width }
-        return (max(1, line), max(1, column - before))
     }
 }

@@ -26,6 +26,12 @@ public enum JobFileLoader {
     /// Loads a job from `text` as if it were the file at `path`, which names the job (its stem)
     /// and the folder relative paths resolve against. Nothing is read from disk.
     public static func load(text: String, path: String) -> JobFileResult {
+        load(text: text, path: path, compose: Composer.compose)
+    }
+
+    /// Loads a job from `text` with `compose` turning the text into nodes (a test counts its
+    /// calls: one per file, however many repeated keys it has).
+    static func load(text: String, path: String, compose: (String) -> Composer.Composition) -> JobFileResult {
         // A byte-order mark is invisible in editors, and the parser takes it for content.
         let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var diagnostics = nameDiagnostics(path: path)
@@ -33,7 +39,7 @@ public enum JobFileLoader {
         if !guarded.isEmpty {
             return .failed(diagnostics + guarded.map { diagnostic($0, path: path) })
         }
-        let composition = Composer.compose(text)
+        let composition = compose(text)
         if !composition.problems.isEmpty {
             return .failed(diagnostics + composition.problems.map { diagnostic($0, path: path) })
         }
@@ -42,7 +48,7 @@ public enum JobFileLoader {
                 path: path, line: 1, column: 1, keyPath: "",
                 message: "the file is empty; a job needs at least tasks:, for example  tasks: { hello: { run: echo hello } }")])
         }
-        let reader = NodeReader(path: path, marks: composition.marks)
+        let reader = NodeReader(path: path)
         let job = JobReader(reader: reader).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
         diagnostics += reader.diagnostics
         if let job, diagnostics.isEmpty { return .loaded(job) }

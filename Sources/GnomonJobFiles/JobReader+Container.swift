@@ -1,9 +1,8 @@
 import GnomonCore
-import Yams
 
 extension JobReader {
     /// A task's `container`: the image and how to launch it.
-    func readContainer(_ node: Node, _ path: String) -> ContainerSpec? {
+    func readContainer(_ node: YAMLNode, _ path: String) -> ContainerSpec? {
         guard let entries = reader.entries(node, path, expected: "a mapping with at least image:") else { return nil }
         reader.rejectUnknown(entries, known: JobFileFormat.containerKeys)
         var spec = ContainerSpec(image: "")
@@ -50,7 +49,7 @@ extension JobReader {
         return valid ? spec : nil
     }
 
-    private func readImage(_ node: Node, _ path: String) -> String? {
+    private func readImage(_ node: YAMLNode, _ path: String) -> String? {
         guard let image = reader.text(node, path, expected: "an image name, like localhost/loader:1.2") else { return nil }
         if image.contains(where: \.isWhitespace) {
             reader.report(node, path, "an image name has no spaces (got \"\(image)\"); put arguments under command:")
@@ -60,7 +59,7 @@ extension JobReader {
     }
 
     /// `mounts`: `host:container[:options]`, the host side relative to the job file's folder.
-    private func readMounts(_ node: Node, _ path: String) -> [String]? {
+    private func readMounts(_ node: YAMLNode, _ path: String) -> [String]? {
         guard let mounts = reader.textList(node, path, expected: "a list of mounts, like [\"./data:/data:ro\"]") else {
             return nil
         }
@@ -80,7 +79,7 @@ extension JobReader {
     }
 
     /// `memory`: a whole number with an optional unit b, k, m or g, as podman and docker take it.
-    private func readMemory(_ node: Node, _ path: String) -> String? {
+    private func readMemory(_ node: YAMLNode, _ path: String) -> String? {
         guard let memory = reader.text(node, path, expected: "a size like 512m or 2g") else { return nil }
         var digits = Substring(memory)
         if let last = digits.last, "bkmgBKMG".contains(last) { digits = digits.dropLast() }

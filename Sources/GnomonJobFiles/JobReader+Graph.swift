@@ -1,5 +1,4 @@
 import GnomonCore
-import Yams
 
 extension JobReader {
     /// Builds the task graph with `TaskGraph.build`, or reports each problem at the dependency

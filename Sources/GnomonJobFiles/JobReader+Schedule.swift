@@ -1,16 +1,15 @@
 import Foundation
 import GnomonCore
-import Yams
 
 extension JobReader {
     /// `schedule`: a string (cron line, macro or `@every`), or the long form with cron, timezone
     /// and jitter, parsed by `ScheduleSpec.parse()`; `nil` once a problem is reported.
-    func readSchedule(_ node: Node, _ path: String) -> JobSchedule? {
+    func readSchedule(_ node: YAMLNode, _ path: String) -> JobSchedule? {
         var spec = ScheduleSpec(expression: "")
         var expressionNode = node
         var expressionPath = path
-        var zoneNode: Node?
-        var jitterNode: Node?
+        var zoneNode: YAMLNode?
+        var jitterNode: YAMLNode?
         var valid = true
         switch node {
         case .scalar:

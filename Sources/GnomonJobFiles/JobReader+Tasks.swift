@@ -1,9 +1,8 @@
 import GnomonCore
-import Yams
 
 extension JobReader {
     /// `tasks`: a mapping of task names to tasks, in the file's order.
-    func readTasks(_ node: Node, _ path: String) -> [TaskSource] {
+    func readTasks(_ node: YAMLNode, _ path: String) -> [TaskSource] {
         if NodeReader.isNull(node) || node.mapping?.isEmpty == true {
             reader.report(node, path, "there are no tasks; add at least one, for example  hello: { run: echo hello }")
             return []
@@ -100,7 +99,7 @@ extension JobReader {
     }
 
     /// `retry`: a number of retries, or the long form.
-    private func readRetry(_ node: Node, _ path: String) -> RetryPolicy? {
+    private func readRetry(_ node: YAMLNode, _ path: String) -> RetryPolicy? {
         let limits = 0...JobFileFormat.maximumRetries
         guard case .mapping = node else {
             return reader.integer(node, path, in: limits, expected: "an integer or a mapping").map { RetryPolicy(limit: $0) }
@@ -109,7 +108,7 @@ extension JobReader {
         reader.rejectUnknown(entries, known: JobFileFormat.retryKeys)
         var policy = RetryPolicy()
         var valid = true
-        var maxDelayNode: (Node, String)?
+        var maxDelayNode: (YAMLNode, String)?
         func set<T>(_ value: T?, _ apply: (T) -> Void) {
             if let value { apply(value) } else { valid = false }
         }
@@ -136,7 +135,7 @@ extension JobReader {
         return valid ? policy : nil
     }
 
-    private func readExitCodes(_ node: Node, _ path: String) -> [Int32]? {
+    private func readExitCodes(_ node: YAMLNode, _ path: String) -> [Int32]? {
         guard case .sequence(let sequence) = node else {
             reader.typeError(node, path, expected: "a list of exit codes, like [1, 75]")
             return nil

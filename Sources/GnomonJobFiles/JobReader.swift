@@ -1,6 +1,5 @@
 import Foundation
 import GnomonCore
-import Yams
 
 /// Turns a composed job file into a `ValidJob`, reporting every problem through its `NodeReader`.
 ///
@@ -11,14 +10,14 @@ struct JobReader {
 
     /// The job with the graph and schedule built while checking it, or `nil` if any problem was
     /// reported.
-    func read(root: Node, name: String, directory: String) -> ValidJob? {
+    func read(root: YAMLNode, name: String, directory: String) -> ValidJob? {
         guard let entries = reader.entries(
             root, "", expected: "a mapping of keys such as tasks: and schedule:") else { return nil }
         reader.rejectUnknown(entries, known: JobFileFormat.jobKeys)
         var job = JobSpec(name: name, tasks: [], directory: directory)
         var defaults = TaskSettings()
         var schedule: JobSchedule?
-        var taskNode: Node?
+        var taskNode: YAMLNode?
         var tasksPath = "tasks"
         for entry in entries {
             let value = entry.value
@@ -68,7 +67,7 @@ struct JobReader {
     }
 
     /// `defaults`: task settings every task starts from.
-    private func readDefaults(_ node: Node, _ path: String) -> TaskSettings {
+    private func readDefaults(_ node: YAMLNode, _ path: String) -> TaskSettings {
         guard let entries = reader.entries(node, path, expected: "a mapping of task settings") else { return TaskSettings() }
         var special: [String: String] = [:]
         for key in JobFileFormat.actionKeys {

@@ -1,7 +1,6 @@
 import GnomonCore
-import Yams
 
-/// Reads typed values out of Yams nodes, collecting a diagnostic for every problem instead of
+/// Reads typed values out of YAML nodes, collecting a diagnostic for every problem instead of
 /// stopping at the first.
 ///
 /// Every accessor takes the node and its key path, reports what is wrong at the node's own line
@@ -10,8 +9,8 @@ final class NodeReader {
     /// One key and its value in a mapping.
     struct Entry {
         let key: String
-        let keyNode: Node
-        let value: Node
+        let keyNode: YAMLNode
+        let value: YAMLNode
         let path: String
     }
 
@@ -21,27 +20,23 @@ final class NodeReader {
 
     private(set) var diagnostics: [Diagnostic] = []
     let path: String
-    private let marks: MarkMap
     private var visited = 0
     private var exhausted: Bool { visited > Self.nodeBudget }
 
-    init(path: String, marks: MarkMap) {
+    init(path: String) {
         self.path = path
-        self.marks = marks
     }
 
     // MARK: Reporting
 
     /// The file's line and column of a node.
-    func position(of node: Node) -> (line: Int, column: Int) {
-        guard let mark = node.mark else { return (1, 1) }
-        let (line, column) = marks.original(line: mark.line, column: mark.column)
-        return (line, column)
+    func position(of node: YAMLNode) -> (line: Int, column: Int) {
+        (node.position.line, node.position.column)
     }
 
     /// Records a problem at a node. Once the node budget is spent nothing more is recorded: what
     /// follows would be problems of a file only partly read.
-    func report(_ node: Node?, _ keyPath: String, _ message: String) {
+    func report(_ node: YAMLNode?, _ keyPath: String, _ message: String) {
         guard !exhausted else { return }
         let (line, column) = node.map(position(of:)) ?? (1, 1)
         diagnostics.append(Diagnostic(path: path, line: line, column: column, keyPath: keyPath, message: message))
@@ -53,7 +48,7 @@ final class NodeReader {
     }
 
     /// Counts a visited node; `false` once the budget is spent (reported once).
-    func tick(_ node: Node) -> Bool {
+    func tick(_ node: YAMLNode) -> Bool {
         visited += 1
         if visited == Self.nodeBudget + 1 {
             let (line, column) = position(of: node)
@@ -67,39 +62,36 @@ final class NodeReader {
     // MARK: Shapes
 
     /// How a node is shown after "got": quoted scalar text (shortened), or its kind.
-    static func describe(_ node: Node) -> String {
+    static func describe(_ node: YAMLNode) -> String {
         switch node {
         case .scalar(let scalar):
             if isNull(node) { return "nothing" }
             return "\"\(shorten(scalar.string))\""
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         }
     }
 
     /// Whether a node is YAML's null: nothing at all, `~` or `null`, unquoted.
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+    static func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.isPlain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    static func isPlain(_ scalar: Node.Scalar) -> Bool { scalar.style == .plain || scalar.style == .any }
-
     static func child(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func typeError(_ node: Node, _ path: String, expected: String, hint: String = "") {
+    func typeError(_ node: YAMLNode, _ path: String, expected: String, hint: String = "") {
         report(node, path, "must be \(expected) (got \(Self.describe(node)))\(hint)")
     }
 
     /// The entries of a mapping, each key once. A repeated key is reported where it repeats and
     /// left out; keys that are not plain text are reported and left out.
-    func entries(_ node: Node, _ path: String, expected: String = "a mapping", noun: String = "key") -> [Entry]? {
+    func entries(_ node: YAMLNode, _ path: String, expected: String = "a mapping", noun: String = "key") -> [Entry]? {
         guard case .mapping(let mapping) = node else {
             typeError(node, path, expected: expected)
             return nil
         }
-        var first: [String: Node] = [:]
+        var first: [String: YAMLNode] = [:]
         var out: [Entry] = []
         for (keyNode, value) in mapping {
             guard tick(keyNode) else { return out }
@@ -107,7 +99,7 @@ final class NodeReader {
                 report(keyNode, path, "keys must be plain text (got \(Self.describe(keyNode)))")
                 continue
             }
-            let key = Composer.unmarked(scalar.string)
+            let key = scalar.string
             let keyPath = Self.child(path, key)
             if let earlier = first[key] {
                 let where_ = position(of: earlier).line
@@ -138,7 +130,7 @@ final class NodeReader {
     // MARK: Scalars
 
     /// Any scalar's text (numbers and booleans as written); `nil` for null and collections.
-    func text(_ node: Node, _ path: String, expected: String = "text", allowEmpty: Bool = false) -> String? {
+    func text(_ node: YAMLNode, _ path: String, expected: String = "text", allowEmpty: Bool = false) -> String? {
         guard case .scalar(let scalar) = node, !Self.isNull(node) else {
             typeError(node, path, expected: expected)
             return nil
@@ -151,7 +143,7 @@ final class NodeReader {
     }
 
     /// One of an enum's raw values, with a suggestion for a near miss.
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, of: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ path: String, of: T.Type) -> T? where T.RawValue == String {
         let names = T.allCases.map(\.rawValue)
         let list = names.joined(separator: ", ")
         guard case .scalar(let scalar) = node, !Self.isNull(node) else {
@@ -164,8 +156,8 @@ final class NodeReader {
         return nil
     }
 
-    func bool(_ node: Node, _ path: String) -> Bool? {
-        if case .scalar(let scalar) = node, Self.isPlain(scalar) {
+    func bool(_ node: YAMLNode, _ path: String) -> Bool? {
+        if case .scalar(let scalar) = node, scalar.isPlain {
             if scalar.string == "true" { return true }
             if scalar.string == "false" { return false }
         }
@@ -174,9 +166,9 @@ final class NodeReader {
     }
 
     /// A whole number within `range`, with the bound in the message when it is outside.
-    func integer(_ node: Node, _ path: String, in range: ClosedRange<Int>,
+    func integer(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>,
                  expected: String = "an integer", hint: String = "") -> Int? {
-        guard case .scalar(let scalar) = node, Self.isPlain(scalar), Self.looksInteger(scalar.string) else {
+        guard case .scalar(let scalar) = node, scalar.isPlain, Self.looksInteger(scalar.string) else {
             typeError(node, path, expected: expected)
             return nil
         }
@@ -199,9 +191,9 @@ final class NodeReader {
     }
 
     /// A finite decimal number, checked against optional bounds.
-    func number(_ node: Node, _ path: String, above lower: Double? = nil, atLeast least: Double? = nil,
+    func number(_ node: YAMLNode, _ path: String, above lower: Double? = nil, atLeast least: Double? = nil,
                 atMost upper: Double? = nil) -> Double? {
-        guard case .scalar(let scalar) = node, Self.isPlain(scalar), Self.looksDecimal(scalar.string),
+        guard case .scalar(let scalar) = node, scalar.isPlain, Self.looksDecimal(scalar.string),
               let value = Double(scalar.string), value.isFinite else {
             typeError(node, path, expected: "a number")
             return nil
@@ -227,7 +219,7 @@ final class NodeReader {
     }
 
     /// A duration such as `90s` or `1h30m`; zero only where `allowZero`.
-    func duration(_ node: Node, _ path: String, allowZero: Bool = false) -> Duration? {
+    func duration(_ node: YAMLNode, _ path: String, allowZero: Bool = false) -> Duration? {
         guard case .scalar(let scalar) = node, !Self.isNull(node) else {
             typeError(node, path, expected: "a duration like 90s, 15m or 1h30m")
             return nil
@@ -248,7 +240,7 @@ final class NodeReader {
     // MARK: Collections
 
     /// A list of texts; each bad item is reported at its own line.
-    func textList(_ node: Node, _ path: String, expected: String) -> [String]? {
+    func textList(_ node: YAMLNode, _ path: String, expected: String) -> [String]? {
         guard case .sequence(let sequence) = node else {
             typeError(node, path, expected: expected)
             return nil
@@ -263,7 +255,7 @@ final class NodeReader {
     }
 
     /// An environment mapping: variable names to texts (numbers and booleans as written).
-    func environment(_ node: Node, _ path: String) -> [String: String]? {
+    func environment(_ node: YAMLNode, _ path: String) -> [String: String]? {
         guard let entries = entries(node, path, expected: "a mapping of variable names to values") else { return nil }
         var out: [String: String] = [:]
         var valid = true

@@ -1,17 +1,16 @@
 import GnomonCore
-import Yams
 
 /// One task as read from a file, with the positions the graph check needs to point at.
 struct TaskSource {
     /// A dependency as written, with its list entry's node.
     struct Dependency {
         let name: String
-        let node: Node
+        let node: YAMLNode
         let path: String
     }
 
     let name: String
-    let keyNode: Node
+    let keyNode: YAMLNode
     let path: String
     var dependsOn: [Dependency] = []
     var after: [Dependency] = []

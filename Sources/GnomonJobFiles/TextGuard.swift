@@ -1,9 +1,8 @@
-/// Cheap checks on the raw text, made before the YAML parser sees it, that keep the parser away
-/// from input that would exhaust the stack or the processor.
+/// Cheap checks on the raw text, made before the YAML parser sees it, that keep the composer and
+/// the reader away from input that would exhaust the stack or the processor.
 ///
-/// Yams composes nodes recursively (about 1 KB of stack per level in a debug build; 500 levels of
-/// block nesting crashed a 512 KB thread), and it hashes every mapping key while composing, so an
-/// alias used as a key can expand a "billion laughs" document into hours of hashing. Job files
+/// A tree of nodes is freed recursively, so deep enough nesting overflows a thread's stack, and
+/// an alias used as a key can make a small "billion laughs" document expand enormously. Job files
 /// need six levels of nesting and plain-text keys, so this guard refuses deeper nesting and keys
 /// that are aliases, explicit `?` keys or flow collections. It scans line by line, follows quoted
 /// scalars, comments and block scalars, and over-estimates depth rather than under-estimating it.
@@ -11,7 +10,7 @@ enum TextGuard {
     /// Largest job file read, in bytes.
     static let maximumBytes = 1 << 20
     /// Deepest nesting accepted; far above the six levels a job file needs, far below the
-    /// depth at which the parser's recursion becomes a risk.
+    /// depth at which freeing the tree of nodes becomes a risk to the stack.
     static let maximumDepth = 64
 
     /// A reason the text was refused, at a 1-based line and column.
