@@ -17,7 +17,7 @@ import Testing
 /// names a wake time still ahead), so every fire time up to the target has been decided and
 /// recorded when it returns. By default it also lets the runs started on the way end before the
 /// clock moves on, as quick tasks do on a real clock; a test of overlapping runs says otherwise.
-final class ClockedDaemon: @unchecked Sendable {
+final class ClockedDaemon: DaemonHistory, @unchecked Sendable {
     let folders: TemporaryHome
     let clock: ManualClock
     let logs = LogLines()
@@ -187,12 +187,6 @@ final class ClockedDaemon: @unchecked Sendable {
         let store = try GnomonStore.open(home: home)
         openedStore = store
         return store
-    }
-
-    /// Every run of a job, oldest first, in full.
-    func runs(of job: String? = nil) throws -> [RunDetail] {
-        let store = try store()
-        return try store.runs(RunQuery(job: job, limit: 100_000)).reversed().compactMap { try store.run($0.id) }
     }
 
     /// Every tick of a job, in the order they were recorded.

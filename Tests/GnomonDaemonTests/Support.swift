@@ -11,7 +11,7 @@ import Testing
 /// Every process is started through `ProcessSpawner.shared` (``TestProcess``), never Foundation's
 /// `Process`, like every child of the test process.
 /// Daemons and commands get this test process's environment, as a shell would give them.
-final class DaemonHarness: @unchecked Sendable {
+final class DaemonHarness: DaemonHistory, @unchecked Sendable {
     /// `root`, with `root/jobs` and `root/home`; removed after this harness's own clean-up.
     private let folders: TemporaryHome
     var root: String { folders.root }
@@ -109,12 +109,6 @@ final class DaemonHarness: @unchecked Sendable {
         let store = try GnomonStore.open(home: home)
         openedStore = store
         return store
-    }
-
-    /// Every run of a job, oldest first, in full.
-    func runs(of job: String? = nil) throws -> [RunDetail] {
-        let store = try store()
-        return try store.runs(RunQuery(job: job, limit: 100_000)).reversed().compactMap { try store.run($0.id) }
     }
 
     /// Every tick of a job, oldest fire time first.
