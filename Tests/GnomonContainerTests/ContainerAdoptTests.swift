@@ -79,7 +79,9 @@ struct ContainerAdoptTests {
         try #require(made.status == .exited(code: 0), "\(made.errorText)")
 
         let adoption = Task { await executor.reattach(.container(tag), logPath: scratch.file("attempt.log")) }
-        try await Task.sleep(for: .seconds(1))
+        // The re-attachment's first line says it found the container; cancelled from then on, it
+        // must stop it (a cancel that comes before its wait begins is handled on entry).
+        #expect(await ProcessProbe.waitForLine(in: scratch.file("attempt.log")) != nil)
         adoption.cancel()
 
         #expect(await adoption.value == .cancelled)

@@ -100,8 +100,13 @@ struct ProcessLoopTests {
     @Test("timers that fall due while the loop is busy still fire in deadline order")
     func timersDueTogether() async {
         let delays: [Duration] = [.milliseconds(30), .milliseconds(5), .milliseconds(15)]
-        let busy = Task(executorPreference: ProcessLoop.shared) { usleep(80_000) }
-        try? await Task.sleep(for: .milliseconds(10))  // the loop is now inside the sleep
+        let entered = Mutex(false)
+        let busy = Task(executorPreference: ProcessLoop.shared) {
+            entered.withLock { $0 = true }
+            usleep(80_000)
+        }
+        // Timers are set only once the loop is inside the busy task's sleep.
+        #expect(await eventually(within: TestTiming.patience, every: .milliseconds(1)) { entered.withLock { $0 } })
         let order = await withCheckedContinuation { (continuation: CheckedContinuation<[Int], Never>) in
             let log = Mutex<[Int]>([])
             for (index, delay) in delays.enumerated() {
