@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point one way (see Docs/architecture.md):
+// Layers point one way; Docs/architecture.md lists what each module may import, and
+// scripts/check-layers (run by scripts/test) holds every source file to that list:
 // gnomon (CLI) -> GnomonApp -> GnomonDaemon -> GnomonEngine -> GnomonStore, GnomonExecution -> GnomonCore
-// GnomonJobFiles (YAML -> JobSpec) sits beside the store and execution, above the core.
+// GnomonJobFiles (YAML -> ValidJob) sits beside the store and execution, above the core.
 let package = Package(
     name: "Gnomon",
     platforms: [.macOS(.v15)],
@@ -53,7 +54,7 @@ let package = Package(
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // What each command does and prints.
+        // What each command does and prints, its exit status, and the process's standard streams.
         .target(name: "GnomonApp", dependencies: [
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon",
         ]),
