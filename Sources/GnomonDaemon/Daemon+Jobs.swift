@@ -29,6 +29,7 @@ extension Daemon {
         var seen: Set<String> = []
         for change in watcher.poll(everything: true) {
             seen.insert(change.name)
+            noteValidity(of: change, now: now)
             switch change {
             case let .loaded(name, path, definition):
                 register(name: name, path: path, definition: definition, remembered: remembered[name],
@@ -100,6 +101,7 @@ extension Daemon {
         let changes = watcher.poll(everything: everything)
         if everything, let problem = watcher.folderProblem { logger.error("\(problem)") }
         for change in changes {
+            noteValidity(of: change, now: now)
             switch change {
             case let .loaded(name, path, definition): loaded(name: name, path: path, definition: definition, now: now)
             case let .invalid(name, _, problems): invalid(name: name, problems: problems)
@@ -161,6 +163,22 @@ extension Daemon {
         logger.info("job file removed; its running runs finish", metadata: [
             "job": "\(name)", "running": "\(job.running.count)",
         ])
+    }
+
+    /// Records whether the changed file is valid; the store tells it as an event when that changed
+    /// (`job_invalid` with the first problem, `job_valid` once fixed).
+    private func noteValidity(of change: JobWatcher.Change, now: Date) {
+        let problem: String?
+        switch change {
+        case .loaded: problem = nil
+        case let .invalid(_, _, problems): problem = problems.first.map { "\($0)" } ?? "the file is invalid"
+        case .removed: return
+        }
+        do {
+            try store.recordJobFile(job: change.name, problem: problem, at: now)
+        } catch {
+            logger.error("could not record whether the job file is valid", metadata: ["job": "\(change.name)", "error": "\(error)"])
+        }
     }
 
     /// Logs each problem of an invalid file as `path:line:column: key: message`.

@@ -1,4 +1,5 @@
 import Foundation
+import GnomonCore
 import GRDB
 
 /// What the daemon keeps besides runs: pause overrides, scheduling decisions, manual run requests.
@@ -52,7 +53,12 @@ extension GnomonStore {
                 tick.job, StoreDate.databaseText(tick.fireTime), StoreDate.databaseText(tick.decidedAt),
                 tick.decision.rawValue, tick.runID, tick.detail,
             ])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            var events = EventAppender(db: db, store: self)
+            try events.append(at: tick.decidedAt, type: .fireTime, job: tick.job, run: tick.runID,
+                              status: tick.decision.rawValue, detail: "fire time \(ISOTime.utc(tick.fireTime))"
+                                  + (tick.detail.map { ": " + $0 } ?? ""))
+            return true
         }
     }
 

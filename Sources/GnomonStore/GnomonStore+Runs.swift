@@ -43,12 +43,15 @@ extension GnomonStore {
             for (index, new) in runs.enumerated() {
                 let id = try insertRun(new, params: encoded[index].params, snapshot: encoded[index].snapshot, db)
                 ids.append(id)
+                var events = EventAppender(db: db, store: self)
+                events.know(run: id, job: new.job)
                 for change in changes(index, id) {
                     do {
                         try apply(change, db)
                     } catch let error as DatabaseError {
                         throw try explain(error, of: change, db)
                     }
+                    try events.append(for: change)
                 }
             }
             return ids
@@ -96,6 +99,13 @@ extension GnomonStore {
                     reason: "task \(task.name) is listed twice")
             }
         }
+        var events = EventAppender(db: db, store: self)
+        try events.append(at: new.createdAt, type: .runCreated, job: new.job, run: run, status: new.status.rawValue,
+                          detail: new.trigger.rawValue)
+        if new.status != .queued {
+            try events.append(at: new.createdAt, type: new.status.isFinished ? .runFinished : .runStarted,
+                              job: new.job, run: run, status: new.status.rawValue)
+        }
         if let request = new.triggerRequestID {
             let attach = try db.cachedStatement(sql: """
                 UPDATE trigger_requests SET run_id = ? WHERE id = ? AND claimed_at IS NOT NULL AND run_id IS NULL
@@ -132,6 +142,9 @@ extension GnomonStore {
                     throw try explain(error, of: change, db)
                 }
             }
+            // Every change that matters is told, including those the batch wrote over.
+            var events = EventAppender(db: db, store: self)
+            for change in changes { try events.append(for: change) }
         }
     }
 

@@ -22,6 +22,7 @@ enum StoreSchema {
         migrator.registerMigration("v1-runs", migrate: createRuns)
         migrator.registerMigration("v1-daemon", migrate: createDaemonTables)
         migrator.registerMigration("v2-daemon-jobs", migrate: createDaemonJobs)
+        migrator.registerMigration("v3-events", migrate: createEvents)
         return migrator
     }
 
@@ -139,6 +140,40 @@ enum StoreSchema {
               schedule TEXT,
               since TEXT NOT NULL,
               updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Every event type (EventType raw values).
+    static let eventTypes = "'run_created','run_started','run_finished','task_changed','attempt_started',"
+        + "'attempt_ended','fire_time','job_invalid','job_valid'"
+
+    /// The durable event record, and each job file's validity (whose changes are events).
+    ///
+    /// `AUTOINCREMENT`: an id is never given out twice, even once the newest events have been
+    /// pruned, so a reader's remembered id stays meaningful. Events of a run go with it.
+    private static func createEvents(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE events (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at TEXT NOT NULL,
+              type TEXT NOT NULL CHECK (type IN (\(eventTypes))),
+              job TEXT NOT NULL CHECK (job <> ''),
+              run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+              task TEXT,
+              attempt INTEGER CHECK (attempt IS NULL OR attempt >= 1),
+              status TEXT,
+              detail TEXT
+            );
+            CREATE INDEX events_by_run ON events(run_id, id) WHERE run_id IS NOT NULL;
+            CREATE INDEX events_by_job ON events(job, id);
+
+            CREATE TABLE job_files (
+              job TEXT PRIMARY KEY NOT NULL CHECK (job <> ''),
+              valid INTEGER NOT NULL CHECK (valid IN (0, 1)),
+              problem TEXT,
+              updated_at TEXT NOT NULL,
+              CHECK ((valid = 1) = (problem IS NULL))
             ) WITHOUT ROWID;
             """)
     }

@@ -27,6 +27,8 @@ struct DaemonReloadTests {
         let runs: [String: [String]]
         /// Text in the daemon's log.
         var logs: [String] = []
+        /// The job-file events recorded: `TYPE JOB`.
+        var fileEvents: [String] = []
         var testDescription: String { name }
     }
 
@@ -46,12 +48,14 @@ struct DaemonReloadTests {
         Case(name: "a broken file is logged with file:line and the job keeps its last valid definition",
              changes: [.write("edit", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"echo v3\", retry: lots }\n")],
              runs: ["edit": ["1 echo v1", "2 echo v1", "3 echo v1"], "other": ["1 echo o", "2 echo o", "3 echo o"]],
-             logs: ["edit.yaml:3:", "job file is invalid; the job keeps its last valid definition until it is fixed"]),
+             logs: ["edit.yaml:3:", "job file is invalid; the job keeps its last valid definition until it is fixed"],
+             fileEvents: ["job_invalid edit"]),
         Case(name: "a broken file, fixed, is used again",
              changes: [.write("edit", "schedule: \"@every 1s\"\ntasks:\n  a: { run: \"echo v3\", retry: lots }\n")],
              then: [.write("edit", job("v4"))],
              runs: ["edit": ["1 echo v1", "2 echo v1", "3 echo v4"]],
-             logs: ["edit.yaml:3:", "job file fixed and reloaded job=edit"]),
+             logs: ["edit.yaml:3:", "job file fixed and reloaded job=edit"],
+             fileEvents: ["job_invalid edit", "job_valid edit"]),
         Case(name: "an added file is scheduled from the moment it is seen",
              changes: [.write("added", job("a"))],
              runs: ["edit": ["1 echo v1", "2 echo v1", "3 echo v1"], "added": ["3 echo a"]],
@@ -94,6 +98,9 @@ struct DaemonReloadTests {
         for line in c.logs {
             #expect(d.logs.contains(line), "no log line says \"\(line)\":\n\(d.logs.text)")
         }
+        let fileEvents = try d.store().events(after: 0, limit: 10_000).filter { $0.type == .jobInvalid || $0.type == .jobValid }
+        #expect(fileEvents.map { "\($0.type.rawValue) \($0.job)" } == c.fileEvents)
+        #expect(fileEvents.filter { $0.type == .jobInvalid }.allSatisfy { $0.detail?.contains("edit.yaml:3:") == true })
     }
 
     static func apply(_ changes: [Change], to d: ClockedDaemon) throws {

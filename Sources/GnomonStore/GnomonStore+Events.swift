@@ -1,0 +1,133 @@
+import Foundation
+import GnomonCore
+import GRDB
+
+/// The durable event record: appended inside the transaction of the change it tells, read from
+/// a remembered id.
+extension GnomonStore {
+    /// Events after `id`, oldest first, at most `limit`; only those of `job` or of `run` when given.
+    public func events(after id: Int64, limit: Int, job: String? = nil, run: Int64? = nil) throws -> [StoredEvent] {
+        var conditions = ["id > ?"]
+        var arguments: StatementArguments = [id]
+        if let job {
+            conditions.append("job = ?")
+            arguments += [job]
+        }
+        if let run {
+            conditions.append("run_id = ?")
+            arguments += [run]
+        }
+        arguments += [max(0, limit)]
+        let sql = "SELECT \(Self.eventColumns.sql) FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?"
+        return try read("read the events after \(id)") { db in
+            try fetch(try db.cachedStatement(sql: sql), arguments, event)
+        }
+    }
+
+    /// The highest event id ever given out (0 before the first): where a reader that wants only
+    /// what happens from now on starts. Pruned events do not lower it.
+    public func lastEventID() throws -> Int64 {
+        try read("read the last event id") { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+        }
+    }
+
+    /// Records whether a job file is valid (`problem` nil) or not (its first problem), appending
+    /// `job_invalid` when it becomes invalid (also the first time it is seen) and `job_valid` when
+    /// it becomes valid again. Returns whether its validity changed.
+    @discardableResult
+    public func recordJobFile(job: String, problem: String?, at: Date) throws -> Bool {
+        try write("record whether job file \(job) is valid") { db in
+            let previous = try Bool.fetchOne(db, sql: "SELECT valid FROM job_files WHERE job = ?", arguments: [job])
+            let valid = problem == nil
+            try db.execute(sql: """
+                INSERT INTO job_files (job, valid, problem, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (job) DO UPDATE SET valid = excluded.valid, problem = excluded.problem,
+                  updated_at = excluded.updated_at
+                """, arguments: [job, valid, problem, StoreDate.databaseText(at)])
+            let changed = previous.map { $0 != valid } ?? !valid
+            if changed {
+                var events = EventAppender(db: db, store: self)
+                try events.append(at: at, type: valid ? .jobValid : .jobInvalid, job: job,
+                                  status: valid ? "valid" : "invalid", detail: problem)
+            }
+            return changed
+        }
+    }
+
+    static let eventColumns = Selection(table: "events", columns: [
+        "id", "at", "type", "job", "run_id", "task", "attempt", "status", "detail",
+    ])
+
+    /// A row of `eventColumns`.
+    func event(_ row: Row) throws -> StoredEvent {
+        let r = Self.eventColumns.reader(row, location)
+        return StoredEvent(
+            id: try r.required(0), at: try r.date(1), type: try r.stable(2), job: try r.required(3),
+            runID: try r.optional(4), task: try r.optional(5), attempt: try r.optional(6),
+            status: try r.optional(7), detail: try r.optional(8))
+    }
+}
+
+/// Appends events inside one write transaction; knows each run's job after asking once.
+struct EventAppender {
+    let db: Database
+    let store: GnomonStore
+    private var jobs: [Int64: String] = [:]
+
+    init(db: Database, store: GnomonStore) {
+        self.db = db
+        self.store = store
+    }
+
+    /// Remembers the job of a run created in this transaction.
+    mutating func know(run: Int64, job: String) {
+        jobs[run] = job
+    }
+
+    mutating func append(
+        at: Date, type: EventType, job: String, run: Int64? = nil, task: String? = nil, attempt: Int? = nil,
+        status: String? = nil, detail: String? = nil
+    ) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (at, type, job, run_id, task, attempt, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.execute(arguments: [StoreDate.databaseText(at), type.rawValue, job, run, task, attempt, status, detail])
+    }
+
+    /// The events a change tells, if any (`ready` and `running` task states are told by the
+    /// attempts; a runner taking a run over tells nothing).
+    mutating func append(for change: StoreChange) throws {
+        switch change {
+        case let .runStatus(run, status, reason, at):
+            guard status != .queued else { return }
+            let type: EventType = status.isFinished ? .runFinished : .runStarted
+            try append(at: at, type: type, job: try job(of: run), run: run, status: status.rawValue, detail: reason)
+        case let .taskStatus(run, task, status, reason, retryAt, at):
+            guard status != .ready && status != .running else { return }
+            var detail = reason
+            if status == .retrying, let retryAt {
+                detail = (reason.map { $0 + "; " } ?? "") + "next attempt at \(ISOTime.utc(retryAt))"
+            }
+            try append(at: at, type: .taskChanged, job: try job(of: run), run: run, task: task,
+                       status: status.rawValue, detail: detail)
+        case let .attemptStarted(run, task, number, at, _, _, _, _, _):
+            try append(at: at, type: .attemptStarted, job: try job(of: run), run: run, task: task, attempt: number)
+        case let .attemptFinished(run, task, number, outcome, at):
+            try append(at: at, type: .attemptEnded, job: try job(of: run), run: run, task: task, attempt: number,
+                       status: OutcomeColumns(outcome).kind, detail: outcome.summary)
+        case .runRunner:
+            return
+        }
+    }
+
+    /// The job of `run`; an unknown run is the change's own error, reported by the change itself.
+    private mutating func job(of run: Int64) throws -> String {
+        if let known = jobs[run] { return known }
+        guard let job = try String.fetchOne(db, sql: "SELECT job FROM runs WHERE id = ?", arguments: [run]) else {
+            throw StoreError.unknownRun(location: store.location, run: run, operation: "record an event of run \(run)")
+        }
+        jobs[run] = job
+        return job
+    }
+}
