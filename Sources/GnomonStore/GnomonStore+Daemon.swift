@@ -54,10 +54,11 @@ extension GnomonStore {
                 tick.decision.rawValue, tick.runID, tick.detail,
             ])
             guard db.changesCount > 0 else { return false }
-            var events = EventAppender(db: db, store: self)
-            try events.append(at: tick.decidedAt, type: .fireTime, job: tick.job, run: tick.runID,
-                              status: tick.decision.rawValue, detail: "fire time \(ISOTime.utc(tick.fireTime))"
-                                  + (tick.detail.map { ": " + $0 } ?? ""))
+            try EventAppender.appending(in: db, store: self) { events in
+                try events.append(at: tick.decidedAt, type: .fireTime, job: tick.job, run: tick.runID,
+                                  status: tick.decision.rawValue, detail: "fire time \(ISOTime.utc(tick.fireTime))"
+                                      + (tick.detail.map { ": " + $0 } ?? ""))
+            }
             return true
         }
     }

@@ -24,11 +24,11 @@ extension GnomonStore {
         }
     }
 
-    /// The highest event id ever given out (0 before the first): where a reader that wants only
-    /// what happens from now on starts. Pruned events do not lower it.
+    /// The newest event's id (0 before the first): where a reader that wants only what happens
+    /// from now on starts.
     public func lastEventID() throws -> Int64 {
         try read("read the last event id") { db in
-            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+            try Int64.fetchOne(db, sql: "SELECT max(id) FROM events") ?? 0
         }
     }
 
@@ -47,9 +47,10 @@ extension GnomonStore {
                 """, arguments: [job, valid, problem, StoreDate.databaseText(at)])
             let changed = previous.map { $0 != valid } ?? !valid
             if changed {
-                var events = EventAppender(db: db, store: self)
-                try events.append(at: at, type: valid ? .jobValid : .jobInvalid, job: job,
-                                  status: valid ? "valid" : "invalid", detail: problem)
+                try EventAppender.appending(in: db, store: self) { events in
+                    try events.append(at: at, type: valid ? .jobValid : .jobInvalid, job: job,
+                                      status: valid ? "valid" : "invalid", detail: problem)
+                }
             }
             return changed
         }
@@ -70,14 +71,30 @@ extension GnomonStore {
 }
 
 /// Appends events inside one write transaction; knows each run's job after asking once.
+///
+/// Events are gathered and written by ``flush()`` in one statement of up to `batch` rows: a
+/// transaction of the engine tells two or three at a time, and one statement costs less than
+/// three.
 struct EventAppender {
     let db: Database
     let store: GnomonStore
     private var jobs: [Int64: String] = [:]
+    private var pending: [DatabaseValueConvertible?] = []
+    private var count = 0
+    /// Rows per INSERT statement (9 values each, under SQLite's limit of 32,766 variables).
+    static let batch = 64
 
-    init(db: Database, store: GnomonStore) {
+    private init(db: Database, store: GnomonStore) {
         self.db = db
         self.store = store
+    }
+
+    /// Lets `body` append events inside the caller's transaction, and writes them when it returns.
+    static func appending<T>(in db: Database, store: GnomonStore, _ body: (inout EventAppender) throws -> T) throws -> T {
+        var appender = EventAppender(db: db, store: store)
+        let result = try body(&appender)
+        try appender.flush()
+        return result
     }
 
     /// Remembers the job of a run created in this transaction.
@@ -89,10 +106,19 @@ struct EventAppender {
         at: Date, type: EventType, job: String, run: Int64? = nil, task: String? = nil, attempt: Int? = nil,
         status: String? = nil, detail: String? = nil
     ) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO events (at, type, job, run_id, task, attempt, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try insert.execute(arguments: [StoreDate.databaseText(at), type.rawValue, job, run, task, attempt, status, detail])
+        pending += [StoreDate.databaseText(at), type.rawValue, job, run, task, attempt, status, detail]
+        count += 1
+        if count == Self.batch { try flush() }
+    }
+
+    /// Writes the gathered events.
+    private mutating func flush() throws {
+        guard count > 0 else { return }
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
+        let insert = try db.cachedStatement(sql: "INSERT INTO events (at, type, job, run_id, task, attempt, status, detail) VALUES \(rows)")
+        try insert.execute(arguments: StatementArguments(pending))
+        pending.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// The events a change tells, if any (`ready` and `running` task states are told by the
@@ -124,7 +150,8 @@ struct EventAppender {
     /// The job of `run`; an unknown run is the change's own error, reported by the change itself.
     private mutating func job(of run: Int64) throws -> String {
         if let known = jobs[run] { return known }
-        guard let job = try String.fetchOne(db, sql: "SELECT job FROM runs WHERE id = ?", arguments: [run]) else {
+        let select = try db.cachedStatement(sql: "SELECT job FROM runs WHERE id = ?")
+        guard let job = try String.fetchOne(select, arguments: [run]) else {
             throw StoreError.unknownRun(location: store.location, run: run, operation: "record an event of run \(run)")
         }
         jobs[run] = job

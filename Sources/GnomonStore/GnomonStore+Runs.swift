@@ -43,15 +43,17 @@ extension GnomonStore {
             for (index, new) in runs.enumerated() {
                 let id = try insertRun(new, params: encoded[index].params, snapshot: encoded[index].snapshot, db)
                 ids.append(id)
-                var events = EventAppender(db: db, store: self)
-                events.know(run: id, job: new.job)
-                for change in changes(index, id) {
+                let made = changes(index, id)
+                for change in made {
                     do {
                         try apply(change, db)
                     } catch let error as DatabaseError {
                         throw try explain(error, of: change, db)
                     }
-                    try events.append(for: change)
+                }
+                try EventAppender.appending(in: db, store: self) { events in
+                    events.know(run: id, job: new.job)
+                    for change in made { try events.append(for: change) }
                 }
             }
             return ids
@@ -99,12 +101,13 @@ extension GnomonStore {
                     reason: "task \(task.name) is listed twice")
             }
         }
-        var events = EventAppender(db: db, store: self)
-        try events.append(at: new.createdAt, type: .runCreated, job: new.job, run: run, status: new.status.rawValue,
-                          detail: new.trigger.rawValue)
-        if new.status != .queued {
-            try events.append(at: new.createdAt, type: new.status.isFinished ? .runFinished : .runStarted,
-                              job: new.job, run: run, status: new.status.rawValue)
+        try EventAppender.appending(in: db, store: self) { events in
+            try events.append(at: new.createdAt, type: .runCreated, job: new.job, run: run, status: new.status.rawValue,
+                              detail: new.trigger.rawValue)
+            if new.status != .queued {
+                try events.append(at: new.createdAt, type: new.status.isFinished ? .runFinished : .runStarted,
+                                  job: new.job, run: run, status: new.status.rawValue)
+            }
         }
         if let request = new.triggerRequestID {
             let attach = try db.cachedStatement(sql: """
@@ -143,8 +146,9 @@ extension GnomonStore {
                 }
             }
             // Every change that matters is told, including those the batch wrote over.
-            var events = EventAppender(db: db, store: self)
-            for change in changes { try events.append(for: change) }
+            try EventAppender.appending(in: db, store: self) { events in
+                for change in changes { try events.append(for: change) }
+            }
         }
     }
 
