@@ -23,6 +23,7 @@ enum StoreSchema {
         migrator.registerMigration("v1-daemon", migrate: createDaemonTables)
         migrator.registerMigration("v2-daemon-jobs", migrate: createDaemonJobs)
         migrator.registerMigration("v3-events", migrate: createEvents)
+        migrator.registerMigration("v4-deliveries", migrate: createDeliveries)
         return migrator
     }
 
@@ -176,6 +177,46 @@ enum StoreSchema {
               updated_at TEXT NOT NULL,
               CHECK ((valid = 1) = (problem IS NULL))
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Alerts to deliver and how each delivery went; where each reader of the event record stands.
+    ///
+    /// A delivery is unique per event, channel and kind, so reading an event twice (after a
+    /// crash, or by a foreground runner and a daemon) queues it once. Its payload is fixed when it
+    /// is queued: every try sends the same bytes. `claimed_by`/`claimed_until` let one process at
+    /// a time try it.
+    private static func createDeliveries(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE event_cursors (
+              reader TEXT PRIMARY KEY NOT NULL CHECK (reader <> ''),
+              event_id INTEGER NOT NULL CHECK (event_id >= 0),
+              updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE deliveries (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              event_id INTEGER NOT NULL,
+              channel TEXT NOT NULL CHECK (channel <> ''),
+              kind TEXT NOT NULL CHECK (kind <> ''),
+              job TEXT NOT NULL CHECK (job <> ''),
+              run_id INTEGER,
+              payload TEXT NOT NULL CHECK (json_valid(payload)),
+              queued_at TEXT NOT NULL,
+              tries INTEGER NOT NULL DEFAULT 0 CHECK (tries >= 0),
+              next_try_at TEXT,
+              claimed_by TEXT,
+              claimed_until TEXT,
+              last_error TEXT,
+              answer TEXT,
+              delivered_at TEXT,
+              given_up_at TEXT,
+              UNIQUE (event_id, channel, kind),
+              CHECK (delivered_at IS NULL OR given_up_at IS NULL),
+              CHECK ((next_try_at IS NULL) = (delivered_at IS NOT NULL OR given_up_at IS NOT NULL))
+            );
+            CREATE INDEX deliveries_due ON deliveries(next_try_at) WHERE next_try_at IS NOT NULL;
+            CREATE INDEX deliveries_by_job ON deliveries(job, id);
             """)
     }
 }
