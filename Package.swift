@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GnomonExecution", targets: ["GnomonExecution"]),
         .library(name: "GnomonEngine", targets: ["GnomonEngine"]),
         .library(name: "GnomonDaemon", targets: ["GnomonDaemon"]),
+        .library(name: "GnomonNotify", targets: ["GnomonNotify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,12 @@ let package = Package(
         // Local processes and container launches: vfork spawns, exits watched through pidfds on the
         // one process loop thread, group kills, the podman/docker CLI.
         .target(name: "GnomonExecution", dependencies: ["GnomonCore", "CGnomonSpawn"]),
+        // The C side of GnomonNotify: libcurl's easy interface (HTTP POST, SMTP with STARTTLS and
+        // AUTH; Swift cannot call the variadic curl_easy_setopt) and libcrypto's HMAC-SHA256.
+        // Debian: libcurl4-openssl-dev and libssl-dev (scripts/setup).
+        .target(name: "CGnomonCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("crypto")]),
+        // Alert senders: one alert to one channel (webhook, email, PagerDuty, command).
+        .target(name: "GnomonNotify", dependencies: ["GnomonCore", "GnomonExecution", "CGnomonCurl"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
         // Schedules: fires each job once per intended time, catch-up, overlap, triggers, pause,
@@ -62,8 +69,12 @@ let package = Package(
             "GnomonApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock.
-        .target(name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"]),
+        // Test doubles for the test targets: job builders, a temporary home, a recording executor, a manual clock,
+        // real HTTP and SMTP receivers.
+        // The real receivers' python3 programs sit beside their Swift files, read from there.
+        .target(
+            name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"],
+            exclude: ["Receivers/http-receiver.py", "Receivers/smtp-receiver.py"]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore", "GnomonStore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
@@ -82,6 +93,10 @@ let package = Package(
         ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
+        // The senders against real local receivers (python3's http.server, aiosmtpd, openssl).
+        .testTarget(name: "GnomonNotifyTests", dependencies: [
+            "GnomonNotify", "GnomonCore", "GnomonExecution", "GnomonTesting",
+        ]),
         // GnomonApp's commands called in-process: output and exit status.
         .testTarget(name: "GnomonAppTests", dependencies: [
             "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonTesting",

@@ -19,7 +19,8 @@ extension ProcessSpawner {
     /// Meant for short helpers whose output fits in memory; a task's output goes to a log file
     /// instead (``LocalProcessExecutor``). Output is captured in anonymous in-memory files read
     /// after the exit, so a chatty helper never blocks on a full pipe and no thread reads it.
-    /// The helper runs in its own process group, stdin from `/dev/null`. If the calling task is
+    /// The helper runs in its own process group, stdin from `/dev/null` or, when `input` is given,
+    /// from an in-memory file holding it (read to its end, never blocking). If the calling task is
     /// cancelled, the group gets SIGTERM, then SIGKILL after `killGrace`, and the result is
     /// returned as usual (its status then shows the signal).
     /// - Parameter arguments: the argv; a bare `argv[0]` is looked up in `environment["PATH"]`.
@@ -28,6 +29,7 @@ extension ProcessSpawner {
         _ arguments: [String],
         environment: [String: String],
         workingDirectory: String? = nil,
+        input: [UInt8]? = nil,
         killGrace: Duration = .seconds(10)
     ) async throws(SpawnError) -> CapturedOutput {
         guard let command = arguments.first else {
@@ -43,10 +45,16 @@ extension ProcessSpawner {
         defer { close(output) }
         let errors = try Self.makeCaptureFile("gnomon-stderr")
         defer { close(errors) }
+        var standardInput = SpawnRequest.Stream.null
+        if let input {
+            let descriptor = try Self.makeInputFile(input)
+            standardInput = .descriptor(descriptor)
+        }
+        defer { if case .descriptor(let descriptor) = standardInput { close(descriptor) } }
 
         let pid = try spawn(SpawnRequest(
             executable: executable, arguments: arguments, environment: environment,
-            workingDirectory: workingDirectory, standardInput: .null,
+            workingDirectory: workingDirectory, standardInput: standardInput,
             standardOutput: .descriptor(output), standardError: .descriptor(errors), newSession: true))
         let terminator = GroupTerminator(pgid: pid, grace: killGrace, spawner: self)
         let status = await withTaskCancellationHandler {
@@ -64,6 +72,23 @@ extension ProcessSpawner {
         guard descriptor >= 0 else {
             let code = errno
             throw SpawnError(message: "could not make a buffer for a helper's output: \(ErrnoText.describe(code))", errno: code)
+        }
+        return descriptor
+    }
+
+    /// An in-memory file holding `bytes`, positioned at its start: a child's standard input.
+    private static func makeInputFile(_ bytes: [UInt8]) throws(SpawnError) -> Int32 {
+        let descriptor = try makeCaptureFile("gnomon-stdin")
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, $0.count - written, off_t(written)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let code = errno
+                close(descriptor)
+                throw SpawnError(message: "could not write a helper's input: \(ErrnoText.describe(code))", errno: code)
+            }
+            written += count
         }
         return descriptor
     }

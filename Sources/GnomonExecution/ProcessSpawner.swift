@@ -7,7 +7,7 @@ import Glibc
 /// Start every child of the Gnomon process through ``shared``, so that each one is reaped:
 /// a program run any other way (Foundation's `Process`, `system()`) is never reaped by Gnomon.
 /// Code that must run a helper program, such as a container runtime's CLI, uses ``spawn(_:)``
-/// and ``waitForExit(of:)`` or ``runCapturingOutput(_:environment:workingDirectory:killGrace:)``.
+/// and ``waitForExit(of:)`` or ``runCapturingOutput(_:environment:workingDirectory:input:killGrace:)``.
 ///
 /// No thread per child and no polling: a spawn costs one `vfork`, an `exec` and a pidfd (no stack
 /// is mapped for the child, unlike glibc's `posix_spawn`), and a waiting task costs one

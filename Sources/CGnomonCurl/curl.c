@@ -1,0 +1,173 @@
+#include "CGnomonCurl.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// The most of a response body kept: enough for any error message worth quoting.
+#define GNOMON_BODY_LIMIT (64 * 1024)
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+static size_t keep_body(char *data, size_t size, size_t count, void *context) {
+    gnomon_transfer *result = context;
+    size_t length = size * count;
+    size_t room = GNOMON_BODY_LIMIT - result->body_length;
+    size_t kept = length < room ? length : room;
+    if (kept > 0) {
+        char *grown = realloc(result->body, result->body_length + kept + 1);
+        if (grown == NULL) return 0;
+        memcpy(grown + result->body_length, data, kept);
+        result->body_length += kept;
+        grown[result->body_length] = 0;
+        result->body = grown;
+    }
+    return length;
+}
+
+static int check_cancelled(void *context, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
+    (void)a; (void)b; (void)c; (void)d;
+    const int *cancelled = context;
+    return cancelled != NULL && __atomic_load_n(cancelled, __ATOMIC_SEQ_CST) != 0;
+}
+
+typedef struct {
+    const char *data;
+    size_t length;
+    size_t offset;
+} upload;
+
+static size_t read_upload(char *buffer, size_t size, size_t count, void *context) {
+    upload *source = context;
+    size_t room = size * count;
+    size_t left = source->length - source->offset;
+    size_t taken = left < room ? left : room;
+    memcpy(buffer, source->data + source->offset, taken);
+    source->offset += taken;
+    return taken;
+}
+
+static gnomon_transfer_kind classify(CURLcode code) {
+    switch (code) {
+    case CURLE_OK: return GNOMON_TRANSFER_OK;
+    case CURLE_OPERATION_TIMEDOUT: return GNOMON_TRANSFER_TIMED_OUT;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT: return GNOMON_TRANSFER_COULD_NOT_CONNECT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_USE_SSL_FAILED: return GNOMON_TRANSFER_TLS;
+    case CURLE_LOGIN_DENIED: return GNOMON_TRANSFER_LOGIN_DENIED;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_QUOTE_ERROR:
+    case CURLE_REMOTE_ACCESS_DENIED: return GNOMON_TRANSFER_REFUSED;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: return GNOMON_TRANSFER_BROKEN;
+    case CURLE_ABORTED_BY_CALLBACK: return GNOMON_TRANSFER_CANCELLED;
+    default: return GNOMON_TRANSFER_OTHER;
+    }
+}
+
+/// The options every transfer shares: no signals (threads), a whole-transfer timeout, the
+/// cancellation poll, curl's error text.
+static CURL *start(const char *url, long timeout_ms, const int *cancelled, gnomon_transfer *result) {
+    memset(result, 0, sizeof *result);
+    pthread_once(&global_once, global_init);
+    CURL *curl = curl_easy_init();
+    if (curl == NULL) {
+        result->kind = GNOMON_TRANSFER_OTHER;
+        strcpy(result->error, "libcurl could not make a handle (out of memory)");
+        return NULL;
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, result->error);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_cancelled);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)cancelled);
+    return curl;
+}
+
+static int finish(CURL *curl, CURLcode code, gnomon_transfer *result) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result->status);
+    result->kind = classify(code);
+    if (code != CURLE_OK && result->error[0] == 0) {
+        strncpy(result->error, curl_easy_strerror(code), sizeof result->error - 1);
+    }
+    curl_easy_cleanup(curl);
+    return result->kind;
+}
+
+int gnomon_http_post(const char *url, const char *const *headers, size_t header_count,
+                     const void *body, size_t body_length, long timeout_ms,
+                     const int *cancelled, gnomon_transfer *result) {
+    CURL *curl = start(url, timeout_ms, cancelled, result);
+    if (curl == NULL) return result->kind;
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; i < header_count; i++) list = curl_slist_append(list, headers[i]);
+    // No "Expect: 100-continue" round trip before the body.
+    list = curl_slist_append(list, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, result);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode code = curl_easy_perform(curl);
+    curl_slist_free_all(list);
+    return finish(curl, code, result);
+}
+
+int gnomon_smtp_send(const char *url, int starttls, const char *ca_file,
+                     const char *user, const char *password, const char *from,
+                     const char *const *recipients, size_t recipient_count,
+                     const void *message, size_t message_length, long timeout_ms,
+                     const int *cancelled, gnomon_transfer *result) {
+    CURL *curl = start(url, timeout_ms, cancelled, result);
+    if (curl == NULL) return result->kind;
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; i < recipient_count; i++) list = curl_slist_append(list, recipients[i]);
+    upload source = { message, message_length, 0 };
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp");
+    curl_easy_setopt(curl, CURLOPT_USE_SSL, starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+    if (ca_file != NULL) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
+    if (user != NULL) {
+        curl_easy_setopt(curl, CURLOPT_USERNAME, user);
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, password != NULL ? password : "");
+    }
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, list);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &source);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)message_length);
+    CURLcode code = curl_easy_perform(curl);
+    curl_slist_free_all(list);
+    return finish(curl, code, result);
+}
+
+void gnomon_transfer_cancel(int *cancelled) { __atomic_store_n(cancelled, 1, __ATOMIC_SEQ_CST); }
+
+void gnomon_transfer_free(gnomon_transfer *result) {
+    free(result->body);
+    result->body = NULL;
+    result->body_length = 0;
+}
+
+int gnomon_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
+                       unsigned char out[32]) {
+    unsigned int length = 0;
+    unsigned char *made = HMAC(EVP_sha256(), key, (int)key_length, data, data_length, out, &length);
+    return made != NULL && length == 32 ? 0 : -1;
+}

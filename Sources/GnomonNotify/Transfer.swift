@@ -1,0 +1,59 @@
+import CGnomonCurl
+import Foundation
+
+/// One libcurl transfer (``gnomon_http_post`` or ``gnomon_smtp_send``), run on a thread of its
+/// own because libcurl's easy interface blocks, and awaited without blocking the caller.
+///
+/// The transfer's own timeout bounds the thread; cancelling the calling task aborts it sooner.
+struct Transfer: Sendable {
+    /// How it ended, copied out of C.
+    struct Outcome: Sendable {
+        var kind: gnomon_transfer_kind
+        var status: Int
+        var error: String
+        var body: [UInt8]
+
+        var bodyText: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Runs `perform` (which calls libcurl with the cancellation flag it is given) on a new thread.
+    static func run(_ perform: @escaping @Sendable (_ cancelled: UnsafePointer<Int32>, _ result: UnsafeMutablePointer<gnomon_transfer>) -> Void) async -> Outcome {
+        let flag = CancelFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+                Thread.detachNewThread {
+                    var result = gnomon_transfer()
+                    perform(UnsafePointer(flag.pointer), &result)
+                    let error = withUnsafeBytes(of: result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                    let body = result.body.map { Array(UnsafeRawBufferPointer(start: $0, count: result.body_length)) } ?? []
+                    gnomon_transfer_free(&result)
+                    continuation.resume(returning: Outcome(kind: result.kind, status: result.status, error: error, body: body))
+                }
+            }
+        } onCancel: {
+            gnomon_transfer_cancel(flag.pointer)
+        }
+    }
+}
+
+/// The flag a transfer polls, set atomically by ``gnomon_transfer_cancel`` (and only read or
+/// written through those atomics); freed when neither the thread nor the cancellation handler
+/// holds it any more.
+private final class CancelFlag: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: 0)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// Calls `body` with C strings for `strings` (then a NULL, so the array is never empty), alive
+/// for the call.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies: [UnsafePointer<CChar>?] = strings.map { UnsafePointer(strdup($0)) } + [nil]
+    defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+    return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
