@@ -103,7 +103,7 @@ struct NotifyReader {
     static func unknownChannel(_ name: String, among channels: Set<String>) -> String {
         let known = channels.sorted()
         if known.isEmpty {
-            return "no channel \"\(name)\": the settings file (\(SettingsFileFormat.fileName)) defines no channels; define it under channels: there"
+            return "no channel \"\(name)\"; no channels are defined: define it under channels: in the settings file (\(SettingsFileFormat.fileName))"
         }
         if let guess = Suggest.closest(to: name, among: known) {
             return "no channel \"\(name)\"; did you mean \"\(guess)\"?"
