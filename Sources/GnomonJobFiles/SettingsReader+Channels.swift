@@ -81,7 +81,7 @@ extension SettingsReader {
         let from = fields.value("from", self.address)
         let to = fields.value("to", self.recipients)
         let timeout = fields.value("timeout") { reader.duration($0, $1) } ?? EmailChannel.defaultTimeout
-        if case .read(let user) = user, case .read(let password) = password, (user == nil) != (password == nil) {
+        if case .read(let user) = user, case .read(let password) = password, (user == nil) != (password == nil), !fields.inlineSecret {
             let (given, missing) = user == nil ? ("password", "user") : ("user", "password")
             fields.problem("a login needs both: \(given)_env or \(given)_file is given, add \(missing)_env or \(missing)_file (or remove both for no login)")
         }

@@ -23,6 +23,9 @@ extension SettingsReader {
         let readable: Bool
         /// Whether every key read so far was fine.
         private(set) var valid = true
+        /// Whether a secret was written inline (already reported, so a missing source is not
+        /// reported again).
+        private(set) var inlineSecret = false
 
         init(_ settings: SettingsReader, _ entry: NodeReader.Entry, known: [String], secretBase: String?, expected: String) {
             self.settings = settings
@@ -44,6 +47,7 @@ extension SettingsReader {
                 special["user"] = "the login is read from the environment or a file, not written here: user_env: VARIABLE or user_file: PATH"
             }
             settings.reader.rejectUnknown(list, known: known, special: special)
+            inlineSecret = list.contains { special[$0.key] != nil }
             valid = list.allSatisfy { known.contains($0.key) }
             entries = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         }
@@ -98,6 +102,7 @@ extension SettingsReader {
                 return .read(.file(PathJoin.join(settings.directory, file)))
             case (nil, nil):
                 guard required else { return .read(nil) }
+                if inlineSecret { return .invalid }
                 let noun = base.split(separator: "_").joined(separator: " ")
                 problem("a \(kind) channel needs its \(noun), read from the environment or a file: \(base)_env: VARIABLE or \(base)_file: PATH")
                 return .invalid
