@@ -18,9 +18,11 @@ public struct CatalogEntry: Sendable, Hashable {
         self.result = result
     }
 
-    /// Loads a single job file named on the command line.
-    static func file(_ path: String) -> CatalogEntry {
-        CatalogEntry(name: JobFileLoader.jobName(path: path) ?? path, path: path, result: JobFileLoader.load(path: path))
+    /// Loads a single job file named on the command line, checking its rules' channel names
+    /// against `channels` when given.
+    static func file(_ path: String, channels: Set<String>? = nil) -> CatalogEntry {
+        CatalogEntry(name: JobFileLoader.jobName(path: path) ?? path, path: path,
+                     result: JobFileLoader.load(path: path, channels: channels))
     }
 }
 

@@ -1,29 +1,33 @@
 import Foundation
 import GnomonJobFiles
 
-/// `gnomon validate`: every problem in every file, one per line.
+/// `gnomon validate`: every problem in the settings file and in every job file, one per line.
 public enum Validation {
     public struct Report: Sendable {
         public let text: String
         public let valid: Bool
     }
 
-    /// Checks files and folders (the jobs folder when `paths` is empty).
+    /// Checks files and folders (the jobs folder when `paths` is empty), and the settings file
+    /// when there is one: the channel names of job files' rules are checked against it.
     public static func check(paths: [String], settings: GlobalSettings) throws(AppError) -> Report {
+        let settingsFile = try settings.loadSettingsFile()
+        // Without a settings file no channel is defined, so any rule naming one is a problem.
+        let channels = settingsFile?.channelNames ?? []
         let targets = paths.isEmpty ? [settings.jobsDirectory] : paths
         var entries: [CatalogEntry] = []
-        var lines: [String] = []
+        var lines: [String] = settingsFile?.diagnostics.map(\.description) ?? []
         for path in targets {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw AppError(.notFound, "\(path) does not exist; name job files or folders that hold them")
             }
             if isDirectory.boolValue {
-                let scan = JobDirectory.scan(path)
+                let scan = JobDirectory.scan(path, channels: channels)
                 lines += scan.problems.map(\.description)
                 entries += scan.entries.map(CatalogEntry.init)
             } else {
-                entries.append(CatalogEntry.file(path))
+                entries.append(CatalogEntry.file(path, channels: channels))
             }
         }
         var invalid = 0
@@ -33,9 +37,13 @@ public enum Validation {
                 lines += problems.map(\.description)
             }
         }
-        let summary = invalid == 0
+        var summary = invalid == 0
             ? "\(entries.count) job file\(entries.count == 1 ? "" : "s") valid"
             : "\(invalid) of \(entries.count) job file\(entries.count == 1 ? "" : "s") invalid"
-        return Report(text: (lines + [summary]).joined(separator: "\n"), valid: invalid == 0)
+        if let settingsFile {
+            summary = (settingsFile.isValid ? "settings file valid; " : "settings file invalid; ") + summary
+        }
+        let valid = invalid == 0 && settingsFile?.isValid != false
+        return Report(text: (lines + [summary]).joined(separator: "\n"), valid: valid)
     }
 }

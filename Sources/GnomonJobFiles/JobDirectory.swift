@@ -45,15 +45,16 @@ public enum JobDirectory {
         public var diagnostics: [Diagnostic] { problems + entries.flatMap(\.result.diagnostics) }
     }
 
-    /// Loads every job file in `directory`.
-    public static func scan(_ directory: String) -> Scan {
+    /// Loads every job file in `directory`, checking the channel names of their rules against
+    /// `channels` when given (see `JobFileLoader.load(path:channels:)`).
+    public static func scan(_ directory: String, channels: Set<String>? = nil) -> Scan {
         switch files(in: directory) {
         case .failure(let problem):
             return Scan(entries: [], problems: [problem])
         case .success(let files):
             let byName = Dictionary(grouping: files, by: \.name).sorted { $0.key < $1.key }
             return Scan(entries: byName.flatMap { name, files in
-                entries(named: name, loaded: files.sorted().map { ($0.path, JobFileLoader.load(path: $0.path)) })
+                entries(named: name, loaded: files.sorted().map { ($0.path, JobFileLoader.load(path: $0.path, channels: channels)) })
             }, problems: [])
         }
     }

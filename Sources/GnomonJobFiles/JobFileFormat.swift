@@ -14,7 +14,7 @@ public enum JobFileFormat {
     /// Keys at the top of a job file.
     public static let jobKeys = [
         "description", "schedule", "overlap", "catchup", "paused", "timeout", "concurrency",
-        "defaults", "tasks",
+        "defaults", "tasks", "notify", "late_after", "expect_success_every",
     ]
     /// Keys of the long form of `schedule`.
     public static let scheduleKeys = ["cron", "timezone", "jitter"]

@@ -8,7 +8,10 @@ import GnomonCore
 /// file at once, each with the file, line, column and key path.
 public enum JobFileLoader {
     /// Reads and loads the job file at `path`. The job's name is the file's stem.
-    public static func load(path: String) -> JobFileResult {
+    ///
+    /// `channels` are the channel names the settings file defines: a `notify:` rule naming
+    /// another is a problem. With `nil` the names are not checked.
+    public static func load(path: String, channels: Set<String>? = nil) -> JobFileResult {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -20,18 +23,19 @@ public enum JobFileLoader {
             return .failed([Diagnostic(path: path, line: 1, column: 1, keyPath: "",
                                        message: "the file is not UTF-8 text; save it as UTF-8")])
         }
-        return load(text: text, path: path)
+        return load(text: text, path: path, channels: channels)
     }
 
     /// Loads a job from `text` as if it were the file at `path`, which names the job (its stem)
     /// and the folder relative paths resolve against. Nothing is read from disk.
-    public static func load(text: String, path: String) -> JobFileResult {
-        load(text: text, path: path, compose: Composer.compose)
+    public static func load(text: String, path: String, channels: Set<String>? = nil) -> JobFileResult {
+        load(text: text, path: path, channels: channels, compose: Composer.compose)
     }
 
     /// Loads a job from `text` with `compose` turning the text into nodes (a test counts its
     /// calls: one per file, however many repeated keys it has).
-    static func load(text: String, path: String, compose: (String) -> Composer.Composition) -> JobFileResult {
+    static func load(text: String, path: String, channels: Set<String>? = nil,
+                     compose: (String) -> Composer.Composition) -> JobFileResult {
         // A byte-order mark is invisible in editors, and the parser takes it for content.
         let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var diagnostics = nameDiagnostics(path: path)
@@ -49,7 +53,7 @@ public enum JobFileLoader {
                 message: "the file is empty; a job needs at least tasks:, for example  tasks: { hello: { run: echo hello } }")])
         }
         let reader = NodeReader(path: path)
-        let job = JobReader(reader: reader).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
+        let job = JobReader(reader: reader, channels: channels).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
         diagnostics += reader.diagnostics
         if let job, diagnostics.isEmpty { return .loaded(job) }
         if diagnostics.isEmpty {
@@ -98,12 +102,12 @@ public enum JobFileLoader {
                            message: "the job's name comes from its file name: \(problem); rename the file")]
     }
 
-    private static func diagnostic(_ problem: TextGuard.Problem, path: String) -> Diagnostic {
+    static func diagnostic(_ problem: TextGuard.Problem, path: String) -> Diagnostic {
         Diagnostic(path: path, line: problem.line, column: problem.column, keyPath: "", message: problem.message)
     }
 
     /// Diagnostics in file order; ones at the same place keep the order they were found in.
-    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.enumerated().sorted {
             ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
         }.map(\.element)

@@ -7,6 +7,8 @@ import GnomonCore
 /// the `JobReader+...` extensions.
 struct JobReader {
     let reader: NodeReader
+    /// The channel names a rule may name; `nil` leaves them unchecked.
+    var channels: Set<String>? = nil
 
     /// The job with the graph and schedule built while checking it, or `nil` if any problem was
     /// reported.
@@ -43,6 +45,14 @@ struct JobReader {
                         value, entry.path, in: 1...JobFileFormat.maximumConcurrency,
                         hint: "; remove the key for no per-run limit")
                 }
+            case "notify":
+                if !NodeReader.isNull(value) {
+                    job.notify = NotifyReader(reader: reader, channels: channels).rules(value, entry.path)
+                }
+            case "late_after":
+                if !NodeReader.isNull(value) { job.lateAfter = reader.duration(value, entry.path) }
+            case "expect_success_every":
+                if !NodeReader.isNull(value) { job.expectSuccessEvery = reader.duration(value, entry.path) }
             case "defaults":
                 if !NodeReader.isNull(value) { defaults = readDefaults(value, entry.path) }
             case "tasks":

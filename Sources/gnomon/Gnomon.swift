@@ -38,7 +38,8 @@ struct Gnomon: AsyncParsableCommand {
     }
 }
 
-/// Options every command takes: where the jobs are and where Gnomon keeps its state.
+/// Options every command takes: where the jobs and the settings file are and where Gnomon keeps
+/// its state.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The jobs folder (env GNOMON_JOBS, default ./jobs).", valueName: "dir"))
     var jobs: String?
@@ -46,7 +47,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Gnomon's home: database and logs (env GNOMON_HOME, default ./.gnomon).", valueName: "dir"))
     var home: String?
 
-    var settings: GlobalSettings { GlobalSettings(jobs: jobs, home: home) }
+    @Option(name: .long, help: ArgumentHelp(
+        "The settings file: alert channels and rules (env GNOMON_CONFIG, default gnomon.yaml beside the jobs folder).",
+        valueName: "file"))
+    var config: String?
+
+    var settings: GlobalSettings { GlobalSettings(jobs: jobs, home: home, config: config) }
 }
 
 /// Writes a line to standard output.

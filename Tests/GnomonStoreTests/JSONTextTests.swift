@@ -31,6 +31,16 @@ struct JSONTextTests {
                     network: "host", pull: .never))),
             ],
             directory: "/srv/jobs with spaces")),
+        Case(name: "alerting rules and intervals", job: JobSpec(
+            name: "alerts", tasks: [TaskSpec(name: "a", action: .shell("exit 1"))], directory: "/jobs",
+            notify: [
+                NotifyRule(to: ["chat", "pager"], on: [.failure, .recovery, .late], afterConsecutiveFailures: 3,
+                           repeat: .every(.seconds(14_400))),
+                NotifyRule(to: ["mail"], on: [.retry], repeat: .everyFailure),
+                NotifyRule(to: ["mail"], on: [.invalid]),
+            ],
+            lateAfter: .seconds(600), expectSuccessEvery: .seconds(93_600))),
+        Case(name: "no alerts at all", job: JobSpec(name: "quiet", tasks: [], directory: "/jobs", notify: [])),
         Case(name: "a thousand tasks", job: JobSpec(
             name: "wide", tasks: (0..<1000).map { TaskSpec(name: "t\($0)", action: .command(["/bin/true"])) },
             directory: "/jobs")),

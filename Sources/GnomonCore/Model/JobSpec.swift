@@ -1,7 +1,8 @@
 /// One job: a graph of tasks, an optional schedule and the policies that govern its runs.
 ///
 /// A `JobSpec` is what a job file means once it has been loaded and validated. It is a plain value
-/// (Codable, so a run can keep a snapshot of the definition it started with).
+/// (Codable, so a run can keep a snapshot of the definition it started with). Its optional
+/// properties are coded only when set, so a snapshot written before one existed still decodes.
 public struct JobSpec: Sendable, Hashable, Codable {
     /// The job's name: the job file's stem, matching `[a-z0-9][a-z0-9_-]*`.
     public var name: String
@@ -20,6 +21,15 @@ public struct JobSpec: Sendable, Hashable, Codable {
     public var tasks: [TaskSpec]
     /// Absolute folder of the job file; relative `workdir` and mount paths resolve against it.
     public var directory: String
+    /// The job's own alerting rules; `nil` means the settings file's defaults apply, an empty
+    /// list means no alerts.
+    public var notify: [NotifyRule]?
+    /// A run that has not started this long after its scheduled time is late; `nil` means the
+    /// settings file's default applies.
+    public var lateAfter: Duration?
+    /// Alert when no run has succeeded for this long, even if nothing ran at all; `nil` means the
+    /// settings file's default applies.
+    public var expectSuccessEvery: Duration?
 
     public init(
         name: String,
@@ -31,7 +41,10 @@ public struct JobSpec: Sendable, Hashable, Codable {
         timeout: Duration? = nil,
         concurrency: Int? = nil,
         tasks: [TaskSpec],
-        directory: String
+        directory: String,
+        notify: [NotifyRule]? = nil,
+        lateAfter: Duration? = nil,
+        expectSuccessEvery: Duration? = nil
     ) {
         self.name = name
         self.description = description
@@ -43,6 +56,9 @@ public struct JobSpec: Sendable, Hashable, Codable {
         self.concurrency = concurrency
         self.tasks = tasks
         self.directory = directory
+        self.notify = notify
+        self.lateAfter = lateAfter
+        self.expectSuccessEvery = expectSuccessEvery
     }
 
     /// The task with this name, if any.

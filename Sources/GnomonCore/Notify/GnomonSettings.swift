@@ -1,0 +1,41 @@
+/// What the settings file (`gnomon.yaml`) means: where alerts go, the default alerting rules, and
+/// defaults for jobs. An absent file means `GnomonSettings()`, empty settings.
+///
+/// Each top-level key of the file is one property here with its own default, so a later section
+/// (retention, a cluster's settings) is one more property and one more key, and a value coded
+/// before it existed still decodes.
+public struct GnomonSettings: Sendable, Hashable, Codable {
+    /// Channels by name (names follow the job-name rule).
+    public var channels: [String: ChannelSpec]
+    /// The rules for every job that has no `notify:` of its own.
+    public var notify: [NotifyRule]
+    /// Default `late_after` for scheduled jobs.
+    public var lateAfter: Duration?
+    /// Default `expect_success_every` for scheduled jobs.
+    public var expectSuccessEvery: Duration?
+    /// The web UI's base URL (`public_url`), for links in alerts; no links if `nil`.
+    public var publicURL: String?
+
+    public init(channels: [String: ChannelSpec] = [:], notify: [NotifyRule] = [], lateAfter: Duration? = nil,
+                expectSuccessEvery: Duration? = nil, publicURL: String? = nil) {
+        self.channels = channels
+        self.notify = notify
+        self.lateAfter = lateAfter
+        self.expectSuccessEvery = expectSuccessEvery
+        self.publicURL = publicURL
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL
+    }
+
+    /// Every key is optional, so settings coded by an older version decode with the defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        channels = try container.decodeIfPresent([String: ChannelSpec].self, forKey: .channels) ?? [:]
+        notify = try container.decodeIfPresent([NotifyRule].self, forKey: .notify) ?? []
+        lateAfter = try container.decodeIfPresent(Duration.self, forKey: .lateAfter)
+        expectSuccessEvery = try container.decodeIfPresent(Duration.self, forKey: .expectSuccessEvery)
+        publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
+    }
+}
