@@ -1,0 +1,59 @@
+import Foundation
+
+/// What the notifier remembers of one job between its events: the failure streak, which
+/// channels were told of it, and when the time-based checks last fired. Persisted with the
+/// alerts it leads to, in one transaction.
+public struct AlertMemory: Sendable, Hashable, Codable {
+    /// Failed runs in a row (a cancelled run neither adds to it nor ends it).
+    public var consecutiveFailures: Int
+    /// Each channel told of the current failure streak, with when it was last told (a reminder
+    /// under `repeat: DURATION` counts from then).
+    public var toldOfFailure: [String: Date]
+    /// When the job last succeeded, or when watching it began: what `expect_success_every`
+    /// counts from.
+    public var lastSuccessAt: Date?
+    /// When the dead man's switch last fired (it fires once per silent interval).
+    public var silenceToldAt: Date?
+    /// The scheduled time last told late (each late run is told once).
+    public var lateToldFor: Date?
+
+    public init(
+        consecutiveFailures: Int = 0, toldOfFailure: [String: Date] = [:], lastSuccessAt: Date? = nil,
+        silenceToldAt: Date? = nil, lateToldFor: Date? = nil
+    ) {
+        self.consecutiveFailures = consecutiveFailures
+        self.toldOfFailure = toldOfFailure
+        self.lastSuccessAt = lastSuccessAt
+        self.silenceToldAt = silenceToldAt
+        self.lateToldFor = lateToldFor
+    }
+}
+
+/// What happened to a job, as the notifier sees it.
+public enum AlertCause: Sendable, Hashable {
+    /// A run ended; `timedOut` when the run's or a task's deadline stopped it.
+    case runFinished(status: RunStatus, timedOut: Bool)
+    /// A task's attempt failed and a retry is scheduled.
+    case retryScheduled
+    /// A fire time was skipped (a run still going, the job paused).
+    case fireTimeSkipped
+    /// A fire time was missed while the daemon was down, or dropped.
+    case fireTimeMissed
+    /// The job's file became invalid.
+    case fileInvalid
+    /// A run scheduled at this time had not started `late_after` later.
+    case late(scheduledAt: Date)
+    /// No run succeeded within `expect_success_every`.
+    case silent
+}
+
+/// One alert to send: what it tells and to which channels.
+public struct PlannedAlert: Sendable, Hashable {
+    public var kind: NotifyCondition
+    public var channels: [String]
+
+    public init(kind: NotifyCondition, channels: [String]) {
+        self.kind = kind
+        self.channels = channels
+    }
+}
