@@ -14,12 +14,17 @@ extension GnomonStore {
     }
 
     /// Queues `deliveries` (one already queued for the same event, channel and kind is kept as it
-    /// is) and, in the same transaction, moves `reader` to `eventID`: a crash before it leaves the
-    /// events to be read again, after it leaves the deliveries queued.
+    /// is) and, in the same transaction, saves what the notifier now remembers of each job in
+    /// `memories` and moves `reader` to `eventID`: a crash before it leaves the events to be read
+    /// again, after it leaves the deliveries queued.
     /// - Returns: how many were newly queued.
     @discardableResult
-    public func queue(_ deliveries: [NewDelivery], advancing reader: String? = nil, to eventID: Int64 = 0, at: Date) throws -> Int {
-        try write("queue \(deliveries.count) alert(s)") { db in
+    public func queue(
+        _ deliveries: [NewDelivery], memories: [String: AlertMemory] = [:], advancing reader: String? = nil,
+        to eventID: Int64 = 0, at: Date
+    ) throws -> Int {
+        let encoded = try memories.mapValues { try encodeJSON($0, what: "what the notifier remembers of a job") }
+        return try write("queue \(deliveries.count) alert(s)") { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO deliveries (event_id, channel, kind, job, run_id, payload, queued_at, next_try_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -33,6 +38,11 @@ extension GnomonStore {
                 ])
                 added += db.changesCount
             }
+            let remember = try db.cachedStatement(sql: """
+                INSERT INTO alert_memory (job, memory, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (job) DO UPDATE SET memory = excluded.memory, updated_at = excluded.updated_at
+                """)
+            for (job, memory) in encoded { try remember.execute(arguments: [job, memory, now]) }
             if let reader {
                 let cursor = try db.cachedStatement(sql: """
                     INSERT INTO event_cursors (reader, event_id, updated_at) VALUES (?, ?, ?)
@@ -80,6 +90,20 @@ extension GnomonStore {
                     WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL
                     """, arguments: [error, retryAt.map(StoreDate.databaseText), retryAt == nil ? now : nil, id])
             }
+        }
+    }
+
+    /// What the notifier remembers of each job it has seen.
+    public func alertMemories() throws -> [String: AlertMemory] {
+        try read("read what the notifier remembers") { db in
+            var memories: [String: AlertMemory] = [:]
+            let selection = Selection(table: "alert_memory", columns: ["job", "memory"])
+            let statement = try db.cachedStatement(sql: "SELECT job, memory FROM alert_memory")
+            try forEachRow(statement) { row in
+                let r = selection.reader(row, location)
+                memories[try r.required(0)] = try r.json(1)
+            }
+            return memories
         }
     }
 

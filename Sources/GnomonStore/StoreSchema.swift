@@ -180,7 +180,8 @@ enum StoreSchema {
             """)
     }
 
-    /// Alerts to deliver and how each delivery went; where each reader of the event record stands.
+    /// Alerts to deliver and how each delivery went; where each reader of the event record stands;
+    /// what the notifier remembers of each job (its failure streak, who was told).
     ///
     /// A delivery is unique per event, channel and kind, so reading an event twice (after a
     /// crash, or by a foreground runner and a daemon) queues it once. Its payload is fixed when it
@@ -217,6 +218,12 @@ enum StoreSchema {
             );
             CREATE INDEX deliveries_due ON deliveries(next_try_at) WHERE next_try_at IS NOT NULL;
             CREATE INDEX deliveries_by_job ON deliveries(job, id);
+
+            CREATE TABLE alert_memory (
+              job TEXT PRIMARY KEY NOT NULL CHECK (job <> ''),
+              memory TEXT NOT NULL CHECK (json_valid(memory)),
+              updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

@@ -79,3 +79,22 @@ struct DeliveryTests {
             .map(\.eventID) == [1, 2])
     }
 }
+
+@Suite("What the notifier remembers")
+struct AlertMemoryStoreTests {
+    @Test("memories are saved with the alerts they lead to, and read back")
+    func saved() throws {
+        let store = try GnomonStore.inMemory()
+        let t = at("2024-05-01T12:00:00Z")
+        let memory = AlertMemory(consecutiveFailures: 3, toldOfFailure: ["ops": t], lastSuccessAt: t.addingTimeInterval(-60))
+        try store.queue([DeliveryTests.alert(9)], memories: ["etl": memory], advancing: "notifier", to: 9, at: t)
+        #expect(try store.alertMemories() == ["etl": memory])
+        // A failing write keeps neither the alert nor the memory nor the reader's place.
+        let bad = NewDelivery(eventID: 10, channel: "", kind: "failure", job: "etl", runID: nil, payload: "{}")
+        #expect(throws: StoreError.self) {
+            try store.queue([bad], memories: ["etl": AlertMemory()], advancing: "notifier", to: 10, at: t)
+        }
+        #expect(try store.alertMemories() == ["etl": memory])
+        #expect(try store.eventCursor("notifier") == 9)
+    }
+}
