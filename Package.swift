@@ -58,7 +58,7 @@ let package = Package(
         // Schedules: fires each job once per intended time, catch-up, overlap, triggers, pause,
         // reload, crash recovery.
         .target(name: "GnomonDaemon", dependencies: [
-            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine",
+            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonNotify",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // What each command does and prints, its exit status, and the process's standard streams.

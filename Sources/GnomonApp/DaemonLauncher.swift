@@ -23,9 +23,12 @@ public enum DaemonLauncher {
 
     /// Runs the daemon; returns after a clean shutdown (exit 0).
     public static func run(_ options: Options, settings: GlobalSettings) async throws(AppError) {
+        // A named settings file must exist; the daemon reads it (again on SIGHUP) itself.
+        _ = try settings.loadSettingsFile()
         let daemonOptions = DaemonOptions(
             jobsDirectory: settings.jobsDirectory, home: settings.home, workers: options.workers,
-            shutdownGrace: options.shutdownGrace, killGrace: options.killGrace, logLevel: options.logLevel)
+            shutdownGrace: options.shutdownGrace, killGrace: options.killGrace, logLevel: options.logLevel,
+            configPath: settings.configPath)
         let daemon = Daemon(options: daemonOptions, logger: Daemon.makeLogger(level: options.logLevel))
         do {
             try await daemon.run()

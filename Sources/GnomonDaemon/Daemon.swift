@@ -33,6 +33,8 @@ public final class Daemon {
 
     var store: GnomonStore!
     var engine: RunEngine!
+    /// Reads the event record and delivers alerts, beside the loop.
+    var notifier: Notifier!
     let watcher: JobWatcher
     var jobs: [String: ScheduledJob] = [:]
     /// Jobs whose file has never been valid, with its problems (a trigger for one is refused).
@@ -103,7 +105,11 @@ public final class Daemon {
             "workers": "\(options.workers)", "instance": "\(instance)",
         ])
 
+        notifier = Notifier(store: store, clock: clock, logger: logger, holder: instance)
+        loadSettings()
         loadJobsAtStart(now: clock.now())
+        notifier.update(jobs: jobs.mapValues(\.spec))
+        let notifying = Task { [notifier] in await notifier!.run() }
         await recover()
         do {
             let released = try store.releaseAbandonedTriggerRequests()
@@ -112,6 +118,8 @@ public final class Daemon {
             logger.error("could not put back abandoned trigger requests", metadata: ["error": "\(error)"])
         }
         await loop()
+        notifying.cancel()
+        await notifying.value
         logger.info("daemon stopped")
     }
 
@@ -133,7 +141,9 @@ public final class Daemon {
                         triggersNudged = false
                     }
                     if reloadAll || now >= nextReload {
+                        if reloadAll { loadSettings() }
                         reload(everything: reloadAll, now: now)
+                        notifier.update(jobs: jobs.mapValues(\.spec))
                         nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
                         reloadAll = false
                     }
@@ -220,5 +230,21 @@ public final class Daemon {
         } catch {
             logger.error("could not record a fire time", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
+    }
+}
+
+extension Daemon {
+    /// Reads the settings file (at start and on SIGHUP) and hands its channels and rules to the
+    /// notifier; every problem is logged with file:line:column, and what is valid is used.
+    func loadSettings() {
+        guard let path = options.configPath, let result = SettingsFileLoader.loadIfPresent(path: path) else {
+            notifier.configure(settings: GnomonSettings(), environment: ProcessInfo.processInfo.environment)
+            return
+        }
+        for problem in result.diagnostics { logger.error("invalid settings file: \(problem)") }
+        notifier.configure(settings: result.settings, environment: ProcessInfo.processInfo.environment)
+        logger.info("settings loaded", metadata: [
+            "path": "\(path)", "channels": "\(result.settings.channels.count)", "problems": "\(result.diagnostics.count)",
+        ])
     }
 }

@@ -19,6 +19,8 @@ public struct DaemonOptions: Sendable {
     public var triggerPollInterval: Duration
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel: String
+    /// The settings file (`gnomon.yaml`: alert channels and rules); nil or absent: no alerts.
+    public var configPath: String?
 
     /// The default worker count: four per core, at least eight. Most tasks of a scheduler wait
     /// on I/O or sleep, so more slots than cores keep runs starting on time.
@@ -27,8 +29,9 @@ public struct DaemonOptions: Sendable {
     public init(
         jobsDirectory: String, home: String, workers: Int? = nil, shutdownGrace: Duration = .seconds(30),
         killGrace: Duration = .seconds(10), reloadInterval: Duration = .seconds(2),
-        triggerPollInterval: Duration = .seconds(1), logLevel: String = "info"
+        triggerPollInterval: Duration = .seconds(1), logLevel: String = "info", configPath: String? = nil
     ) {
+        self.configPath = configPath
         self.jobsDirectory = jobsDirectory
         self.home = home
         self.workers = workers ?? Self.defaultWorkers

@@ -1,0 +1,230 @@
+import Foundation
+import GnomonCore
+import GnomonEngine
+import GnomonNotify
+import GnomonStore
+import Logging
+import Synchronization
+
+/// The daemon's notifier: reads the event record from its persisted place, decides each event's
+/// alerts under the job's rules (`AlertPolicy`), queues them with what it remembers of the job
+/// and its new place in one transaction, and delivers what is due, retrying with backoff.
+///
+/// It runs beside the scheduling loop and never blocks it: every delivery has its channel's
+/// timeout, several go at once, and a receiver that hangs holds only its own delivery. At least
+/// once: an event read but not yet queued is read again after a crash; a delivery claimed but
+/// not yet recorded is tried again once its lease ends. Receivers dedupe by `event_id`.
+public final class Notifier: Sendable {
+    /// Its place in the event record is kept under this name.
+    static let reader = "notifier"
+    /// How often the record and the due deliveries are looked at.
+    static let pollInterval = Duration.seconds(1)
+    /// Events read per transaction.
+    static let batch = 200
+    /// Deliveries tried at once.
+    static let parallel = 8
+    /// How long a delivery is retried before it is given up.
+    static let giveUpAfter: TimeInterval = 24 * 3600
+    /// How long a claimed delivery is this process's: longer than any channel's timeout.
+    static let lease = Duration.seconds(300)
+
+    private struct Config {
+        var settings = GnomonSettings()
+        var senders: [String: any AlertSender] = [:]
+        var jobs: [String: JobSpec] = [:]
+    }
+
+    private let store: GnomonStore
+    private let clock: any EngineClock
+    private let logger: Logger
+    private let holder: String
+    private let config = Mutex(Config())
+    /// Only the notifier's own loop reads and writes these.
+    private let memories = Mutex<[String: AlertMemory]?>(nil)
+
+    public init(store: GnomonStore, clock: any EngineClock, logger: Logger, holder: String) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.holder = holder
+    }
+
+    /// Takes the settings file's channels and rules; a channel whose secret cannot be read is
+    /// logged and left out (its alerts wait, retried, until it can be read).
+    public func configure(settings: GnomonSettings, environment: [String: String]) {
+        let made = ChannelSenders.make(settings.channels, environment: environment)
+        for problem in made.problems { logger.error("notifications: \(problem)") }
+        config.withLock {
+            $0.settings = settings
+            $0.senders = made.senders
+        }
+    }
+
+    /// The jobs' current definitions, for events that are not about a run.
+    public func update(jobs: [String: JobSpec]) {
+        config.withLock { $0.jobs = jobs }
+    }
+
+    /// Reads, queues and delivers until the calling task is cancelled.
+    public func run() async {
+        do {
+            try startHereIfNew()
+        } catch {
+            logger.error("notifications: could not read where the notifier stands", metadata: ["error": "\(error)"])
+        }
+        while !Task.isCancelled {
+            let now = clock.now()
+            do {
+                while try readEvents(now: now) == Self.batch {}
+            } catch {
+                logger.error("notifications: could not read the event record", metadata: ["error": "\(error)"])
+            }
+            await deliverDue(now: now)
+            do { try await clock.sleep(until: now.addingTimeInterval(Self.pollInterval.secondsDouble)) } catch { return }
+        }
+    }
+
+    /// A notifier that never ran starts at the newest event: history is not alerted on.
+    func startHereIfNew() throws {
+        guard try store.eventCursor(Self.reader) == 0 else { return }
+        let last = try store.lastEventID()
+        if last > 0 { try store.queue([], advancing: Self.reader, to: last, at: clock.now()) }
+    }
+
+    /// Reads up to `batch` events after its place and queues their alerts; returns how many it read.
+    func readEvents(now: Date) throws -> Int {
+        var remembered = try memories.withLock { cached in
+            if let cached { return cached }
+            return try store.alertMemories()
+        }
+        let place = try store.eventCursor(Self.reader)
+        let events = try store.events(after: place, limit: Self.batch)
+        guard let last = events.last else { return 0 }
+        let config = self.config.withLock { $0 }
+        var queued: [NewDelivery] = []
+        var changed: [String: AlertMemory] = [:]
+        for event in events {
+            guard let (cause, run) = try cause(of: event) else { continue }
+            let job = run?.snapshot ?? config.jobs[event.job]
+            let rules = job.map(config.settings.rules(for:)) ?? config.settings.notify
+            let before = remembered[event.job] ?? AlertMemory()
+            let decided = AlertPolicy.decide(cause, rules: rules, memory: before, now: event.at)
+            if decided.memory != before {
+                remembered[event.job] = decided.memory
+                changed[event.job] = decided.memory
+            }
+            guard !decided.alerts.isEmpty else { continue }
+            let previous = try run.flatMap { try previousStatus(of: $0) }
+            for planned in decided.alerts {
+                let alert = AlertBuilder.alert(
+                    kind: planned.kind, event: event, run: run, previous: previous, memory: decided.memory,
+                    publicURL: config.settings.publicURL)
+                let payload = String(decoding: alert.jsonBody(), as: UTF8.self)
+                for channel in planned.channels {
+                    queued.append(NewDelivery(
+                        eventID: event.id, channel: channel, kind: planned.kind.rawValue, job: event.job,
+                        runID: event.runID, payload: payload))
+                }
+            }
+        }
+        try store.queue(queued, memories: changed, advancing: Self.reader, to: last.id, at: now)
+        memories.withLock { $0 = remembered }
+        if !queued.isEmpty { logger.info("notifications: queued", metadata: ["alerts": "\(queued.count)"]) }
+        return events.count
+    }
+
+    /// What an event means to the rules, with its run in full when it is about one; nil when it
+    /// can raise no alert.
+    private func cause(of event: StoredEvent) throws -> (AlertCause, RunDetail?)? {
+        switch event.type {
+        case .runFinished:
+            guard let id = event.runID, let run = try store.run(id),
+                  let status = event.status.flatMap(RunStatus.init(rawValue:)) else { return nil }
+            let timedOut = run.attempts.contains { $0.outcome == .timedOut }
+                || (run.summary.reason?.hasPrefix("run timeout") ?? false)
+            return (.runFinished(status: status, timedOut: timedOut), run)
+        case .taskChanged where event.status == TaskStatus.retrying.rawValue:
+            guard let id = event.runID, let run = try store.run(id) else { return nil }
+            return (.retryScheduled, run)
+        case .fireTime:
+            switch event.status {
+            case "skipped_overlap", "paused": return (.fireTimeSkipped, nil)
+            case "missed", "dropped": return (.fireTimeMissed, nil)
+            default: return nil
+            }
+        case .jobInvalid:
+            return (.fileInvalid, nil)
+        default:
+            return nil
+        }
+    }
+
+    /// The status of the job's finished run before `run`.
+    private func previousStatus(of run: RunDetail) throws -> RunStatus? {
+        try store.runs(RunQuery(job: run.summary.job, beforeID: run.summary.id, limit: 20))
+            .first { $0.status.isFinished }?.status
+    }
+
+    /// Tries every delivery due now, several at once; each failure is retried with backoff until
+    /// `giveUpAfter`, or given up at once when the receiver refused it for good.
+    func deliverDue(now: Date) async {
+        let due: [Delivery]
+        do {
+            due = try store.claimDueDeliveries(at: now, holder: holder, lease: Self.lease, limit: 64)
+        } catch {
+            logger.error("notifications: could not claim the alerts due", metadata: ["error": "\(error)"])
+            return
+        }
+        guard !due.isEmpty else { return }
+        let senders = config.withLock { $0.senders }
+        await withTaskGroup(of: (Delivery, DeliveryResult).self) { group in
+            var waiting = due[...]
+            func startNext() {
+                guard let delivery = waiting.popFirst() else { return }
+                group.addTask { (delivery, await Self.send(delivery, senders: senders)) }
+            }
+            for _ in 0..<Self.parallel { startNext() }
+            while let (delivery, result) = await group.next() {
+                record(delivery, result)
+                startNext()
+            }
+        }
+    }
+
+    static func send(_ delivery: Delivery, senders: [String: any AlertSender]) async -> DeliveryResult {
+        guard let sender = senders[delivery.channel] else {
+            return .failed(error: "channel \(delivery.channel) is not defined in the settings file, or its secret "
+                + "could not be read (see the daemon's log); it is tried again after the settings are fixed and reloaded (SIGHUP)",
+                retryable: true)
+        }
+        guard let alert = try? JSONDecoder().decode(Alert.self, from: Data(delivery.payload.utf8)) else {
+            return .failed(error: "the queued alert \(delivery.id) cannot be read back", retryable: false)
+        }
+        return await sender.send(alert)
+    }
+
+    private func record(_ delivery: Delivery, _ result: DeliveryResult) {
+        let now = clock.now()
+        let outcome: DeliveryTry
+        switch result {
+        case .delivered(let detail):
+            outcome = .delivered(answer: detail)
+            logger.info("notifications: delivered", metadata: [
+                "job": "\(delivery.job)", "channel": "\(delivery.channel)", "kind": "\(delivery.kind)", "answer": "\(detail)",
+            ])
+        case let .failed(error, retryable):
+            let wait = min(5 * pow(2, Double(delivery.tries)), 600)
+            let retryAt = now.addingTimeInterval(wait)
+            let keep = retryable && retryAt.timeIntervalSince(delivery.queuedAt) < Self.giveUpAfter
+            outcome = .failed(error: error, retryAt: keep ? retryAt : nil)
+            logger.warning(keep ? "notifications: delivery failed; trying again" : "notifications: delivery failed; given up", metadata: [
+                "job": "\(delivery.job)", "channel": "\(delivery.channel)", "kind": "\(delivery.kind)", "error": "\(error)",
+            ])
+        }
+        do {
+            try store.recordTry(of: delivery.id, outcome, at: now)
+        } catch {
+            logger.error("notifications: could not record a delivery", metadata: ["error": "\(error)"])
+        }
+    }
+}

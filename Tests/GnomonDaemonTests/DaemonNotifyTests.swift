@@ -1,0 +1,121 @@
+import Foundation
+import GnomonCore
+import GnomonStore
+import GnomonTesting
+import Testing
+@testable import GnomonDaemon
+
+/// Alerts from a daemon on a manual clock to a real local HTTP receiver.
+@Suite(.timeLimit(.minutes(2)), .needsReceivers)
+struct DaemonNotifyTests {
+    static func settings(url: String, after: Int = 1) -> String {
+        """
+        channels:
+          hook: { webhook: { url: "\(url)/hook" } }
+        notify:
+          - to: [hook]
+            on: [failure, recovery]
+            after_consecutive_failures: \(after)
+        """
+    }
+
+    static func job(exit code: Int) -> String {
+        "schedule: \"@every 10s\"\ntasks:\n  load: { run: \"echo loading; exit \(code)\", retry: 0 }\n"
+    }
+
+    /// Waits until the notifier has read every event recorded so far.
+    static func caughtUp(_ d: ClockedDaemon) async throws {
+        let store = try d.store()
+        let last = try store.lastEventID()
+        // The notifier reads at each of its polls (every second of the manual clock).
+        let done = await eventually(within: TestTiming.patience, every: .milliseconds(5)) {
+            d.clock.advance(by: .milliseconds(100))
+            return ((try? store.eventCursor(Notifier.reader)) ?? 0) >= last
+        }
+        try #require(done, "the notifier did not read the event record:\n\(d.logs.text)")
+    }
+
+    static func delivered(_ d: ClockedDaemon, count: Int) async throws -> [Delivery] {
+        let store = try d.store()
+        let done = await eventually(within: TestTiming.patience, every: .milliseconds(10)) {
+            d.clock.advance(by: .milliseconds(100))
+            return ((try? store.deliveries(limit: 100)) ?? []).filter { $0.state == "delivered" }.count >= count
+        }
+        try #require(done, "\(count) alert(s) were not delivered:\n\(d.logs.text)")
+        return try store.deliveries(limit: 100).reversed()
+    }
+
+    @Test("one failure alert for a streak of failures, then one recovery, with the webhook's fields")
+    func streakAndRecovery() async throws {
+        let d = try ClockedDaemon()
+        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        defer { Task { await receiver.stop() } }
+        try Self.settings(url: receiver.baseURL).write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        try d.write(job: "etl", Self.job(exit: 3))
+        try await d.start()
+
+        try await d.advance(to: ClockedDaemon.at(10.5))
+        var deliveries = try await Self.delivered(d, count: 1)
+        try await d.advance(to: ClockedDaemon.at(20.5))
+        try await Self.caughtUp(d)
+        deliveries = try d.store().deliveries(limit: 100)
+        #expect(deliveries.count == 1, "the second failure of the streak alerts nobody: \(deliveries)")
+
+        try d.write(job: "etl", Self.job(exit: 0))
+        try await d.advance(to: ClockedDaemon.at(30.5))
+        deliveries = try await Self.delivered(d, count: 2)
+        try await d.stop()
+
+        let requests = try receiver.requests()
+        #expect(requests.map(\.path) == ["/hook", "/hook"])
+        #expect(deliveries.map(\.kind) == ["failure", "recovery"])
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(requests[0].body)) as? [String: Any])
+        #expect(failure["type"] as? String == "failure")
+        #expect(failure["job"] as? String == "etl")
+        #expect(failure["run_id"] as? Int == 1)
+        #expect(failure["status"] as? String == "failed")
+        #expect(failure["consecutive_failures"] as? Int == 1)
+        #expect(failure["event_id"] as? Int == Int(deliveries[0].eventID))
+        #expect(failure["text"] as? String == "etl failed (run 1): task load exit 3")
+        let tasks = try #require(failure["failed_tasks"] as? [[String: Any]])
+        #expect(tasks.first?["task"] as? String == "load")
+        #expect(tasks.first?["exit_code"] as? Int == 3)
+        #expect((tasks.first?["log_tail"] as? String)?.contains("loading") == true)
+        let recovery = try #require(try JSONSerialization.jsonObject(with: Data(requests[1].body)) as? [String: Any])
+        #expect(recovery["type"] as? String == "recovery")
+        #expect(recovery["run_id"] as? Int == 3)
+        #expect(recovery["previous_status"] as? String == "failed")
+    }
+
+    @Test("a receiver that is down gets the alert once it is back; nothing else waits for it")
+    func receiverDown() async throws {
+        let d = try ClockedDaemon()
+        let port = try HTTPReceiver.closedPort()
+        try Self.settings(url: "http://127.0.0.1:\(port)").write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        try d.write(job: "etl", Self.job(exit: 3))
+        try await d.start()
+        try await d.advance(to: ClockedDaemon.at(10.5))
+        let store = try d.store()
+        let tried = await eventually(within: TestTiming.patience, every: .milliseconds(10)) {
+            d.clock.advance(by: .milliseconds(100))
+            return ((try? store.deliveries(limit: 1)) ?? []).first.map { $0.tries >= 1 } ?? false
+        }
+        try #require(tried, "\(d.logs.text)")
+        let failed = try #require(try store.deliveries(limit: 1).first)
+        #expect(failed.state == "pending")
+        #expect(failed.lastError?.contains("could not connect to 127.0.0.1 port \(port)") == true, "\(failed)")
+        // The schedule goes on meanwhile.
+        try await d.advance(to: ClockedDaemon.at(20.5))
+        #expect(try d.runs(of: "etl").count == 2)
+
+        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 204, body: ""), port: port)
+        defer { Task { await receiver.stop() } }
+        let deliveries = try await Self.delivered(d, count: 1)
+        try await d.stop()
+        #expect(deliveries.count == 1)
+        #expect(deliveries[0].answer == "HTTP 204")
+        #expect(try receiver.requests().count == 1)
+    }
+}
