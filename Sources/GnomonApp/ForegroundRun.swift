@@ -46,6 +46,7 @@ public enum ForegroundRun {
             throw error
         }
         let workspace = try await opening.value.get()
+        let alerting = try alerting(settings: settings, workspace: workspace)
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
         let prepared: PreparedRun
         do {
@@ -56,7 +57,9 @@ public enum ForegroundRun {
             let mapped = AppError(error)
             throw error is EngineError ? mapped : AppError(mapped.status, "could not record a new run of \(job.name): \(mapped.message)")
         }
-        return await execute(prepared, engine: engine, output: options.output)
+        let status = await execute(prepared, engine: engine, output: options.output)
+        await deliverAlerts(alerting, run: prepared.id, workspace: workspace, settings: settings)
+        return status
     }
 
     /// Continues a failed or cancelled run in this process.
@@ -64,6 +67,7 @@ public enum ForegroundRun {
         run id: Int64, workers: Int?, killGrace: Duration, settings: GlobalSettings, output: Int32 = STDOUT_FILENO
     ) async throws(AppError) -> CommandExit {
         let (workspace, _) = try Workspace.recordedRun(id, settings: settings)
+        let alerting = try alerting(settings: settings, workspace: workspace)
         let engine = workspace.engine(workers: workers, killGrace: killGrace)
         let prepared: PreparedRun
         do {
@@ -72,7 +76,9 @@ public enum ForegroundRun {
             let mapped = AppError(error)
             throw error is EngineError ? mapped : AppError(mapped.status, "could not reopen run \(id): \(mapped.message)")
         }
-        return await execute(prepared, engine: engine, output: output)
+        let status = await execute(prepared, engine: engine, output: output)
+        await deliverAlerts(alerting, run: id, workspace: workspace, settings: settings)
+        return status
     }
 
     private static func execute(_ prepared: PreparedRun, engine: RunEngine, output: Int32) async -> CommandExit {

@@ -55,17 +55,18 @@ extension GnomonStore {
     }
 
     /// Claims up to `limit` deliveries due at `now` that no other process holds, for `holder`,
-    /// until `now + lease`; oldest due first.
-    public func claimDueDeliveries(at now: Date, holder: String, lease: Duration, limit: Int) throws -> [Delivery] {
+    /// until `now + lease`; oldest due first; of run `run` only when given.
+    public func claimDueDeliveries(at now: Date, holder: String, lease: Duration, limit: Int, run: Int64? = nil) throws -> [Delivery] {
         let nowText = StoreDate.databaseText(now)
         let until = StoreDate.databaseText(now.addingTimeInterval(lease.secondsDouble))
         return try write("claim the alerts due") { db in
             let select = try db.cachedStatement(sql: """
                 SELECT \(Self.deliveryColumns.sql) FROM deliveries
                 WHERE next_try_at IS NOT NULL AND next_try_at <= ?1 AND (claimed_until IS NULL OR claimed_until <= ?1)
+                  AND (?3 IS NULL OR run_id = ?3)
                 ORDER BY next_try_at, id LIMIT ?2
                 """)
-            let due = try fetch(select, [nowText, max(0, limit)], delivery)
+            let due = try fetch(select, [nowText, max(0, limit), run], delivery)
             let claim = try db.cachedStatement(sql: "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?")
             for item in due { try claim.execute(arguments: [holder, until, item.id]) }
             return due

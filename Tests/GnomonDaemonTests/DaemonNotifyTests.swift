@@ -2,6 +2,7 @@ import Foundation
 import GnomonCore
 import GnomonStore
 import GnomonTesting
+import Logging
 import Testing
 @testable import GnomonDaemon
 
@@ -116,6 +117,46 @@ struct DaemonNotifyTests {
         try await d.stop()
         #expect(deliveries.count == 1)
         #expect(deliveries[0].answer == "HTTP 204")
+        #expect(try receiver.requests().count == 1)
+    }
+}
+
+/// A run notified by its foreground runner is not notified again by a daemon reading the same
+/// events later, and its failure counts once.
+@Suite(.needsReceivers)
+struct NotifiedOnceTests {
+    @Test("the daemon's notifier skips what the runner already decided")
+    func runnerThenDaemon() async throws {
+        let home = try TemporaryHome()
+        let store = try home.openStore()
+        let receiver = try await HTTPReceiver.start(in: home.path("receiver"), behaviour: .answer(status: 200, body: "ok"))
+        defer { Task { await receiver.stop() } }
+        let job = JobBuilder("etl", directory: home.jobs).task("load", run: "exit 3").build()
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        let id = try store.createRun(NewRun(
+            job: "etl", trigger: .manual, scheduledAt: t, createdAt: t, status: .running, snapshot: job,
+            runnerPID: 1, runnerInstance: "runner", tasks: [NewTask(name: "load")]))
+        try store.record([
+            .taskStatus(run: id, task: "load", status: .failed, reason: "exit 3", retryAt: nil, at: t),
+            .runStatus(run: id, status: .failed, reason: "task load failed", at: t),
+        ])
+        var settings = GnomonSettings()
+        settings.channels = ["hook": .webhook(WebhookChannel(url: receiver.baseURL + "/hook"))]
+        settings.notify = [NotifyRule(to: ["hook"], on: [.failure])]
+        func notifier(_ holder: String) -> Notifier {
+            let made = Notifier(store: store, clock: ManualClock(start: t), logger: Logger(label: "test"), holder: holder)
+            made.configure(settings: settings, environment: [:])
+            return made
+        }
+
+        await notifier("runner").notify(run: id, eventsAfter: 0, within: .seconds(10))
+        #expect(try receiver.requests().count == 1)
+        // A daemon starting afterwards reads the record from before the run.
+        let daemon = notifier("daemon")
+        #expect(try daemon.readEvents(now: t) > 0)
+        await daemon.deliverDue(now: t.addingTimeInterval(3_600))
+        #expect(try store.deliveries(limit: 10).count == 1)
+        #expect(try store.alertMemories()["etl"]?.consecutiveFailures == 1)
         #expect(try receiver.requests().count == 1)
     }
 }

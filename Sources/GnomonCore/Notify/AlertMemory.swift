@@ -16,11 +16,15 @@ public struct AlertMemory: Sendable, Hashable, Codable {
     public var silenceToldAt: Date?
     /// The scheduled time last told late (each late run is told once).
     public var lateToldFor: Date?
+    /// The newest event of the job already decided: an event read again (by a daemon after the
+    /// foreground runner that notified it, or after a crash) changes nothing twice.
+    public var throughEvent: Int64
 
     public init(
         consecutiveFailures: Int = 0, toldOfFailure: [String: Date] = [:], lastSuccessAt: Date? = nil,
-        silenceToldAt: Date? = nil, lateToldFor: Date? = nil
+        silenceToldAt: Date? = nil, lateToldFor: Date? = nil, throughEvent: Int64 = 0
     ) {
+        self.throughEvent = throughEvent
         self.consecutiveFailures = consecutiveFailures
         self.toldOfFailure = toldOfFailure
         self.lastSuccessAt = lastSuccessAt

@@ -93,26 +93,33 @@ public final class Notifier: Sendable {
 
     /// Reads up to `batch` events after its place and queues their alerts; returns how many it read.
     func readEvents(now: Date) throws -> Int {
+        let place = try store.eventCursor(Self.reader)
+        let events = try store.events(after: place, limit: Self.batch)
+        guard let last = events.last else { return 0 }
+        try decideAndQueue(events, advancingTo: last.id, now: now)
+        return events.count
+    }
+
+    /// Decides the alerts of `events` and queues them with what is remembered of their jobs (and,
+    /// when given, the notifier's new place), in one transaction. An event a job's memory has
+    /// already gone past changes nothing.
+    private func decideAndQueue(_ events: [StoredEvent], advancingTo place: Int64?, now: Date) throws {
         var remembered = try memories.withLock { cached in
             if let cached { return cached }
             return try store.alertMemories()
         }
-        let place = try store.eventCursor(Self.reader)
-        let events = try store.events(after: place, limit: Self.batch)
-        guard let last = events.last else { return 0 }
         let config = self.config.withLock { $0 }
         var queued: [NewDelivery] = []
         var changed: [String: AlertMemory] = [:]
         for event in events {
-            guard let (cause, run) = try cause(of: event) else { continue }
+            let before = remembered[event.job] ?? AlertMemory()
+            guard event.id > before.throughEvent, let (cause, run) = try cause(of: event) else { continue }
             let job = run?.snapshot ?? config.jobs[event.job]
             let rules = job.map(config.settings.rules(for:)) ?? config.settings.notify
-            let before = remembered[event.job] ?? AlertMemory()
-            let decided = AlertPolicy.decide(cause, rules: rules, memory: before, now: event.at)
-            if decided.memory != before {
-                remembered[event.job] = decided.memory
-                changed[event.job] = decided.memory
-            }
+            var decided = AlertPolicy.decide(cause, rules: rules, memory: before, now: event.at)
+            decided.memory.throughEvent = event.id
+            remembered[event.job] = decided.memory
+            changed[event.job] = decided.memory
             guard !decided.alerts.isEmpty else { continue }
             let previous = try run.flatMap { try previousStatus(of: $0) }
             for planned in decided.alerts {
@@ -127,10 +134,41 @@ public final class Notifier: Sendable {
                 }
             }
         }
-        try store.queue(queued, memories: changed, advancing: Self.reader, to: last.id, at: now)
+        if let place {
+            try store.queue(queued, memories: changed, advancing: Self.reader, to: place, at: now)
+        } else {
+            try store.queue(queued, memories: changed, at: now)
+        }
         memories.withLock { $0 = remembered }
         if !queued.isEmpty { logger.info("notifications: queued", metadata: ["alerts": "\(queued.count)"]) }
-        return events.count
+    }
+
+    /// For a run made by `gnomon run` while no daemon runs: decides and delivers the alerts of
+    /// run `id` (its events after `eventsAfter`), waiting at most `within`. What is not delivered
+    /// by then stays queued for the next daemon, which does not queue it again.
+    public func notify(run id: Int64, eventsAfter: Int64, within limit: Duration) async {
+        let now = clock.now()
+        do {
+            var events: [StoredEvent] = []
+            var after = eventsAfter
+            while true {
+                let page = try store.events(after: after, limit: 1_000, run: id)
+                events += page
+                guard let last = page.last, page.count == 1_000 else { break }
+                after = last.id
+            }
+            try decideAndQueue(events, advancingTo: nil, now: now)
+        } catch {
+            logger.error("notifications: could not queue the alerts of run \(id)", metadata: ["error": "\(error)"])
+            return
+        }
+        let delivering = Task { await deliverDue(now: now, run: id) }
+        let deadline = Task {
+            try? await Task.sleep(for: limit)
+            delivering.cancel()
+        }
+        await delivering.value
+        deadline.cancel()
     }
 
     /// What an event means to the rules, with its run in full when it is about one; nil when it
@@ -167,10 +205,10 @@ public final class Notifier: Sendable {
 
     /// Tries every delivery due now, several at once; each failure is retried with backoff until
     /// `giveUpAfter`, or given up at once when the receiver refused it for good.
-    func deliverDue(now: Date) async {
+    func deliverDue(now: Date, run: Int64? = nil) async {
         let due: [Delivery]
         do {
-            due = try store.claimDueDeliveries(at: now, holder: holder, lease: Self.lease, limit: 64)
+            due = try store.claimDueDeliveries(at: now, holder: holder, lease: Self.lease, limit: 64, run: run)
         } catch {
             logger.error("notifications: could not claim the alerts due", metadata: ["error": "\(error)"])
             return
