@@ -73,6 +73,25 @@ extension GnomonStore {
         }
     }
 
+    /// Releases the claims of holders that `isGone` says are dead (a SIGKILLed daemon or runner),
+    /// so their deliveries are tried again now rather than when the claims run out.
+    /// - Returns: how many were released.
+    @discardableResult
+    public func releaseDeliveryClaims(ofHoldersWhere isGone: (String) -> Bool) throws -> Int {
+        try write("release the alerts claimed by dead processes") { db in
+            let holders = try String.fetchAll(db, sql: "SELECT DISTINCT claimed_by FROM deliveries WHERE claimed_by IS NOT NULL")
+            let release = try db.cachedStatement(sql: """
+                UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND next_try_at IS NOT NULL
+                """)
+            var released = 0
+            for holder in holders where isGone(holder) {
+                try release.execute(arguments: [holder])
+                released += db.changesCount
+            }
+            return released
+        }
+    }
+
     /// Records one try of a delivery and releases its claim.
     public func recordTry(of id: Int64, _ result: DeliveryTry, at: Date) throws {
         let now = StoreDate.databaseText(at)

@@ -68,7 +68,7 @@ public final class Notifier: Sendable {
     /// Reads, queues and delivers until the calling task is cancelled.
     public func run() async {
         do {
-            try startHereIfNew()
+            try begin()
         } catch {
             logger.error("notifications: could not read where the notifier stands", metadata: ["error": "\(error)"])
         }
@@ -84,8 +84,18 @@ public final class Notifier: Sendable {
         }
     }
 
-    /// A notifier that never ran starts at the newest event: history is not alerted on.
-    func startHereIfNew() throws {
+    /// A notifier that never ran starts at the newest event: history is not alerted on. Alerts
+    /// claimed by a daemon before this one (dead: this one holds the home's lock) or by a runner
+    /// whose process is gone are free again.
+    func begin() throws {
+        let me = holder
+        let released = try store.releaseDeliveryClaims { other in
+            if other == me { return false }
+            if other.hasPrefix(Daemon.instancePrefix) { return true }
+            guard other.hasPrefix("runner-"), let pid = Int32(other.dropFirst("runner-".count)) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
+        if released > 0 { logger.notice("notifications: alerts held by a dead process freed", metadata: ["count": "\(released)"]) }
         guard try store.eventCursor(Self.reader) == 0 else { return }
         let last = try store.lastEventID()
         if last > 0 { try store.queue([], advancing: Self.reader, to: last, at: clock.now()) }
