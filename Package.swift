@@ -63,7 +63,7 @@ let package = Package(
         ]),
         // What each command does and prints, its exit status, and the process's standard streams.
         .target(name: "GnomonApp", dependencies: [
-            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon",
+            "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon", "GnomonNotify",
         ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonApp",
@@ -99,7 +99,7 @@ let package = Package(
         ]),
         // GnomonApp's commands called in-process: output and exit status.
         .testTarget(name: "GnomonAppTests", dependencies: [
-            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonTesting",
+            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",
