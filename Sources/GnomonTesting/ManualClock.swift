@@ -36,12 +36,16 @@ public final class ManualClock: EngineClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let wakeNow = state.withLock { state -> Bool in
-                    if date <= state.now { return true }
+                // Under the lock that the cancellation handler takes too: a task cancelled before
+                // its sleeper is listed (the handler found nothing to wake) is seen here, since
+                // the flag is set before the handler runs.
+                let wake = state.withLock { state -> Result<Void, CancellationError>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if date <= state.now { return .success(()) }
                     state.sleepers.append(Sleeper(id: id, until: date, continuation: continuation))
-                    return false
+                    return nil
                 }
-                if wakeNow { continuation.resume() }
+                if let wake { continuation.resume(with: wake) }
             }
         } onCancel: {
             let sleeper = state.withLock { state -> Sleeper? in
