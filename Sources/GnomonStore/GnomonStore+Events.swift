@@ -56,6 +56,26 @@ extension GnomonStore {
         }
     }
 
+    /// Appends a `job_silent` event: the notifier's dead man's switch found that no run of `job`
+    /// succeeded since `since`.
+    public func recordSilence(job: String, since: Date, at: Date) throws {
+        try write("record that job \(job) has not succeeded since \(ISOTime.utc(since))") { db in
+            try EventAppender.appending(in: db, store: self) { events in
+                try events.append(at: at, type: .jobSilent, job: job, detail: "no run succeeded since \(ISOTime.utc(since))")
+            }
+        }
+    }
+
+    /// When a run of `job` last succeeded (its end), if one ever did.
+    public func lastSuccess(job: String) throws -> Date? {
+        try read("read when job \(job) last succeeded") { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT finished_at FROM runs WHERE job = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1
+                """)
+            return try String.fetchOne(statement, arguments: [job]).flatMap(StoreDate.parse)
+        }
+    }
+
     static let eventColumns = Selection(table: "events", columns: [
         "id", "at", "type", "job", "run_id", "task", "attempt", "status", "detail",
     ])

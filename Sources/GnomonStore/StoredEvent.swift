@@ -61,4 +61,6 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case jobInvalid = "job_invalid"
     /// A job file became valid again.
     case jobValid = "job_valid"
+    /// No run of the job succeeded within its `expect_success_every` (`detail` says since when).
+    case jobSilent = "job_silent"
 }

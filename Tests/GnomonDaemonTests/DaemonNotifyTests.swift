@@ -160,3 +160,41 @@ struct NotifiedOnceTests {
         #expect(try receiver.requests().count == 1)
     }
 }
+
+/// The dead man's switch on a manual clock: a job paused by mistake alerts once per
+/// `expect_success_every`, though nothing ran at all.
+@Suite(.timeLimit(.minutes(2)), .needsReceivers)
+struct DeadMansSwitchTests {
+    @Test("no success for the interval: one alert per interval, counted again from each")
+    func silentJob() async throws {
+        let d = try ClockedDaemon(polls: (reload: .seconds(30), triggers: .seconds(30)))
+        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        defer { Task { await receiver.stop() } }
+        try """
+            channels:
+              hook: { webhook: { url: "\(receiver.baseURL)/hook" } }
+            notify:
+              - { to: [hook], on: [failure, late] }
+            """.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        try d.write(job: "etl", "schedule: \"@every 1m\"\npaused: true\nexpect_success_every: 5m\ntasks:\n  a: { run: \"true\" }\n")
+        try await d.start()
+
+        try await d.advance(to: ClockedDaemon.at(299))
+        try await DaemonNotifyTests.caughtUp(d)
+        #expect(try d.store().deliveries(limit: 10).isEmpty, "the interval has not passed yet")
+        try await d.advance(to: ClockedDaemon.at(301))
+        var deliveries = try await DaemonNotifyTests.delivered(d, count: 1)
+        try await d.advance(to: ClockedDaemon.at(599))
+        try await DaemonNotifyTests.caughtUp(d)
+        #expect(try d.store().deliveries(limit: 10).count == 1, "told once per interval")
+        try await d.advance(to: ClockedDaemon.at(610))
+        deliveries = try await DaemonNotifyTests.delivered(d, count: 2)
+        try await d.stop()
+        #expect(deliveries.map(\.kind) == ["late", "late"])
+        #expect(try d.runs(of: "etl").isEmpty, "the job is paused: nothing ran")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(try receiver.requests()[0].body)) as? [String: Any])
+        #expect(body["type"] as? String == "late")
+        #expect((body["text"] as? String)?.contains("no run succeeded since 2027-01-15T08:00:00Z") == true, "\(body)")
+    }
+}

@@ -75,6 +75,7 @@ public final class Notifier: Sendable {
         while !Task.isCancelled {
             let now = clock.now()
             do {
+                try checkSilence(now: now)
                 while try readEvents(now: now) == Self.batch {}
             } catch {
                 logger.error("notifications: could not read the event record", metadata: ["error": "\(error)"])
@@ -99,6 +100,37 @@ public final class Notifier: Sendable {
         guard try store.eventCursor(Self.reader) == 0 else { return }
         let last = try store.lastEventID()
         if last > 0 { try store.queue([], advancing: Self.reader, to: last, at: clock.now()) }
+    }
+
+    /// The dead man's switch: for each job with `expect_success_every`, records a `job_silent`
+    /// event when no run has succeeded for that long (counted from its last success, or from when
+    /// the notifier first watched it, and again from each alarm), whether or not anything ran.
+    func checkSilence(now: Date) throws {
+        let config = self.config.withLock { $0 }
+        var remembered = try memories.withLock { cached in
+            if let cached { return cached }
+            return try store.alertMemories()
+        }
+        var changed: [String: AlertMemory] = [:]
+        for (name, job) in config.jobs.sorted(by: { $0.key < $1.key }) {
+            guard let every = config.settings.expectSuccessEvery(for: job) else { continue }
+            var memory = remembered[name] ?? AlertMemory()
+            if memory.lastSuccessAt == nil {
+                memory.lastSuccessAt = try store.lastSuccess(job: name) ?? now
+                changed[name] = memory
+            }
+            guard let due = AlertPolicy.silenceDue(memory: memory, every: every), now >= due else {
+                remembered[name] = memory
+                continue
+            }
+            try store.recordSilence(job: name, since: memory.lastSuccessAt ?? now, at: now)
+            // Told once per interval: the event's reading sets it again, to the event's time.
+            memory.silenceToldAt = now
+            changed[name] = memory
+            remembered[name] = memory
+        }
+        if !changed.isEmpty { try store.queue([], memories: changed, at: now) }
+        memories.withLock { $0 = remembered }
     }
 
     /// Reads up to `batch` events after its place and queues their alerts; returns how many it read.
@@ -202,6 +234,8 @@ public final class Notifier: Sendable {
             }
         case .jobInvalid:
             return (.fileInvalid, nil)
+        case .jobSilent:
+            return (.silent, nil)
         default:
             return nil
         }
