@@ -108,7 +108,7 @@ public final class Daemon {
         notifier = Notifier(store: store, clock: clock, logger: logger, holder: instance)
         loadSettings()
         loadJobsAtStart(now: clock.now())
-        notifier.update(jobs: jobs.mapValues(\.spec))
+        notifier.update(jobs: jobs.mapValues(\.definition))
         let notifying = Task { [notifier] in await notifier!.run() }
         await recover()
         do {
@@ -143,7 +143,7 @@ public final class Daemon {
                     if reloadAll || now >= nextReload {
                         if reloadAll { loadSettings() }
                         reload(everything: reloadAll, now: now)
-                        notifier.update(jobs: jobs.mapValues(\.spec))
+                        notifier.update(jobs: jobs.mapValues(\.definition))
                         nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
                         reloadAll = false
                     }

@@ -66,6 +66,34 @@ extension GnomonStore {
         }
     }
 
+    /// Appends a `job_late` event: no run of `job` for fire time `fireTime` had started by
+    /// `deadline`.
+    public func recordLate(job: String, fireTime: Date, deadline: Date, at: Date) throws {
+        try write("record that job \(job) is late") { db in
+            try EventAppender.appending(in: db, store: self) { events in
+                try events.append(at: at, type: .jobLate, job: job, status: ISOTime.utc(fireTime),
+                                  detail: "no run for fire time \(ISOTime.utc(fireTime)) had started by \(ISOTime.utc(deadline))")
+            }
+        }
+    }
+
+    /// How the daemon decided fire time `fireTime` of `job`: whether a run for it had started by
+    /// `deadline`, and whether the time was skipped or paused on purpose (not late, then).
+    public func fireTimeState(job: String, fireTime: Date, deadline: Date) throws -> (startedInTime: Bool, skipped: Bool) {
+        try read("read how fire time \(ISOTime.utc(fireTime)) of job \(job) went") { db in
+            let started = try db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM runs WHERE job = ? AND scheduled_at = ? AND trigger IN ('schedule','catchup')
+                  AND started_at IS NOT NULL AND started_at <= ?)
+                """)
+            let skipped = try db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM ticks WHERE job = ? AND fire_time = ? AND decision IN ('paused','skipped_overlap'))
+                """)
+            let time = StoreDate.databaseText(fireTime)
+            return (try Bool.fetchOne(started, arguments: [job, time, StoreDate.databaseText(deadline)]) ?? false,
+                    try Bool.fetchOne(skipped, arguments: [job, time]) ?? false)
+        }
+    }
+
     /// When a run of `job` last succeeded (its end), if one ever did.
     public func lastSuccess(job: String) throws -> Date? {
         try read("read when job \(job) last succeeded") { db in

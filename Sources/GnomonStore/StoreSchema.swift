@@ -147,7 +147,7 @@ enum StoreSchema {
 
     /// Every event type (EventType raw values).
     static let eventTypes = "'run_created','run_started','run_finished','task_changed','attempt_started',"
-        + "'attempt_ended','fire_time','job_invalid','job_valid','job_silent'"
+        + "'attempt_ended','fire_time','job_invalid','job_valid','job_silent','job_late'"
 
     /// The durable event record, and each job file's validity (whose changes are events).
     ///

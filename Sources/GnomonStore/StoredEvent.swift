@@ -63,4 +63,6 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case jobValid = "job_valid"
     /// No run of the job succeeded within its `expect_success_every` (`detail` says since when).
     case jobSilent = "job_silent"
+    /// A fire time's run had not started `late_after` after it (`detail` says which and by when).
+    case jobLate = "job_late"
 }

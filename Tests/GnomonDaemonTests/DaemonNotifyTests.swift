@@ -198,3 +198,52 @@ struct DeadMansSwitchTests {
         #expect((body["text"] as? String)?.contains("no run succeeded since 2027-01-15T08:00:00Z") == true, "\(body)")
     }
 }
+
+/// Lateness on a manual clock: a run stuck behind a long one (overlap: queue) is told late once
+/// for the streak, and the streak ends when a run starts in time.
+@Suite(.timeLimit(.minutes(2)), .needsReceivers)
+struct LateRunTests {
+    @Test("a fire time whose run has not started late_after after it starts a late streak, told once")
+    func lateStreak() async throws {
+        let d = try ClockedDaemon(polls: (reload: .seconds(60), triggers: .seconds(60)))
+        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        defer { Task { await receiver.stop() } }
+        try """
+            channels:
+              hook: { webhook: { url: "\(receiver.baseURL)/hook" } }
+            notify:
+              - { to: [hook], on: [late] }
+            """.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        let marker = d.root + "/marker"
+        try d.write(job: "etl", """
+            schedule: "@every 1m"
+            overlap: queue
+            late_after: 30s
+            tasks:
+              a: { run: "while [ ! -f \(marker) ]; do sleep 0.02; done" }
+            """)
+        try await d.start()
+        // 08:01 starts a run that waits for the marker; 08:02 and 08:03 wait behind it.
+        try await d.advance(to: ClockedDaemon.at(60.5), runsEnd: false)
+        // The run's start is recorded at the clock's time when the engine gets to it: let it, before
+        // the clock moves on (else it would be late itself).
+        let store = try d.store()
+        #expect(await eventually(within: TestTiming.patience) { (try? store.run(1))?.summary.startedAt != nil })
+        try await d.advance(to: ClockedDaemon.at(215), runsEnd: false)
+        var deliveries = try await DaemonNotifyTests.delivered(d, count: 1)
+        try await DaemonNotifyTests.caughtUp(d)
+        #expect(try d.store().deliveries(limit: 10).count == 1, "one alert for the streak")
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        try await d.advance(to: ClockedDaemon.at(400))
+        try await DaemonNotifyTests.caughtUp(d)
+        deliveries = try d.store().deliveries(limit: 10)
+        try await d.stop()
+        #expect(deliveries.map(\.kind) == ["late"])
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(try receiver.requests()[0].body)) as? [String: Any])
+        #expect(body["type"] as? String == "late")
+        #expect((body["text"] as? String)?.contains("no run for fire time 2027-01-15T08:02:00Z had started by 2027-01-15T08:02:30Z") == true,
+                "\(body)")
+        #expect(try d.store().alertMemories()["etl"]?.lateToldFor == nil, "runs started in time again: the streak is over")
+    }
+}

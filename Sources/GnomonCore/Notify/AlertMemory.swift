@@ -14,16 +14,20 @@ public struct AlertMemory: Sendable, Hashable, Codable {
     public var lastSuccessAt: Date?
     /// When the dead man's switch last fired (it fires once per silent interval).
     public var silenceToldAt: Date?
-    /// The scheduled time last told late (each late run is told once).
+    /// The fire time that began the current late streak (told once; the streak ends when a fire
+    /// time's run starts in time); nil when the job is not late.
     public var lateToldFor: Date?
+    /// The latest fire time checked for lateness.
+    public var lateCheckedThrough: Date?
     /// The newest event of the job already decided: an event read again (by a daemon after the
     /// foreground runner that notified it, or after a crash) changes nothing twice.
     public var throughEvent: Int64
 
     public init(
         consecutiveFailures: Int = 0, toldOfFailure: [String: Date] = [:], lastSuccessAt: Date? = nil,
-        silenceToldAt: Date? = nil, lateToldFor: Date? = nil, throughEvent: Int64 = 0
+        silenceToldAt: Date? = nil, lateToldFor: Date? = nil, lateCheckedThrough: Date? = nil, throughEvent: Int64 = 0
     ) {
+        self.lateCheckedThrough = lateCheckedThrough
         self.throughEvent = throughEvent
         self.consecutiveFailures = consecutiveFailures
         self.toldOfFailure = toldOfFailure

@@ -10,7 +10,8 @@ import Foundation
 ///   (the first success after a notified failure); it ends the streak.
 /// - A cancelled run alerts nothing and leaves the streak as it is.
 /// - Retries, skipped and missed fire times, invalid files, late runs and a silent job (the dead
-///   man's switch, told as `late`) alert the rules that ask for them, each time.
+///   man's switch, told as `late`) alert the rules that ask for them, each time they are told
+///   (the notifier tells a late streak once, and a silent job once per interval).
 ///
 /// A channel named by several rules gets one alert of a kind per event.
 public enum AlertPolicy {
@@ -65,9 +66,7 @@ public enum AlertPolicy {
             for rule in rulesAsking(.missed) { add(.missed, rule.to) }
         case .fileInvalid:
             for rule in rulesAsking(.invalid) { add(.invalid, rule.to) }
-        case .late(let scheduledAt):
-            guard memory.lateToldFor.map({ scheduledAt > $0 }) ?? true else { break }
-            memory.lateToldFor = scheduledAt
+        case .late:
             for rule in rulesAsking(.late) { add(.late, rule.to) }
         case .silent:
             memory.silenceToldAt = now

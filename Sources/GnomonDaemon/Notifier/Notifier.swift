@@ -31,7 +31,7 @@ public final class Notifier: Sendable {
     private struct Config {
         var settings = GnomonSettings()
         var senders: [String: any AlertSender] = [:]
-        var jobs: [String: JobSpec] = [:]
+        var jobs: [String: ValidJob] = [:]
     }
 
     private let store: GnomonStore
@@ -60,8 +60,9 @@ public final class Notifier: Sendable {
         }
     }
 
-    /// The jobs' current definitions, for events that are not about a run.
-    public func update(jobs: [String: JobSpec]) {
+    /// The jobs' current definitions, for events that are not about a run and for the checks of
+    /// time (lateness, the dead man's switch).
+    public func update(jobs: [String: ValidJob]) {
         config.withLock { $0.jobs = jobs }
     }
 
@@ -76,6 +77,7 @@ public final class Notifier: Sendable {
             let now = clock.now()
             do {
                 try checkSilence(now: now)
+                try checkLateness(now: now)
                 while try readEvents(now: now) == Self.batch {}
             } catch {
                 logger.error("notifications: could not read the event record", metadata: ["error": "\(error)"])
@@ -113,7 +115,7 @@ public final class Notifier: Sendable {
         }
         var changed: [String: AlertMemory] = [:]
         for (name, job) in config.jobs.sorted(by: { $0.key < $1.key }) {
-            guard let every = config.settings.expectSuccessEvery(for: job) else { continue }
+            guard let every = config.settings.expectSuccessEvery(for: job.spec) else { continue }
             var memory = remembered[name] ?? AlertMemory()
             if memory.lastSuccessAt == nil {
                 memory.lastSuccessAt = try store.lastSuccess(job: name) ?? now
@@ -128,6 +130,47 @@ public final class Notifier: Sendable {
             memory.silenceToldAt = now
             changed[name] = memory
             remembered[name] = memory
+        }
+        if !changed.isEmpty { try store.queue([], memories: changed, at: now) }
+        memories.withLock { $0 = remembered }
+    }
+
+    /// Lateness: for each scheduled job with `late_after`, every fire time whose deadline has
+    /// passed since the last check is looked at; one whose run had not started by then (and that
+    /// was not skipped or paused on purpose) begins a late streak, told once with a `job_late`
+    /// event; a fire time whose run started in time ends it. A notifier that never checked a job
+    /// starts from now.
+    func checkLateness(now: Date) throws {
+        let config = self.config.withLock { $0 }
+        var remembered = try memories.withLock { cached in
+            if let cached { return cached }
+            return try store.alertMemories()
+        }
+        var changed: [String: AlertMemory] = [:]
+        for (name, job) in config.jobs.sorted(by: { $0.key < $1.key }) {
+            guard let late = config.settings.lateAfter(for: job.spec), let schedule = job.schedule else { continue }
+            let horizon = now.addingTimeInterval(-late.secondsDouble)
+            var memory = remembered[name] ?? AlertMemory()
+            var cursor = memory.lateCheckedThrough ?? now
+            var steps = 0
+            while steps < 10_000, let fire = schedule.next(after: cursor), fire <= horizon {
+                steps += 1
+                cursor = fire
+                let deadline = fire.addingTimeInterval(late.secondsDouble)
+                let state = try store.fireTimeState(job: name, fireTime: fire, deadline: deadline)
+                if state.skipped { continue }
+                if state.startedInTime {
+                    memory.lateToldFor = nil
+                } else if memory.lateToldFor == nil {
+                    try store.recordLate(job: name, fireTime: fire, deadline: deadline, at: now)
+                    memory.lateToldFor = fire
+                }
+            }
+            memory.lateCheckedThrough = max(cursor, memory.lateCheckedThrough ?? cursor)
+            if memory != remembered[name] {
+                changed[name] = memory
+                remembered[name] = memory
+            }
         }
         if !changed.isEmpty { try store.queue([], memories: changed, at: now) }
         memories.withLock { $0 = remembered }
@@ -156,7 +199,7 @@ public final class Notifier: Sendable {
         for event in events {
             let before = remembered[event.job] ?? AlertMemory()
             guard event.id > before.throughEvent, let (cause, run) = try cause(of: event) else { continue }
-            let job = run?.snapshot ?? config.jobs[event.job]
+            let job = run?.snapshot ?? config.jobs[event.job]?.spec
             let rules = job.map(config.settings.rules(for:)) ?? config.settings.notify
             var decided = AlertPolicy.decide(cause, rules: rules, memory: before, now: event.at)
             decided.memory.throughEvent = event.id
@@ -236,6 +279,9 @@ public final class Notifier: Sendable {
             return (.fileInvalid, nil)
         case .jobSilent:
             return (.silent, nil)
+        case .jobLate:
+            guard let fire = event.status.flatMap(ISOTime.parse) else { return nil }
+            return (.late(scheduledAt: fire), nil)
         default:
             return nil
         }
