@@ -247,3 +247,53 @@ struct LateRunTests {
         #expect(try d.store().alertMemories()["etl"]?.lateToldFor == nil, "runs started in time again: the streak is over")
     }
 }
+
+/// Every kind of channel at once, against real receivers: one alert each per failure and per
+/// recovery; a channel whose secret is missing fails alone.
+@Suite(.timeLimit(.minutes(2)), .needsReceivers)
+struct EveryChannelTests {
+    @Test("a failure: one webhook, one mail, one PagerDuty trigger; the recovery: the same, resolved with the same dedup_key")
+    func everyChannel() async throws {
+        let d = try ClockedDaemon()
+        let hook = try await HTTPReceiver.start(in: d.root + "/hook", behaviour: .answer(status: 200, body: "ok"))
+        let pager = try await HTTPReceiver.start(in: d.root + "/pager", behaviour: .answer(status: 202, body: "{}"))
+        let mail = try await SMTPReceiver.start(in: d.root + "/mail")
+        defer { Task { await hook.stop(); await pager.stop(); await mail.stop() } }
+        try "pd-key-1\n".write(toFile: d.root + "/pd.key", atomically: true, encoding: .utf8)
+        try """
+            channels:
+              chat: { webhook: { url: "\(hook.baseURL)/chat" } }
+              team: { email: { host: 127.0.0.1, port: \(mail.port), starttls: false, from: gnomon@example.com, to: [data@example.com] } }
+              oncall: { pagerduty: { url: "\(pager.baseURL)/enqueue", routing_key_file: pd.key } }
+              broken: { pagerduty: { url: "\(pager.baseURL)/enqueue", routing_key_env: GNOMON_TEST_NO_SUCH_VARIABLE } }
+            notify:
+              - { to: [chat, team, oncall, broken], on: [failure, recovery] }
+            """.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        try d.write(job: "etl", DaemonNotifyTests.job(exit: 3))
+        try await d.start()
+        try await d.advance(to: ClockedDaemon.at(10.5))
+        _ = try await DaemonNotifyTests.delivered(d, count: 3)
+        try d.write(job: "etl", DaemonNotifyTests.job(exit: 0))
+        try await d.advance(to: ClockedDaemon.at(20.5))
+        let deliveries = try await DaemonNotifyTests.delivered(d, count: 6)
+        try await d.stop()
+
+        #expect(deliveries.filter { $0.state == "delivered" }.map { "\($0.kind) \($0.channel)" }.sorted() == [
+            "failure chat", "failure oncall", "failure team", "recovery chat", "recovery oncall", "recovery team",
+        ])
+        let broken = deliveries.filter { $0.channel == "broken" }
+        #expect(broken.count == 2 && broken.allSatisfy { $0.state == "pending" })
+        #expect(broken.first?.lastError?.contains("channel broken") == true, "\(broken)")
+        #expect(d.logs.contains("GNOMON_TEST_NO_SUCH_VARIABLE, which is not set"), "the missing secret is logged")
+
+        #expect(try hook.requests().count == 2)
+        let messages = try mail.messages()
+        #expect(messages.count == 2)
+        #expect(messages.first?.data.contains("Subject: [gnomon] etl failed (run 1)") == true, "\(messages.first?.data ?? "")")
+        let bodies = try pager.requests().map { try #require(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]) }
+        #expect(bodies.map { $0["event_action"] as? String } == ["trigger", "resolve"])
+        #expect(Set(bodies.map { $0["dedup_key"] as? String }) == ["gnomon-etl"])
+        #expect(bodies.allSatisfy { $0["routing_key"] as? String == "pd-key-1" })
+    }
+}
