@@ -8,7 +8,9 @@ public enum SettingsFileFormat {
     public static let fileName = "gnomon.yaml"
 
     /// Keys at the top of the file.
-    public static let settingsKeys = ["channels", "notify", "late_after", "expect_success_every", "public_url"]
+    public static let settingsKeys = [
+        "channels", "notify", "late_after", "expect_success_every", "public_url", "retry_alerts_for",
+    ]
     /// The kinds of channel: a channel has exactly one of these keys.
     public static let channelKinds = ChannelSpec.Kind.allCases.map(\.rawValue)
     /// Keys of a `webhook` channel.

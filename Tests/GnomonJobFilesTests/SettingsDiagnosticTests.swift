@@ -20,7 +20,7 @@ struct SettingsDiagnosticTests {
              expected: ["gnomon.yaml:1:1: must be a mapping of keys such as channels: and notify: (got a list)"]),
         Case(name: "an unknown top-level key", yaml: "chanels: {}\nretention: 30d\n", expected: [
             "gnomon.yaml:1:1: chanels: unknown key \"chanels\"; did you mean \"channels\"?",
-            "gnomon.yaml:2:1: retention: unknown key \"retention\"; expected one of: channels, notify, late_after, expect_success_every, public_url",
+            "gnomon.yaml:2:1: retention: unknown key \"retention\"; expected one of: channels, notify, late_after, expect_success_every, public_url, retry_alerts_for",
         ]),
         Case(name: "a channel name against the name rule", yaml: "channels:\n  Ops Chat: { command: [/bin/true] }\n",
              expected: ["gnomon.yaml:2:3: channels.Ops Chat: channel name \"Ops Chat\" must use only a-z, 0-9, \"_\" and \"-\", starting with a letter or digit; for example \"ops-chat\""]),
@@ -142,6 +142,9 @@ struct SettingsDiagnosticTests {
         Case(name: "to as a single name", yaml: "channels:\n  \(hook)\nnotify:\n  - { to: chat, on: failure }\n", expected: [
             "gnomon.yaml:4:11: notify[0].to: must be a list of channel names (got \"chat\"); write it as a list: [chat]",
             "gnomon.yaml:4:21: notify[0].on: must be a list of events, like [failure, recovery] (got \"failure\"); write it as a list: [failure]",
+        ]),
+        Case(name: "a bad time to retry alerts for", yaml: "retry_alerts_for: forever\n", expected: [
+            "gnomon.yaml:1:19: retry_alerts_for: \"forever\" is not a duration; write it like 90s, 15m, 1h30m, 2d or a number of seconds",
         ]),
         Case(name: "bad defaults for jobs", yaml: "late_after: soon\nexpect_success_every: 0s\npublic_url: gnomon.example.com\n", expected: [
             "gnomon.yaml:1:13: late_after: \"soon\" is not a duration; write it like 90s, 15m, 1h30m, 2d or a number of seconds",

@@ -45,6 +45,7 @@ struct SettingsLoaderTests {
             late_after: 10m
             expect_success_every: 26h
             public_url: https://gnomon.example.com/ui
+            retry_alerts_for: 6h
             """)
         #expect(result.diagnostics.map(\.description) == [])
         let expected = GnomonSettings(
@@ -72,7 +73,8 @@ struct SettingsLoaderTests {
                            afterConsecutiveFailures: 3, repeat: .every(.seconds(4 * 3600))),
                 NotifyRule(to: ["local"], on: [.late, .missed, .invalid], repeat: .everyFailure),
             ],
-            lateAfter: .seconds(600), expectSuccessEvery: .seconds(26 * 3600), publicURL: "https://gnomon.example.com/ui")
+            lateAfter: .seconds(600), expectSuccessEvery: .seconds(26 * 3600), publicURL: "https://gnomon.example.com/ui",
+            retryAlertsFor: .seconds(6 * 3600))
         #expect(result.settings == expected)
         #expect(result.channelNames == Set(expected.channels.keys))
         if case .webhook(let hook)? = result.settings.channels["ops-chat"] {

@@ -15,9 +15,17 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     public var expectSuccessEvery: Duration?
     /// The web UI's base URL (`public_url`), for links in alerts; no links if `nil`.
     public var publicURL: String?
+    /// How long a delivery that keeps failing is retried before it is given up
+    /// (`retry_alerts_for`, default 24 hours).
+    public var retryAlertsFor: Duration
+
+    /// 24 hours: a receiver down for a night still gets its alerts.
+    public static let defaultRetryAlertsFor = Duration.seconds(24 * 3600)
 
     public init(channels: [String: ChannelSpec] = [:], notify: [NotifyRule] = [], lateAfter: Duration? = nil,
-                expectSuccessEvery: Duration? = nil, publicURL: String? = nil) {
+                expectSuccessEvery: Duration? = nil, publicURL: String? = nil,
+                retryAlertsFor: Duration = GnomonSettings.defaultRetryAlertsFor) {
+        self.retryAlertsFor = retryAlertsFor
         self.channels = channels
         self.notify = notify
         self.lateAfter = lateAfter
@@ -26,7 +34,7 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case channels, notify, lateAfter, expectSuccessEvery, publicURL
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor
     }
 
     /// Every key is optional, so settings coded by an older version decode with the defaults.
@@ -37,5 +45,6 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
         lateAfter = try container.decodeIfPresent(Duration.self, forKey: .lateAfter)
         expectSuccessEvery = try container.decodeIfPresent(Duration.self, forKey: .expectSuccessEvery)
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
+        retryAlertsFor = try container.decodeIfPresent(Duration.self, forKey: .retryAlertsFor) ?? Self.defaultRetryAlertsFor
     }
 }

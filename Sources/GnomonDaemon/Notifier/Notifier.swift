@@ -8,7 +8,8 @@ import Synchronization
 
 /// The daemon's notifier: reads the event record from its persisted place, decides each event's
 /// alerts under the job's rules (`AlertPolicy`), queues them with what it remembers of the job
-/// and its new place in one transaction, and delivers what is due, retrying with backoff.
+/// and its new place in one transaction, and delivers what is due, retrying with backoff for
+/// the settings' `retry_alerts_for`.
 ///
 /// It runs beside the scheduling loop and never blocks it: every delivery has its channel's
 /// timeout, several go at once, and a receiver that hangs holds only its own delivery. At least
@@ -23,8 +24,8 @@ public final class Notifier: Sendable {
     static let batch = 200
     /// Deliveries tried at once.
     static let parallel = 8
-    /// How long a delivery is retried before it is given up.
-    static let giveUpAfter: TimeInterval = 24 * 3600
+    /// Deliveries claimed at a time.
+    static let claimSize = 64
     /// How long a claimed delivery is this process's: longer than any channel's timeout.
     static let lease = Duration.seconds(300)
 
@@ -82,7 +83,9 @@ public final class Notifier: Sendable {
             } catch {
                 logger.error("notifications: could not read the event record", metadata: ["error": "\(error)"])
             }
-            await deliverDue(now: now)
+            // Everything due goes out before the next look: a burst of alerts is not held to one
+            // claim's worth per poll.
+            while await deliverDue(now: clock.now()) == Self.claimSize, !Task.isCancelled {}
             do { try await clock.sleep(until: now.addingTimeInterval(Self.pollInterval.secondsDouble)) } catch { return }
         }
     }
@@ -295,16 +298,18 @@ public final class Notifier: Sendable {
 
     /// Tries every delivery due now, several at once; each failure is retried with backoff until
     /// `giveUpAfter`, or given up at once when the receiver refused it for good.
-    func deliverDue(now: Date, run: Int64? = nil) async {
+    /// - Returns: how many were claimed (`claimSize` when more may be due).
+    @discardableResult
+    func deliverDue(now: Date, run: Int64? = nil) async -> Int {
         let due: [Delivery]
         do {
-            due = try store.claimDueDeliveries(at: now, holder: holder, lease: Self.lease, limit: 64, run: run)
+            due = try store.claimDueDeliveries(at: now, holder: holder, lease: Self.lease, limit: Self.claimSize, run: run)
         } catch {
             logger.error("notifications: could not claim the alerts due", metadata: ["error": "\(error)"])
-            return
+            return 0
         }
-        guard !due.isEmpty else { return }
-        let senders = config.withLock { $0.senders }
+        guard !due.isEmpty else { return 0 }
+        let (senders, retryFor) = config.withLock { ($0.senders, $0.settings.retryAlertsFor.secondsDouble) }
         await withTaskGroup(of: (Delivery, DeliveryResult).self) { group in
             var waiting = due[...]
             func startNext() {
@@ -313,10 +318,11 @@ public final class Notifier: Sendable {
             }
             for _ in 0..<Self.parallel { startNext() }
             while let (delivery, result) = await group.next() {
-                record(delivery, result)
+                record(delivery, result, retryFor: retryFor)
                 startNext()
             }
         }
+        return due.count
     }
 
     static func send(_ delivery: Delivery, senders: [String: any AlertSender]) async -> DeliveryResult {
@@ -331,7 +337,7 @@ public final class Notifier: Sendable {
         return await sender.send(alert)
     }
 
-    private func record(_ delivery: Delivery, _ result: DeliveryResult) {
+    private func record(_ delivery: Delivery, _ result: DeliveryResult, retryFor: TimeInterval) {
         let now = clock.now()
         let outcome: DeliveryTry
         switch result {
@@ -343,7 +349,7 @@ public final class Notifier: Sendable {
         case let .failed(error, retryable):
             let wait = min(5 * pow(2, Double(delivery.tries)), 600)
             let retryAt = now.addingTimeInterval(wait)
-            let keep = retryable && retryAt.timeIntervalSince(delivery.queuedAt) < Self.giveUpAfter
+            let keep = retryable && retryAt.timeIntervalSince(delivery.queuedAt) < retryFor
             outcome = .failed(error: error, retryAt: keep ? retryAt : nil)
             logger.warning(keep ? "notifications: delivery failed; trying again" : "notifications: delivery failed; given up", metadata: [
                 "job": "\(delivery.job)", "channel": "\(delivery.channel)", "kind": "\(delivery.kind)", "error": "\(error)",
