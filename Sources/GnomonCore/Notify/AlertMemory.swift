@@ -19,6 +19,9 @@ public struct AlertMemory: Sendable, Hashable, Codable {
     public var lateToldFor: Date?
     /// The latest fire time checked for lateness.
     public var lateCheckedThrough: Date?
+    /// The status of the job's latest finished run: an alert's `previous_status` is this, as it
+    /// was before the run it tells of.
+    public var lastStatus: RunStatus?
     /// The newest event of the job already decided: an event read again (by a daemon after the
     /// foreground runner that notified it, or after a crash) changes nothing twice.
     public var throughEvent: Int64

@@ -34,6 +34,7 @@ public enum AlertPolicy {
 
         switch cause {
         case let .runFinished(status, timedOut):
+            defer { if status.isFinished { memory.lastStatus = status } }
             switch status {
             case .failed:
                 memory.consecutiveFailures += 1

@@ -22,8 +22,8 @@ public final class Notifier: Sendable {
     static let pollInterval = Duration.seconds(1)
     /// Events read per transaction.
     static let batch = 200
-    /// Deliveries tried at once.
-    static let parallel = 8
+    /// Deliveries tried at once (each transfer has a thread of its own while it waits).
+    static let parallel = 16
     /// Deliveries claimed at a time.
     static let claimSize = 64
     /// How long a claimed delivery is this process's: longer than any channel's timeout.
@@ -209,10 +209,9 @@ public final class Notifier: Sendable {
             remembered[event.job] = decided.memory
             changed[event.job] = decided.memory
             guard !decided.alerts.isEmpty else { continue }
-            let previous = try run.flatMap { try previousStatus(of: $0) }
             for planned in decided.alerts {
                 let alert = AlertBuilder.alert(
-                    kind: planned.kind, event: event, run: run, previous: previous, memory: decided.memory,
+                    kind: planned.kind, event: event, run: run, previous: before.lastStatus, memory: decided.memory,
                     publicURL: config.settings.publicURL)
                 let payload = String(decoding: alert.jsonBody(), as: UTF8.self)
                 for channel in planned.channels {
@@ -290,11 +289,6 @@ public final class Notifier: Sendable {
         }
     }
 
-    /// The status of the job's finished run before `run`.
-    private func previousStatus(of run: RunDetail) throws -> RunStatus? {
-        try store.runs(RunQuery(job: run.summary.job, beforeID: run.summary.id, limit: 20))
-            .first { $0.status.isFinished }?.status
-    }
 
     /// Tries every delivery due now, several at once; each failure is retried with backoff until
     /// `giveUpAfter`, or given up at once when the receiver refused it for good.
