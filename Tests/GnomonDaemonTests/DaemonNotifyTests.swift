@@ -297,3 +297,33 @@ struct EveryChannelTests {
         #expect(bodies.allSatisfy { $0["routing_key"] as? String == "pd-key-1" })
     }
 }
+
+/// Retries are not alerts: a task retried five times gives one alert, for its run.
+@Suite(.timeLimit(.minutes(2)), .needsReceivers)
+struct RetriesAreNotAlertsTests {
+    @Test("five retries, then the run fails: one failure alert; three failures in a row under after_consecutive_failures: 3, one")
+    func retriesAndStreak() async throws {
+        let d = try ClockedDaemon()
+        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        defer { Task { await receiver.stop() } }
+        try DaemonNotifyTests.settings(url: receiver.baseURL, after: 3)
+            .write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+        try d.write(job: "etl", "schedule: \"@every 10s\"\ntasks:\n  load: { run: \"exit 3\", retry: { limit: 5, delay: 0s } }\n")
+        try await d.start()
+        try await d.advance(to: ClockedDaemon.at(20.5))
+        try await DaemonNotifyTests.caughtUp(d)
+        #expect(try d.store().deliveries(limit: 10).isEmpty, "two failed runs, under the threshold of three")
+        try await d.advance(to: ClockedDaemon.at(30.5))
+        let deliveries = try await DaemonNotifyTests.delivered(d, count: 1)
+        try await d.advance(to: ClockedDaemon.at(40.5))
+        try await DaemonNotifyTests.caughtUp(d)
+        try await d.stop()
+        #expect(try d.runs(of: "etl").map { $0.attempts.count } == [6, 6, 6, 6], "each run tried its task six times")
+        #expect(deliveries.map(\.kind) == ["failure"])
+        #expect(try d.store().deliveries(limit: 10).count == 1, "the fourth failure of the streak alerts nobody")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(try receiver.requests()[0].body)) as? [String: Any])
+        #expect(body["consecutive_failures"] as? Int == 3)
+        #expect(body["run_id"] as? Int == 3)
+    }
+}
