@@ -24,6 +24,22 @@ struct DaemonNotifyTests {
         "schedule: \"@every 10s\"\ntasks:\n  load: { run: \"echo loading; exit \(code)\", retry: 0 }\n"
     }
 
+    /// A receiver answering 200, recording into the daemon's folder.
+    static func receiver(_ d: ClockedDaemon, _ name: String = "receiver") async throws -> HTTPReceiver {
+        try await HTTPReceiver.start(in: d.root + "/" + name, behaviour: .answer(status: 200, body: "ok"))
+    }
+
+    /// Writes the daemon's settings file and points its options at it.
+    static func configure(_ d: ClockedDaemon, _ yaml: String) throws {
+        try yaml.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
+        d.options.configPath = d.root + "/gnomon.yaml"
+    }
+
+    /// Rules sending `on` to one webhook channel `hook`.
+    static func hook(_ url: String, on: String) -> String {
+        "channels:\n  hook: { webhook: { url: \"\(url)/hook\" } }\nnotify:\n  - { to: [hook], on: \(on) }\n"
+    }
+
     /// Waits until the notifier has read every event recorded so far.
     static func caughtUp(_ d: ClockedDaemon) async throws {
         let store = try d.store()
@@ -49,10 +65,9 @@ struct DaemonNotifyTests {
     @Test("one failure alert for a streak of failures, then one recovery, with the webhook's fields")
     func streakAndRecovery() async throws {
         let d = try ClockedDaemon()
-        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        let receiver = try await DaemonNotifyTests.receiver(d)
         defer { Task { await receiver.stop() } }
-        try Self.settings(url: receiver.baseURL).write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
-        d.options.configPath = d.root + "/gnomon.yaml"
+        try Self.configure(d, Self.settings(url: receiver.baseURL))
         try d.write(job: "etl", Self.job(exit: 3))
         try await d.start()
 
@@ -93,8 +108,7 @@ struct DaemonNotifyTests {
     func receiverDown() async throws {
         let d = try ClockedDaemon()
         let port = try HTTPReceiver.closedPort()
-        try Self.settings(url: "http://127.0.0.1:\(port)").write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
-        d.options.configPath = d.root + "/gnomon.yaml"
+        try Self.configure(d, Self.settings(url: "http://127.0.0.1:\(port)"))
         try d.write(job: "etl", Self.job(exit: 3))
         try await d.start()
         try await d.advance(to: ClockedDaemon.at(10.5))
@@ -168,15 +182,9 @@ struct DeadMansSwitchTests {
     @Test("no success for the interval: one alert per interval, counted again from each")
     func silentJob() async throws {
         let d = try ClockedDaemon(polls: (reload: .seconds(30), triggers: .seconds(30)))
-        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        let receiver = try await DaemonNotifyTests.receiver(d)
         defer { Task { await receiver.stop() } }
-        try """
-            channels:
-              hook: { webhook: { url: "\(receiver.baseURL)/hook" } }
-            notify:
-              - { to: [hook], on: [failure, late] }
-            """.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
-        d.options.configPath = d.root + "/gnomon.yaml"
+        try DaemonNotifyTests.configure(d, DaemonNotifyTests.hook(receiver.baseURL, on: "[failure, late]"))
         try d.write(job: "etl", "schedule: \"@every 1m\"\npaused: true\nexpect_success_every: 5m\ntasks:\n  a: { run: \"true\" }\n")
         try await d.start()
 
@@ -206,15 +214,9 @@ struct LateRunTests {
     @Test("a fire time whose run has not started late_after after it starts a late streak, told once")
     func lateStreak() async throws {
         let d = try ClockedDaemon(polls: (reload: .seconds(60), triggers: .seconds(60)))
-        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        let receiver = try await DaemonNotifyTests.receiver(d)
         defer { Task { await receiver.stop() } }
-        try """
-            channels:
-              hook: { webhook: { url: "\(receiver.baseURL)/hook" } }
-            notify:
-              - { to: [hook], on: [late] }
-            """.write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
-        d.options.configPath = d.root + "/gnomon.yaml"
+        try DaemonNotifyTests.configure(d, DaemonNotifyTests.hook(receiver.baseURL, on: "[late]"))
         let marker = d.root + "/marker"
         try d.write(job: "etl", """
             schedule: "@every 1m"
@@ -304,11 +306,9 @@ struct RetriesAreNotAlertsTests {
     @Test("five retries, then the run fails: one failure alert; three failures in a row under after_consecutive_failures: 3, one")
     func retriesAndStreak() async throws {
         let d = try ClockedDaemon()
-        let receiver = try await HTTPReceiver.start(in: d.root + "/receiver", behaviour: .answer(status: 200, body: "ok"))
+        let receiver = try await DaemonNotifyTests.receiver(d)
         defer { Task { await receiver.stop() } }
-        try DaemonNotifyTests.settings(url: receiver.baseURL, after: 3)
-            .write(toFile: d.root + "/gnomon.yaml", atomically: true, encoding: .utf8)
-        d.options.configPath = d.root + "/gnomon.yaml"
+        try DaemonNotifyTests.configure(d, DaemonNotifyTests.settings(url: receiver.baseURL, after: 3))
         try d.write(job: "etl", "schedule: \"@every 10s\"\ntasks:\n  load: { run: \"exit 3\", retry: { limit: 5, delay: 0s } }\n")
         try await d.start()
         try await d.advance(to: ClockedDaemon.at(20.5))
