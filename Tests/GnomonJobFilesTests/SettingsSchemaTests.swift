@@ -66,19 +66,7 @@ struct SettingsSchemaTests {
 
     @Test("every object in the schema forbids unknown keys")
     func closedObjects() throws {
-        var open: [String] = []
-        func visit(_ node: Any, _ path: String) {
-            if let dictionary = node as? [String: Any] {
-                if dictionary["properties"] != nil, dictionary["additionalProperties"] as? Bool != false {
-                    open.append(path)
-                }
-                for (key, value) in dictionary { visit(value, "\(path)/\(key)") }
-            } else if let array = node as? [Any] {
-                for (index, value) in array.enumerated() { visit(value, "\(path)/\(index)") }
-            }
-        }
-        visit(try Self.schema(), "")
-        #expect(open == [])
+        #expect(SchemaTests.openObjects(in: try Self.schema()) == [])
     }
 
     @Test("the example settings file loads without problems, secrets' files beside it")
