@@ -109,6 +109,7 @@ public final class Daemon {
         loadSettings()
         loadJobsAtStart(now: clock.now())
         notifier.update(jobs: jobs.mapValues(\.definition))
+        notifier.prepare()
         let notifying = Task { [notifier] in await notifier!.run() }
         await recover()
         do {

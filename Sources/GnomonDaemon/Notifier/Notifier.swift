@@ -67,13 +67,22 @@ public final class Notifier: Sendable {
         config.withLock { $0.jobs = jobs }
     }
 
-    /// Reads, queues and delivers until the calling task is cancelled.
-    public func run() async {
+    /// Takes up where the last notifier of this home stood, and starts watching the jobs' time
+    /// checks from now; call once, before ``run()``, when the daemon starts (so that what counts
+    /// from "now" counts from the daemon's start, not from whenever the loop first turns).
+    public func prepare() {
         do {
             try begin()
+            let now = clock.now()
+            try checkSilence(now: now)
+            try checkLateness(now: now)
         } catch {
             logger.error("notifications: could not read where the notifier stands", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Reads, queues and delivers until the calling task is cancelled.
+    public func run() async {
         while !Task.isCancelled {
             let now = clock.now()
             do {
