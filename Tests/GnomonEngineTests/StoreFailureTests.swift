@@ -24,8 +24,11 @@ struct StoreFailureTests {
 
         // Another process removes task b's row behind the engine's back, so recording b as
         // ready (in the same transaction as a's end) fails.
+        // `.timeout`: the engine may be committing a's start at that moment; the shell, which has
+        // no busy timeout of its own, would fail with "database is locked" instead of waiting.
         let sqlite = try TestProcess.start(
-            ["sqlite3", home.database, "PRAGMA foreign_keys=OFF; DELETE FROM run_tasks WHERE run_id=\(prepared.id) AND task='b';"],
+            ["sqlite3", "-cmd", ".timeout 5000", home.database,
+             "PRAGMA foreign_keys=OFF; DELETE FROM run_tasks WHERE run_id=\(prepared.id) AND task='b';"],
             environment: ProcessInfo.processInfo.environment)
         #expect(await sqlite.exitCode() == 0)
 
