@@ -59,6 +59,15 @@ extension GnomonStore {
     public func claimDueDeliveries(at now: Date, holder: String, lease: Duration, limit: Int, run: Int64? = nil) throws -> [Delivery] {
         let nowText = StoreDate.databaseText(now)
         let until = StoreDate.databaseText(now.addingTimeInterval(lease.secondsDouble))
+        // A read first: the notifier asks every second, and most of the time nothing is due.
+        let anyDue = try read("look for alerts due") { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM deliveries WHERE next_try_at IS NOT NULL AND next_try_at <= ?1
+                  AND (claimed_until IS NULL OR claimed_until <= ?1) AND (?2 IS NULL OR run_id = ?2))
+                """)
+            return try Bool.fetchOne(statement, arguments: [nowText, run]) ?? false
+        }
+        guard anyDue else { return [] }
         return try write("claim the alerts due") { db in
             let select = try db.cachedStatement(sql: """
                 SELECT \(Self.deliveryColumns.sql) FROM deliveries

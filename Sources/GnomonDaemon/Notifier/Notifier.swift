@@ -121,6 +121,7 @@ public final class Notifier: Sendable {
     /// the notifier first watched it, and again from each alarm), whether or not anything ran.
     func checkSilence(now: Date) throws {
         let config = self.config.withLock { $0 }
+        guard !config.settings.channels.isEmpty else { return }
         var remembered = try memories.withLock { cached in
             if let cached { return cached }
             return try store.alertMemories()
@@ -154,6 +155,7 @@ public final class Notifier: Sendable {
     /// starts from now.
     func checkLateness(now: Date) throws {
         let config = self.config.withLock { $0 }
+        guard !config.settings.channels.isEmpty else { return }
         var remembered = try memories.withLock { cached in
             if let cached { return cached }
             return try store.alertMemories()
@@ -193,7 +195,12 @@ public final class Notifier: Sendable {
         let place = try store.eventCursor(Self.reader)
         let events = try store.events(after: place, limit: Self.batch)
         guard let last = events.last else { return 0 }
-        try decideAndQueue(events, advancingTo: last.id, now: now)
+        if config.withLock({ $0.settings.channels.isEmpty }) {
+            // Nowhere to send anything: only the place moves (no job's memory is kept).
+            try store.queue([], advancing: Self.reader, to: last.id, at: now)
+        } else {
+            try decideAndQueue(events, advancingTo: last.id, now: now)
+        }
         return events.count
     }
 
