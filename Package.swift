@@ -50,7 +50,7 @@ let package = Package(
         // The C side of GnomonNotify: libcurl's easy interface (HTTP POST, SMTP with STARTTLS and
         // AUTH; Swift cannot call the variadic curl_easy_setopt) and libcrypto's HMAC-SHA256.
         // Debian: libcurl4-openssl-dev and libssl-dev (scripts/setup).
-        .target(name: "CGnomonCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("crypto")]),
+        .target(name: "CGnomonCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Alert senders: one alert to one channel (webhook, email, PagerDuty, command).
         .target(name: "GnomonNotify", dependencies: ["GnomonCore", "GnomonExecution", "CGnomonCurl"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.

@@ -1,18 +1,88 @@
 #include "CGnomonCurl.h"
 
+// The headers give the types and constants; the libraries themselves are loaded with dlopen on
+// the first alert, so that every other `gnomon` command starts without loading libcurl, OpenSSL
+// and their thirty dependencies (2-3 ms of each command's start).
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/// The functions used, from libcurl and libcrypto; `problem` is set when one cannot be loaded.
+static struct {
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    const char *(*easy_strerror)(CURLcode);
+    void (*easy_cleanup)(CURL *);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+    const EVP_MD *(*evp_sha256)(void);
+    unsigned char *(*hmac)(const EVP_MD *, const void *, int, const unsigned char *, size_t, unsigned char *,
+                           unsigned int *);
+    char problem[256];
+} api;
+
+static pthread_once_t api_once = PTHREAD_ONCE_INIT;
+
+static void *open_first(const char *const *names) {
+    for (size_t i = 0; names[i] != NULL; i++) {
+        void *library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (library != NULL) return library;
+    }
+    return NULL;
+}
+
+static void load_api(void) {
+    static const char *const curl_names[] = { "libcurl.so.4", "libcurl.so", NULL };
+    static const char *const crypto_names[] = { "libcrypto.so.3", "libcrypto.so", NULL };
+    void *curl = open_first(curl_names), *crypto = open_first(crypto_names);
+    if (curl == NULL || crypto == NULL) {
+        snprintf(api.problem, sizeof api.problem, "%s could not be loaded (%s); install Debian's %s",
+                 curl == NULL ? "libcurl" : "libcrypto", dlerror(), curl == NULL ? "libcurl4" : "libssl3");
+        return;
+    }
+#define LOAD(field, library, name) \
+    if ((*(void **)&api.field = dlsym(library, name)) == NULL) { \
+        snprintf(api.problem, sizeof api.problem, "lib%s has no %s; install a newer one", #library, name); \
+        return; \
+    }
+    LOAD(global_init, curl, "curl_global_init")
+    LOAD(easy_init, curl, "curl_easy_init")
+    LOAD(easy_setopt, curl, "curl_easy_setopt")
+    LOAD(easy_perform, curl, "curl_easy_perform")
+    LOAD(easy_getinfo, curl, "curl_easy_getinfo")
+    LOAD(easy_strerror, curl, "curl_easy_strerror")
+    LOAD(easy_cleanup, curl, "curl_easy_cleanup")
+    LOAD(slist_append, curl, "curl_slist_append")
+    LOAD(slist_free_all, curl, "curl_slist_free_all")
+    LOAD(evp_sha256, crypto, "EVP_sha256")
+    LOAD(hmac, crypto, "HMAC")
+#undef LOAD
+    api.global_init(CURL_GLOBAL_DEFAULT);
+}
+
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_easy_init api.easy_init
+#define curl_easy_setopt api.easy_setopt
+#define curl_easy_perform api.easy_perform
+#define curl_easy_getinfo api.easy_getinfo
+#define curl_easy_strerror api.easy_strerror
+#define curl_easy_cleanup api.easy_cleanup
+#define curl_slist_append api.slist_append
+#define curl_slist_free_all api.slist_free_all
 
 /// The most of a response body kept: enough for any error message worth quoting.
 #define GNOMON_BODY_LIMIT (64 * 1024)
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-
-static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 static size_t keep_body(char *data, size_t size, size_t count, void *context) {
     gnomon_transfer *result = context;
@@ -81,7 +151,12 @@ static gnomon_transfer_kind classify(CURLcode code) {
 /// cancellation poll, curl's error text.
 static CURL *start(const char *url, long timeout_ms, const int *cancelled, gnomon_transfer *result) {
     memset(result, 0, sizeof *result);
-    pthread_once(&global_once, global_init);
+    pthread_once(&api_once, load_api);
+    if (api.problem[0] != 0) {
+        result->kind = GNOMON_TRANSFER_OTHER;
+        strncpy(result->error, api.problem, sizeof result->error - 1);
+        return NULL;
+    }
     CURL *curl = curl_easy_init();
     if (curl == NULL) {
         result->kind = GNOMON_TRANSFER_OTHER;
@@ -167,7 +242,9 @@ void gnomon_transfer_free(gnomon_transfer *result) {
 
 int gnomon_hmac_sha256(const void *key, size_t key_length, const void *data, size_t data_length,
                        unsigned char out[32]) {
+    pthread_once(&api_once, load_api);
+    if (api.problem[0] != 0) return -1;
     unsigned int length = 0;
-    unsigned char *made = HMAC(EVP_sha256(), key, (int)key_length, data, data_length, out, &length);
+    unsigned char *made = api.hmac(api.evp_sha256(), key, (int)key_length, data, data_length, out, &length);
     return made != NULL && length == 32 ? 0 : -1;
 }
