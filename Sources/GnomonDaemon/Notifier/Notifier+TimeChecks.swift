@@ -11,10 +11,7 @@ extension Notifier {
     func checkSilence(now: Date) throws {
         let config = self.config.withLock { $0 }
         guard !config.settings.channels.isEmpty else { return }
-        var remembered = try memories.withLock { cached in
-            if let cached { return cached }
-            return try store.alertMemories()
-        }
+        var remembered = try rememberedMemories()
         var changed: [String: AlertMemory] = [:]
         for (name, job) in config.jobs.sorted(by: { $0.key < $1.key }) {
             guard let every = config.settings.expectSuccessEvery(for: job.spec) else { continue }
@@ -33,8 +30,7 @@ extension Notifier {
             changed[name] = memory
             remembered[name] = memory
         }
-        if !changed.isEmpty { try store.queue([], memories: changed, at: now) }
-        memories.withLock { $0 = remembered }
+        try keep(remembered, saving: changed, at: now)
     }
 
     /// Lateness: for each scheduled job with `late_after`, every fire time whose deadline has
@@ -45,10 +41,7 @@ extension Notifier {
     func checkLateness(now: Date) throws {
         let config = self.config.withLock { $0 }
         guard !config.settings.channels.isEmpty else { return }
-        var remembered = try memories.withLock { cached in
-            if let cached { return cached }
-            return try store.alertMemories()
-        }
+        var remembered = try rememberedMemories()
         var changed: [String: AlertMemory] = [:]
         for (name, job) in config.jobs.sorted(by: { $0.key < $1.key }) {
             guard let late = config.settings.lateAfter(for: job.spec), let schedule = job.schedule else { continue }
@@ -75,7 +68,12 @@ extension Notifier {
                 remembered[name] = memory
             }
         }
+        try keep(remembered, saving: changed, at: now)
+    }
+
+    /// Keeps `all` as what is remembered, after saving the memories in `changed`.
+    private func keep(_ all: [String: AlertMemory], saving changed: [String: AlertMemory], at now: Date) throws {
         if !changed.isEmpty { try store.queue([], memories: changed, at: now) }
-        memories.withLock { $0 = remembered }
+        memories.withLock { $0 = all }
     }
 }

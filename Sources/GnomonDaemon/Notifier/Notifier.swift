@@ -134,10 +134,7 @@ public final class Notifier: Sendable {
     /// when given, the notifier's new place), in one transaction. An event a job's memory has
     /// already gone past changes nothing.
     private func decideAndQueue(_ events: [StoredEvent], advancingTo place: Int64?, now: Date) throws {
-        var remembered = try memories.withLock { cached in
-            if let cached { return cached }
-            return try store.alertMemories()
-        }
+        var remembered = try rememberedMemories()
         let config = self.config.withLock { $0 }
         var queued: [NewDelivery] = []
         var changed: [String: AlertMemory] = [:]
@@ -170,6 +167,15 @@ public final class Notifier: Sendable {
         }
         memories.withLock { $0 = remembered }
         if !queued.isEmpty { logger.info("notifications: queued", metadata: ["alerts": "\(queued.count)"]) }
+    }
+
+    /// What is remembered of each job: read from the store the first time, then kept by this
+    /// notifier, the only writer while it runs.
+    func rememberedMemories() throws -> [String: AlertMemory] {
+        try memories.withLock { cached in
+            if let cached { return cached }
+            return try store.alertMemories()
+        }
     }
 
     /// For a run made by `gnomon run` while no daemon runs: decides and delivers the alerts of
