@@ -68,8 +68,7 @@ extension JobReader {
     private func readDependencies(_ entry: NodeReader.Entry) -> [TaskSource.Dependency] {
         if NodeReader.isNull(entry.value) { return [] }
         guard case .sequence(let sequence) = entry.value else {
-            let hint = entry.value.scalar.map { "; write it as a list: [\($0.string)]" } ?? ""
-            reader.typeError(entry.value, entry.path, expected: "a list of task names", hint: hint)
+            reader.typeError(entry.value, entry.path, expected: "a list of task names", hint: NodeReader.asListHint(entry.value))
             return []
         }
         var out: [TaskSource.Dependency] = []

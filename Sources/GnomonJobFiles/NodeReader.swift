@@ -240,6 +240,27 @@ final class NodeReader {
     // MARK: Collections
 
     /// A list of texts; each bad item is reported at its own line.
+    /// The items of a list that must hold at least one: anything else is a type error (a single
+    /// value with the remedy of writing it as a list), and an empty list reports `whenEmpty`.
+    func nonEmptyList(_ node: YAMLNode, _ path: String, expected: String, whenEmpty: String) -> YAMLNode.Sequence? {
+        guard case .sequence(let sequence) = node else {
+            typeError(node, path, expected: expected, hint: Self.asListHint(node))
+            return nil
+        }
+        if sequence.isEmpty {
+            report(node, path, whenEmpty)
+            return nil
+        }
+        return sequence
+    }
+
+    /// `; write it as a list: [VALUE]` for a single value given where a list belongs; empty for
+    /// nothing (null) or for a mapping or list.
+    static func asListHint(_ node: YAMLNode) -> String {
+        guard !isNull(node), let scalar = node.scalar else { return "" }
+        return "; write it as a list: [\(scalar.string)]"
+    }
+
     func textList(_ node: YAMLNode, _ path: String, expected: String) -> [String]? {
         guard case .sequence(let sequence) = node else {
             typeError(node, path, expected: expected)

@@ -69,15 +69,9 @@ struct NotifyReader {
 
     /// `to`: channel names, each known (when the known names are given) and named once.
     private func channelNames(_ node: YAMLNode, _ path: String) -> [String]? {
-        guard case .sequence(let sequence) = node else {
-            let hint = node.scalar.map { "; write it as a list: [\($0.string)]" } ?? ""
-            reader.typeError(node, path, expected: "a list of channel names", hint: NodeReader.isNull(node) ? "" : hint)
-            return nil
-        }
-        if sequence.isEmpty {
-            reader.report(node, path, "names no channel; name at least one, like [ops-chat], or remove the rule")
-            return nil
-        }
+        guard let sequence = reader.nonEmptyList(
+            node, path, expected: "a list of channel names",
+            whenEmpty: "names no channel; name at least one, like [ops-chat], or remove the rule") else { return nil }
         var names: [String] = []
         var valid = true
         for (index, item) in sequence.enumerated() {
@@ -113,16 +107,9 @@ struct NotifyReader {
 
     /// `on`: the events that alert, each named once.
     private func conditions(_ node: YAMLNode, _ path: String) -> Set<NotifyCondition>? {
-        guard case .sequence(let sequence) = node else {
-            let hint = node.scalar.map { "; write it as a list: [\($0.string)]" } ?? ""
-            reader.typeError(node, path, expected: "a list of events, like [failure, recovery]",
-                             hint: NodeReader.isNull(node) ? "" : hint)
-            return nil
-        }
-        if sequence.isEmpty {
-            reader.report(node, path, "names no event; name at least one, like [failure, recovery], or remove the rule")
-            return nil
-        }
+        guard let sequence = reader.nonEmptyList(
+            node, path, expected: "a list of events, like [failure, recovery]",
+            whenEmpty: "names no event; name at least one, like [failure, recovery], or remove the rule") else { return nil }
         var out: Set<NotifyCondition> = []
         var valid = true
         for (index, item) in sequence.enumerated() {

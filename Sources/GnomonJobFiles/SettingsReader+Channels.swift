@@ -107,9 +107,9 @@ extension SettingsReader {
         if case .sequence = entry.value {
             return argv(entry.value, entry.path).map { CommandChannel(argv: $0) }
         }
-        if case .scalar(let scalar) = entry.value {
+        if case .scalar = entry.value {
             reader.typeError(entry.value, entry.path, expected: "a list of arguments, like [/usr/local/bin/alert.sh]",
-                             hint: NodeReader.isNull(entry.value) ? "" : "; write it as a list: [\(scalar.string)]")
+                             hint: NodeReader.asListHint(entry.value))
             return nil
         }
         var fields = Fields(self, entry, known: SettingsFileFormat.commandKeys, secretBase: nil,
@@ -154,15 +154,9 @@ extension SettingsReader {
     }
 
     private func recipients(_ node: YAMLNode, _ path: String) -> [String]? {
-        guard case .sequence(let sequence) = node else {
-            let hint = node.scalar.map { "; write it as a list: [\($0.string)]" } ?? ""
-            reader.typeError(node, path, expected: "a list of email addresses", hint: NodeReader.isNull(node) ? "" : hint)
-            return nil
-        }
-        if sequence.isEmpty {
-            reader.report(node, path, "names no recipient; list at least one address, like [ops@example.com]")
-            return nil
-        }
+        guard let sequence = reader.nonEmptyList(
+            node, path, expected: "a list of email addresses",
+            whenEmpty: "names no recipient; list at least one address, like [ops@example.com]") else { return nil }
         var out: [String] = []
         for (index, item) in sequence.enumerated() {
             guard reader.tick(item) else { return nil }
