@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure domain: job model, task graph, cron, durations, retry policy, run state machine.
@@ -61,9 +62,17 @@ let package = Package(
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonNotify",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // What each command does and prints, its exit status, and the process's standard streams.
+        // The daemon's HTTP server (Hummingbird): routes as data, bearer tokens and roles, browser
+        // sessions with CSRF protection, JSON errors, body limits, streamed answers. No Gnomon domain.
+        .target(name: "GnomonServer", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // What each command does and prints, its exit status, and the process's standard streams;
+        // the JSON API's handlers and the web UI, served by GnomonServer inside the daemon.
         .target(name: "GnomonApp", dependencies: [
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon", "GnomonNotify",
+            "GnomonServer",
         ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonApp",
@@ -100,6 +109,10 @@ let package = Package(
         // GnomonApp's commands called in-process: output and exit status.
         .testTarget(name: "GnomonAppTests", dependencies: [
             "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonTesting",
+        ]),
+        // The HTTP server and API on a real port, with a real store and real tasks.
+        .testTarget(name: "GnomonServerTests", dependencies: [
+            "GnomonServer", "GnomonApp", "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",

@@ -7,14 +7,19 @@ public enum JSONOutput {
     /// - Throws: a `.failure` error naming `what` when the value cannot be written as JSON (a
     ///   number that is not finite, say): a command never prints `null` in place of its output.
     public static func string<T: Encodable>(_ value: T, what: String) throws(AppError) -> String {
+        String(decoding: try data(value, what: what, pretty: true), as: UTF8.self)
+    }
+
+    /// The same JSON as bytes; compact unless `pretty` (the API's answers).
+    public static func data<T: Encodable>(_ value: T, what: String, pretty: Bool = false) throws(AppError) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISOTime.utc(date))
         }
         do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+            return try encoder.encode(value)
         } catch {
             throw AppError(.failure, "could not write \(what) as JSON: \(describe(error)); the same command without --json prints it as text")
         }

@@ -32,7 +32,7 @@ extension Daemon {
             do {
                 let run = try engine.prepareDaemonRun(
                     job: job.definition, trigger: .manual, scheduledAt: request.requestedAt, params: request.params,
-                    request: request.id, seed: random.next())
+                    only: request.tasks.isEmpty ? nil : Set(request.tasks), request: request.id, seed: random.next())
                 logger.info("triggered run created", metadata: [
                     "job": "\(job.name)", "run": "\(run.id)", "request": "\(request.id)",
                 ])

@@ -24,6 +24,8 @@ public final class Daemon {
     /// Draws jitter delays and the seeds of runs' retry jitter.
     var random: any RandomNumberGenerator
     let inbox = Inbox()
+    /// The jobs as last loaded, for readers outside the loop.
+    public let board = JobBoard()
     /// The loop's latest settled turn, for tests that drive the clock.
     let pulse = LoopPulse()
     /// This daemon as a runner in the database; the prefix tells recovery that a run's runner was
@@ -44,6 +46,9 @@ public final class Daemon {
     /// Runs to hand to the task group at the end of this loop turn.
     var toStart: [(PreparedRun, RunControl)] = []
     var draining = false
+    /// Runs beside the loop once the daemon holds its home and has recovered its runs (the HTTP
+    /// server); cancelled when the loop has drained.
+    public var companion: (@Sendable (DaemonHandle) async -> Void)?
 
     /// - Parameters:
     ///   - clock: the time fire times are compared with and waited for; the engine's too.
@@ -108,6 +113,7 @@ public final class Daemon {
         notifier = Notifier(store: store, clock: clock, logger: logger, holder: instance)
         loadSettings()
         loadJobsAtStart(now: clock.now())
+        publishJobs()
         notifier.update(jobs: jobs.mapValues(\.definition))
         notifier.prepare()
         let notifying = Task { [notifier] in await notifier!.run() }
@@ -118,7 +124,15 @@ public final class Daemon {
         } catch {
             logger.error("could not put back abandoned trigger requests", metadata: ["error": "\(error)"])
         }
+        let companionTask = companion.map { companion in
+            let handle = DaemonHandle(
+                store: store, home: options.home, jobsDirectory: options.jobsDirectory, configPath: options.configPath,
+                startedAt: clock.now(), board: board, inbox: inbox, pulse: pulse, clockNow: { [clock] in clock.now() })
+            return Task { await companion(handle) }
+        }
         await loop()
+        companionTask?.cancel()
+        await companionTask?.value
         notifying.cancel()
         await notifying.value
         logger.info("daemon stopped")
@@ -144,6 +158,7 @@ public final class Daemon {
                     if reloadAll || now >= nextReload {
                         if reloadAll { loadSettings() }
                         reload(everything: reloadAll, now: now)
+                        publishJobs()
                         notifier.update(jobs: jobs.mapValues(\.definition))
                         nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
                         reloadAll = false

@@ -10,13 +10,20 @@ extension RunEngine {
     /// the same transaction. Throws `StoreError.duplicateRun` when a `schedule` or `catchup` run of
     /// that job and time exists already.
     ///
-    /// - Parameter seed: seeds the run's retry jitter; the daemon draws it from its random source.
+    /// - Parameters:
+    ///   - only: the tasks a trigger asked for (their dependencies ignored); nil runs all. An
+    ///     unknown name throws `EngineError.unknownTasks`.
+    ///   - seed: seeds the run's retry jitter; the daemon draws it from its random source.
     public func prepareDaemonRun(
         job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
-        request: Int64? = nil, seed: UInt64
+        only: Set<String>? = nil, request: Int64? = nil, seed: UInt64
     ) throws -> PreparedRun {
         let graph = job.graph
-        let machine = RunMachine(job: job.spec, graph: graph, seed: seed)
+        if let only {
+            let unknown = only.subtracting(graph.names).sorted()
+            if !unknown.isEmpty { throw EngineError.unknownTasks(job: job.name, names: unknown, known: graph.names) }
+        }
+        let machine = RunMachine(job: job.spec, graph: graph, only: only, seed: seed)
         let id = try store.createRun(NewRun(
             job: job.name, trigger: trigger, scheduledAt: scheduledAt, createdAt: clock.now(),
             params: params, snapshot: job.spec, runnerPID: settings.runnerPID,

@@ -90,13 +90,14 @@ extension GnomonStore {
     // MARK: - Trigger requests
 
     /// Asks the daemon for a manual run of `job`; returns the request's id.
-    public func addTriggerRequest(job: String, params: [String: String], at: Date) throws -> Int64 {
+    public func addTriggerRequest(job: String, params: [String: String], tasks: [String] = [], at: Date) throws -> Int64 {
         let paramsText = try encodeJSON(params, what: "the parameters of a trigger request for \(job)")
+        let tasksText = tasks.isEmpty ? nil : try encodeJSON(tasks, what: "the tasks of a trigger request for \(job)")
         return try write("ask for a run of job \(job)") { db in
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO trigger_requests (job, params, requested_at) VALUES (?, ?, ?)
+                INSERT INTO trigger_requests (job, params, requested_at, tasks) VALUES (?, ?, ?, ?)
                 """)
-            try statement.execute(arguments: [job, paramsText, StoreDate.databaseText(at)])
+            try statement.execute(arguments: [job, paramsText, StoreDate.databaseText(at), tasksText])
             return db.lastInsertedRowID
         }
     }

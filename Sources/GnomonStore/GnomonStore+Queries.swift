@@ -24,6 +24,16 @@ extension GnomonStore {
             conditions.append("created_at >= ?")
             arguments += [StoreDate.databaseText(since)]
         }
+        if let until = query.until {
+            conditions.append("created_at < ?")
+            arguments += [StoreDate.databaseText(until)]
+        }
+        if let triggers = query.triggers {
+            if triggers.isEmpty { return [] }
+            let sorted = triggers.map(\.rawValue).sorted()
+            conditions.append("trigger IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += StatementArguments(sorted)
+        }
         if let beforeID = query.beforeID {
             conditions.append("id < ?")
             arguments += [beforeID]

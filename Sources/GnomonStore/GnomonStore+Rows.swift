@@ -34,7 +34,7 @@ extension GnomonStore {
         "id", "job", "fire_time", "decided_at", "decision", "run_id", "detail",
     ])
     static let triggerColumns = Selection(table: "trigger_requests", columns: [
-        "id", "job", "params", "requested_at", "claimed_at", "run_id", "reason",
+        "id", "job", "params", "requested_at", "claimed_at", "run_id", "reason", "tasks",
     ])
 
     /// Every row `statement` returns, decoded in place (no copy of each row).
@@ -107,6 +107,7 @@ extension GnomonStore {
         let r = Self.triggerColumns.reader(row, location)
         return TriggerRequest(
             id: try r.required(0), job: try r.required(1), params: try r.json(2), requestedAt: try r.date(3),
-            claimedAt: try r.optionalDate(4), runID: try r.optional(5), reason: try r.optional(6))
+            claimedAt: try r.optionalDate(4), runID: try r.optional(5), reason: try r.optional(6),
+            tasks: try r.optionalJSON(7) ?? [])
     }
 }

@@ -24,6 +24,7 @@ enum StoreSchema {
         migrator.registerMigration("v2-daemon-jobs", migrate: createDaemonJobs)
         migrator.registerMigration("v3-events", migrate: createEvents)
         migrator.registerMigration("v4-deliveries", migrate: createDeliveries)
+        migrator.registerMigration("v5-trigger-tasks", migrate: addTriggerTasks)
         return migrator
     }
 
@@ -187,6 +188,14 @@ enum StoreSchema {
     /// crash, or by a foreground runner and a daemon) queues it once. Its payload is fixed when it
     /// is queued: every try sends the same bytes. `claimed_by`/`claimed_until` let one process at
     /// a time try it.
+    /// A trigger request may name the tasks to run (`gnomon trigger --task`, the API's `tasks`):
+    /// a JSON list, NULL for every task.
+    private static func addTriggerTasks(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE trigger_requests ADD COLUMN tasks TEXT CHECK (tasks IS NULL OR json_valid(tasks));
+            """)
+    }
+
     private static func createDeliveries(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE event_cursors (

@@ -66,7 +66,13 @@ struct StoredRow {
     }
 
     func json<T: Decodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
-        guard let text = try optional(index, as: String.self) else { throw unreadable(index) }
+        guard let value = try optionalJSON(index, as: type) else { throw unreadable(index) }
+        return value
+    }
+
+    /// A JSON column that may be NULL.
+    func optionalJSON<T: Decodable>(_ index: Int, as type: T.Type = T.self) throws -> T? {
+        guard let text = try optional(index, as: String.self) else { return nil }
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {

@@ -13,11 +13,14 @@ public struct TriggerRequest: Sendable, Hashable {
     public var runID: Int64?
     /// Why the daemon refused the request, if it did.
     public var reason: String?
+    /// The tasks to run, their dependencies ignored; empty for every task.
+    public var tasks: [String]
 
     public init(
         id: Int64, job: String, params: [String: String], requestedAt: Date,
-        claimedAt: Date? = nil, runID: Int64? = nil, reason: String? = nil
+        claimedAt: Date? = nil, runID: Int64? = nil, reason: String? = nil, tasks: [String] = []
     ) {
+        self.tasks = tasks
         self.id = id
         self.job = job
         self.params = params
@@ -30,7 +33,7 @@ public struct TriggerRequest: Sendable, Hashable {
 
 extension TriggerRequest: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, job, params, reason
+        case id, job, params, reason, tasks
         case requestedAt = "requested_at", claimedAt = "claimed_at", runID = "run_id"
     }
 
@@ -43,6 +46,7 @@ extension TriggerRequest: Codable {
         try container.encodeISODate(claimedAt, forKey: .claimedAt)
         try container.encode(runID, forKey: .runID)
         try container.encode(reason, forKey: .reason)
+        try container.encode(tasks, forKey: .tasks)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,5 +58,6 @@ extension TriggerRequest: Codable {
         claimedAt = try container.decodeISODateIfPresent(forKey: .claimedAt)
         runID = try container.decodeIfPresent(Int64.self, forKey: .runID)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        tasks = try container.decodeIfPresent([String].self, forKey: .tasks) ?? []
     }
 }

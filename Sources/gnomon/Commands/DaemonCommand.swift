@@ -25,6 +25,15 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Serve the web UI, the JSON API and /metrics on HOST:PORT, or none (default: $GNOMON_LISTEN, else 127.0.0.1:8470).")
+    var listen: String?
+
+    @Option(help: "More API tokens, one `NAME ROLE TOKEN` line each (roles: read, operate, admin). See Docs/server.md.")
+    var tokensFile: String?
+
+    @Flag(help: "Serve /metrics without a token.")
+    var metricsPublic = false
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more (got \(workers))") }
         _ = try CLIValues.duration(shutdownGrace, option: "--shutdown-grace")
@@ -32,12 +41,14 @@ struct DaemonCommand: AsyncParsableCommand {
         guard DaemonLauncher.logLevels.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level \(logLevel) is not one of \(DaemonLauncher.logLevels.joined(separator: ", "))")
         }
+        do { _ = try DaemonLauncher.listenAddress(listen) } catch { throw ValidationError(error.message) }
     }
 
     func run() async throws {
         let options = DaemonLauncher.Options(
             workers: workers, shutdownGrace: try CLIValues.duration(shutdownGrace, option: "--shutdown-grace"),
-            killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"), logLevel: logLevel)
+            killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"), logLevel: logLevel,
+            listen: listen, tokensFile: tokensFile, metricsPublic: metricsPublic)
         try await DaemonLauncher.run(options, settings: global.settings)
     }
 }
