@@ -102,7 +102,7 @@ public struct HTTPTestClient: Sendable {
         }
     }
 
-    static func readAll(_ socket: Int32) throws -> Data {
+    public static func readAll(_ socket: Int32) throws -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -118,7 +118,7 @@ public struct HTTPTestClient: Sendable {
     }
 
     /// Parses a whole HTTP/1.1 answer (Content-Length, chunked, or read to close).
-    static func parse(_ data: Data) throws -> Response {
+    public static func parse(_ data: Data) throws -> Response {
         guard let end = data.range(of: Data("\r\n\r\n".utf8)) else {
             throw TestSetupError("no complete HTTP answer: \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
