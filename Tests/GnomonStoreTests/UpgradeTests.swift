@@ -42,7 +42,7 @@ struct UpgradeTests {
         // type (v3-events databases made before job_silent and job_late existed are widened).
         let id = try store.createRun(newRun())
         #expect(id == 3)
-        try store.writer.write { db in
+        try await store.writer.write { db in
             for (offset, type) in ["job_silent", "job_late", "run_created"].enumerated() {
                 try db.execute(sql: "INSERT INTO events (id, at, type, job) VALUES (?, '2026-12-01T00:00:00.000Z', ?, 'etl')",
                                arguments: [1000 + offset, type])
@@ -62,6 +62,8 @@ struct UpgradeTests {
             CREATE TABLE future_things (id INTEGER PRIMARY KEY, what TEXT);
             INSERT INTO future_things (what) VALUES ('kept');
             """)
+        // Everything in the database file itself, none left in a WAL, before it is compared.
+        try await SQLiteShell.run(home.database, "PRAGMA wal_checkpoint(TRUNCATE)")
         let before = try Data(contentsOf: URL(fileURLWithPath: home.database))
 
         #expect(throws: StoreError.newerSchema(location: home.database, unknownMigrations: ["v9-future"])) {

@@ -26,6 +26,10 @@ VERSIONS = [
     ("v4-deliveries", "1fd1acc"),
 ]
 
+# The job every run was made from, as JobSpec encodes it (unchanged since v1-runs); @SNAPSHOT@
+# in ROWS stands for it.
+SNAPSHOT = '{"catchup":"latest","directory":"/home/gnomon/jobs","name":"etl","overlap":"skip","paused":false,"tasks":[{"action":{"shell":{"_0":"./extract.sh"}},"after":[],"dependsOn":[],"env":{},"name":"extract","retry":{"backoff":2,"delay":[0,10000000000000000000],"jitter":0.1,"limit":1,"maxDelay":[195,2884905626637434880]}},{"action":{"shell":{"_0":"./load.sh"}},"after":[],"dependsOn":["extract"],"env":{},"name":"load","retry":{"backoff":2,"delay":[0,10000000000000000000],"jitter":0.1,"limit":0,"maxDelay":[195,2884905626637434880]}}]}'
+
 # A few rows of every table that version had: one finished run with two tasks and attempts,
 # one running run, ticks, a pause, a trigger request, and the tables added later.
 ROWS = {
@@ -34,9 +38,9 @@ INSERT INTO runs (id, job, trigger, scheduled_at, created_at, started_at, finish
   params, job_snapshot, runner_pid, runner_instance)
 VALUES (1, 'etl', 'schedule', '2026-11-01T02:00:00.000Z', '2026-11-01T02:00:00.010Z',
   '2026-11-01T02:00:00.020Z', '2026-11-01T02:00:05.000Z', 'succeeded', NULL, '{"date":"2026-11-01"}',
-  '{"name":"etl","tasks":[]}', 4242, 'A1B2C3'),
+  '@SNAPSHOT@', 4242, 'A1B2C3'),
   (2, 'etl', 'manual', '2026-11-02T02:00:00.000Z', '2026-11-02T02:00:00.010Z',
-  '2026-11-02T02:00:00.020Z', NULL, 'running', NULL, '{}', '{"name":"etl","tasks":[]}', 4243, 'D4E5F6');
+  '2026-11-02T02:00:00.020Z', NULL, 'running', NULL, '{}', '@SNAPSHOT@', 4243, 'D4E5F6');
 INSERT INTO run_tasks (run_id, task, position, status, reason, retry_at, attempts, updated_at) VALUES
   (1, 'extract', 0, 'succeeded', NULL, NULL, 2, '2026-11-01T02:00:03.000Z'),
   (1, 'load', 1, 'succeeded', NULL, NULL, 1, '2026-11-01T02:00:05.000Z'),
@@ -62,7 +66,7 @@ INSERT INTO trigger_requests (job, params, requested_at, claimed_at, run_id, rea
 """,
     "v2-daemon-jobs": """
 INSERT INTO daemon_jobs (job, definition, schedule, since, updated_at) VALUES
-  ('etl', '{"name":"etl","tasks":[]}', '0 2 * * *', '2026-10-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z');
+  ('etl', '@SNAPSHOT@', '0 2 * * *', '2026-10-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z');
 """,
     "v3-events": """
 INSERT INTO events (id, at, type, job, run_id, task, attempt, status, detail) VALUES
@@ -127,7 +131,7 @@ def build():
         with open(os.path.join(here, f"{version}.sql")) as f:
             schema = f.read()
         names = re.findall(r"INSERT INTO grdb_migrations VALUES \('([^']+)'\)", schema)
-        rows = "".join(ROWS[name] for name in names if name in ROWS)
+        rows = "".join(ROWS[name] for name in names if name in ROWS).replace("@SNAPSHOT@", SNAPSHOT)
         script = "PRAGMA foreign_keys = ON;\nBEGIN;\n" + schema + rows + "COMMIT;\n"
         subprocess.run(["sqlite3", "-bail", path], input=script, check=True, text=True)
 
