@@ -1,6 +1,5 @@
 import Foundation
 import GnomonCore
-import Glibc
 import Synchronization
 
 /// Holds new attempts back while the home's file system is short of free space
