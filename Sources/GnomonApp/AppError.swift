@@ -58,7 +58,7 @@ extension AppError {
         switch error {
         case .unknownRun, .unknownTask, .unknownAttempt, .unknownTriggerRequest:
             return .notFound
-        case .duplicateRun, .duplicateAttempt:
+        case .duplicateRun, .duplicateAttempt, .backupTargetUnusable:
             return .failure
         case .cannotCreate, .cannotOpen, .notWritable, .busy, .diskFull, .corrupt, .newerSchema,
              .unreadableValue, .invalidValue, .database:

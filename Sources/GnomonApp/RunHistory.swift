@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GnomonCore
 import GnomonStore
 
@@ -31,11 +32,19 @@ public enum RunHistory {
         var table = TextTable(headers: ["ID", "JOB", "STATUS", "TRIGGER", "SCHEDULED", "STARTED", "DURATION"])
         for run in runs {
             table.add([
-                String(run.id), run.job, run.status.rawValue, run.trigger.rawValue, ISOTime.utc(run.scheduledAt),
+                String(run.id), run.job, runnerGone(run) ? "\(run.status.rawValue) (runner gone)" : run.status.rawValue,
+                run.trigger.rawValue, ISOTime.utc(run.scheduledAt),
                 run.startedAt.map(ISOTime.utc) ?? "-", duration(run, now: now),
             ])
         }
         return table.lines().joined(separator: "\n")
+    }
+
+    /// Whether an unfinished run's runner process no longer exists (it crashed, or the machine
+    /// restarted): the run is not being worked on, whatever its status says.
+    static func runnerGone(_ run: RunSummary) -> Bool {
+        guard !run.status.isFinished, run.runnerPID > 0 else { return false }
+        return kill(run.runnerPID, 0) != 0 && errno == ESRCH
     }
 
     /// One run in full: its tasks with state and reason, every attempt with outcome and log.
@@ -44,7 +53,8 @@ public enum RunHistory {
         if json { return try JSONOutput.string(detail, what: "run \(id)") }
         let run = detail.summary
         var lines = [
-            "run \(run.id) of \(run.job): \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? "")",
+            "run \(run.id) of \(run.job): \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? "")"
+                + (runnerGone(run) ? "; its runner (pid \(run.runnerPID)) is gone: `gnomon daemon` recovers it when it starts" : ""),
             "  trigger    \(run.trigger.rawValue)",
             "  scheduled  \(ISOTime.utc(run.scheduledAt))",
             "  started    \(run.startedAt.map(ISOTime.utc) ?? "-")",

@@ -1,5 +1,6 @@
 import Foundation
 import GnomonCore
+import GnomonExecution
 import GnomonStore
 
 /// `gnomon logs`: an attempt's output, or every attempt's in order, optionally followed live.
@@ -44,18 +45,24 @@ public enum RunLogs {
         return attempts
     }
 
-    /// Copies one log; when following, keeps reading until the attempt has ended and the file is drained.
+    /// Copies one log; when following, keeps reading until the attempt has ended and the file is
+    /// drained. A middle dropped under `log_limit` while the attempt runs reads as the line that
+    /// says so.
     private static func copy(_ record: AttemptRecord, run: Int64, follow: Bool, store: GnomonStore, to output: FileHandle) async throws(AppError) {
-        guard let input = FileHandle(forReadingAtPath: record.logPath) else {
+        guard let input = AttemptLogReader(path: record.logPath) else {
             throw AppError(.notFound, "log \(record.logPath) of run \(run) task \(record.task) attempt \(record.number) is missing")
         }
-        defer { try? input.close() }
         var ended = record.outcome != nil
         while true {
-            let chunk = (try? input.read(upToCount: 1 << 20)) ?? nil
-            if let chunk, !chunk.isEmpty {
-                output.write(chunk)
+            switch input.next() {
+            case .bytes(let bytes):
+                output.write(Data(bytes))
                 continue
+            case .dropped(let line):
+                output.write(Data(line.utf8))
+                continue
+            case nil:
+                break
             }
             if !follow || ended { return }
             try? await Task.sleep(for: .milliseconds(200))

@@ -255,8 +255,10 @@ extension Daemon {
     func loadSettings() {
         guard let path = options.configPath, let result = SettingsFileLoader.loadIfPresent(path: path) else {
             notifier.configure(settings: GnomonSettings(), environment: ProcessInfo.processInfo.environment)
+            engine.disk.rule = .standard
             return
         }
+        engine.disk.rule = result.settings.minFreeSpace
         for problem in result.diagnostics { logger.error("invalid settings file: \(problem)") }
         notifier.configure(settings: result.settings, environment: ProcessInfo.processInfo.environment)
         logger.info("settings loaded", metadata: [

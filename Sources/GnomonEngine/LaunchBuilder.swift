@@ -46,7 +46,8 @@ public struct LaunchBuilder: Sendable {
             workingDirectoryKey: task.action.executorKind == .local && task.workdir != nil ? "tasks.\(task.name).workdir" : nil,
             logPath: logPath(task: task.name, attempt: attempt),
             timeout: task.timeout,
-            killGrace: settings.killGrace)
+            killGrace: settings.killGrace,
+            logLimit: task.effectiveLogLimit)
     }
 
     /// Where the attempt's output is written.

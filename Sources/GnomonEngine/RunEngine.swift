@@ -115,6 +115,8 @@ public final class RunEngine: Sendable {
     let staging: WorkerPool
     public let clock: any EngineClock
     public let settings: EngineSettings
+    /// Holds attempts back while the home is short of free space (`min_free_space`).
+    public let disk: DiskSpaceGuard
 
     public init(
         store: GnomonStore, executor: any TaskExecutor, pool: WorkerPool,
@@ -126,6 +128,7 @@ public final class RunEngine: Sendable {
         self.staging = WorkerPool(width: pool.width)
         self.clock = clock
         self.settings = settings
+        self.disk = DiskSpaceGuard(folder: settings.home)
     }
 
     /// Records a new run of `job`, started (running, its first tasks ready), and returns it ready

@@ -205,6 +205,19 @@ final class RunExecution: Sendable {
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
         let committed = recorder.gate()
         return Task(executorPreference: ProcessLoop.shared) {
+            // Too little free space in the home: the task waits, ready, with the reason recorded
+            // (`gnomon show`), and starts when space returns.
+            if let shortage = engine.disk.shortage() {
+                recorder.enqueue([.taskStatus(run: runID, task: task, status: .ready, reason: shortage.reason, retryAt: nil,
+                                              at: engine.clock.now())])
+                recorder.commit()
+                guard await engine.disk.waitForSpace() else {
+                    continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                    return
+                }
+                recorder.enqueue([.taskStatus(run: runID, task: task, status: .ready, reason: nil, retryAt: nil,
+                                              at: engine.clock.now())])
+            }
             // Prepared while the previous attempts run, spawned the moment a worker slot frees up
             // (the slot is taken at the executor's gate).
             do {

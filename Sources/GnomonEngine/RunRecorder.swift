@@ -15,7 +15,9 @@ import Synchronization
 /// recorded, a launch never waits for the delay, and a task made ready while earlier ones still
 /// wait for a worker slot costs no transaction of its own: its readiness rides with the next one.
 ///
-/// After a failed write nothing more is written (the run is being cancelled for it), every gate
+/// A write that fails because the disk is full is tried again every second with everything queued
+/// since, until it succeeds: no fact is lost, and nothing starts meanwhile (the gates wait). After
+/// any other failed write nothing more is written (the run is being cancelled for it), every gate
 /// stays closed, and `onFailure` is called once with the store's message.
 final class RunRecorder: Sendable {
     private struct State {
@@ -25,11 +27,16 @@ final class RunRecorder: Sendable {
         var committed: UInt64 = 0
         var writing = false
         var failed = false
+        /// A write found the disk full; the retry is scheduled.
+        var waitingForSpace = false
         /// A commit is scheduled (``commit(within:)``).
         var timerArmed = false
         var gates: [(through: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
+
+    /// How long a write that found the disk full waits before it is tried again.
+    static let diskFullRetry = DispatchTimeInterval.seconds(1)
 
     private let store: GnomonStore
     private let onFailure: @Sendable (String) -> Void
@@ -82,7 +89,7 @@ final class RunRecorder: Sendable {
     /// Commits everything queued, unless another thread is writing (it will take the queue too).
     func commit() {
         let write = state.withLock { state -> Bool in
-            guard !state.writing, !state.queue.isEmpty, !state.failed else { return false }
+            guard !state.writing, !state.waitingForSpace, !state.queue.isEmpty, !state.failed else { return false }
             state.writing = true
             return true
         }
@@ -90,12 +97,28 @@ final class RunRecorder: Sendable {
         while let batch = takeBatch() {
             do {
                 try store.record(batch.changes)
+            } catch StoreError.diskFull {
+                retryWhenSpace(batch.changes)
+                return
             } catch {
                 fail()
                 onFailure("\(error)")
                 return
             }
             settle(committed: batch.through)
+        }
+    }
+
+    /// Puts a batch the full disk refused back at the head of the queue and tries again later.
+    private func retryWhenSpace(_ changes: [StoreChange]) {
+        state.withLock { state in
+            state.queue = changes + state.queue
+            state.writing = false
+            state.waitingForSpace = true
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.diskFullRetry) { [self] in
+            state.withLock { $0.waitingForSpace = false }
+            commit()
         }
     }
 

@@ -41,6 +41,8 @@ public struct AttemptLaunch: Sendable, Hashable {
     public var timeout: Duration?
     /// How long the attempt's processes have between SIGTERM and SIGKILL when it is stopped.
     public var killGrace: Duration
+    /// How large the attempt's log may grow, and what happens past it.
+    public var logLimit: LogLimit
 
     public init(
         identity: AttemptIdentity,
@@ -50,7 +52,8 @@ public struct AttemptLaunch: Sendable, Hashable {
         workingDirectoryKey: String? = nil,
         logPath: String,
         timeout: Duration? = nil,
-        killGrace: Duration = .seconds(10)
+        killGrace: Duration = .seconds(10),
+        logLimit: LogLimit = .standard
     ) {
         self.identity = identity
         self.action = action
@@ -60,6 +63,7 @@ public struct AttemptLaunch: Sendable, Hashable {
         self.logPath = logPath
         self.timeout = timeout
         self.killGrace = killGrace
+        self.logLimit = logLimit
     }
 }
 

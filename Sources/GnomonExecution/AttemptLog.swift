@@ -1,7 +1,7 @@
 import Glibc
 
 /// The log file of one attempt: created once, exclusively, never overwritten.
-enum AttemptLog {
+public enum AttemptLog {
     /// Creates the file (and its missing parent folders) for writing.
     /// - Returns: the open descriptor (close-on-exec), or a could-not-start reason.
     static func create(at path: String) -> Result<Int32, LaunchProblem> {
@@ -44,6 +44,14 @@ enum AttemptLog {
     static func note(couldNotStart reason: String, at path: String) {
         guard case .success(let descriptor) = create(at: path) else { return }
         recordCouldNotStart(reason, to: descriptor)
+        close(descriptor)
+    }
+
+    /// Appends `text` to the log at `path` (a note of Gnomon's after the attempt's own output).
+    static func append(_ text: String, to path: String) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        DescriptorText.write(text, to: descriptor)
         close(descriptor)
     }
 

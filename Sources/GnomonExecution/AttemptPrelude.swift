@@ -40,14 +40,18 @@ protocol AttemptBody: Sendable {
 /// 5. The deadline timer starts and a cancellation handler is installed; either stops the
 ///    attempt through the body's stopper.
 /// 6. The body creates the process and waits for it.
-/// 7. Why it stopped: a stop asked for decides the outcome (`.timedOut`, `.cancelled`), else the
+/// 7. Why it stopped: a stop asked for decides the outcome (`.timedOut`, `.cancelled`,
+///    `.signalled(SIGXFSZ)` for a log past its limit under `log_limit_action: fail`), else the
 ///    body's outcome stands. The body cleans up in every case.
+/// 8. A log that passed its `log_limit` (watched from step 5 on by ``LogWatch``) is compacted to
+///    its head, a line saying how much was dropped, and its tail.
 enum AttemptPrelude {
     /// - Parameters:
     ///   - logPath: the attempt's log, created here, never overwritten.
     ///   - timeout: the attempt's deadline, counted from the moment its gate opens.
+    ///   - logLimit: how large the log may grow (``LogWatch`` keeps it so while the attempt runs).
     static func run<Body: AttemptBody>(
-        _ body: Body, _ launch: Body.Launch, logPath: String, timeout: Duration?,
+        _ body: Body, _ launch: Body.Launch, logPath: String, timeout: Duration?, logLimit: LogLimit,
         gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
         if Task.isCancelled { return .cancelled }
@@ -77,6 +81,7 @@ enum AttemptPrelude {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout.dispatchInterval, execute: item)
             deadline = item
         }
+        let watch = LogWatch.shared.watch(logPath, limit: logLimit) { stopper.stop(because: .logLimit) }
         let outcome = await withTaskCancellationHandler {
             await body.execute(prepared, launch: launch, log: log, stopper: stopper, onStart: onStart)
         } onCancel: {
@@ -85,6 +90,10 @@ enum AttemptPrelude {
         deadline?.cancel()
         let stopReason = await stopper.finish()
         await body.cleanUp(prepared, stopper: stopper)
+        if LogWatch.shared.end(watch) { await AttemptLog.compact(logPath, limit: logLimit) }
+        if stopReason == .logLimit {
+            AttemptLog.append("gnomon: stopped: the log passed its log_limit of \(ByteSize.format(logLimit.bytes)) (log_limit_action: fail)\n", to: logPath)
+        }
         return stopReason?.outcome ?? outcome
     }
 }

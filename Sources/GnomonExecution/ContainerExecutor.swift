@@ -55,7 +55,7 @@ public final class ContainerExecutor: TaskExecutor {
     ) async -> AttemptOutcome {
         await AttemptPrelude.run(
             ContainerBody(executor: self), launch, logPath: launch.logPath, timeout: launch.timeout,
-            gate: gate, onStart: onStart)
+            logLimit: launch.logLimit, gate: gate, onStart: onStart)
     }
 
     /// Creates, starts and waits for the container; the outcome is ignored if a stop was asked.

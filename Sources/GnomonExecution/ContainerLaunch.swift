@@ -25,6 +25,8 @@ public struct ContainerLaunch: Sendable, Hashable {
     public var timeout: Duration?
     /// How long the container's processes have between SIGTERM and SIGKILL when it is stopped.
     public var killGrace: Duration
+    /// How large the attempt's log may grow, and what happens past it.
+    public var logLimit: LogLimit
 
     public init(
         spec: ContainerSpec,
@@ -34,7 +36,8 @@ public struct ContainerLaunch: Sendable, Hashable {
         hostDirectory: String,
         logPath: String,
         timeout: Duration? = nil,
-        killGrace: Duration = .seconds(10)
+        killGrace: Duration = .seconds(10),
+        logLimit: LogLimit = .standard
     ) {
         self.spec = spec
         self.name = name
@@ -44,6 +47,7 @@ public struct ContainerLaunch: Sendable, Hashable {
         self.logPath = logPath
         self.timeout = timeout
         self.killGrace = killGrace
+        self.logLimit = logLimit
     }
 
     /// The container launch of an attempt of a `container:` task (`nil` for any other action):
@@ -61,7 +65,7 @@ public struct ContainerLaunch: Sendable, Hashable {
                 "gnomon.task": identity.task, "gnomon.attempt": String(identity.attempt),
             ],
             environment: launch.environment, hostDirectory: launch.workingDirectory, logPath: launch.logPath,
-            timeout: launch.timeout, killGrace: launch.killGrace)
+            timeout: launch.timeout, killGrace: launch.killGrace, logLimit: launch.logLimit)
     }
 
     /// The conventional container name of an attempt: `gnomon-JOB-RUN-TASK-ATTEMPT`, with every

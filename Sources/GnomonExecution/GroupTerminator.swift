@@ -2,7 +2,8 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// The kill sequence of one process group: SIGTERM, a grace period, then SIGKILL.
+/// The kill sequence of one process group: SIGTERM (SIGXFSZ for a log past its limit), a grace
+/// period, then SIGKILL.
 ///
 /// ``stop(because:)`` may be called from any thread (a timer, a cancellation handler); only the
 /// first call acts, and not at all once the group's leader has exited (a process that ended
@@ -41,12 +42,12 @@ final class GroupTerminator: AttemptStopper {
 
     /// Records the group (its leader's pid) once it exists; a stop asked for before is sent now.
     func track(group pgid: Int32) {
-        let pending = guarded.withLock { guarded -> Bool in
+        let pending = guarded.withLock { guarded -> StopReason? in
             guarded.group = pgid
-            if case .stopping = guarded.state { return true }
-            return false
+            if case .stopping(let reason) = guarded.state { return reason }
+            return nil
         }
-        if pending { signal() }
+        if let pending { signal(pending.firstSignal) }
     }
 
     /// Sends SIGTERM to the group now and SIGKILL after the grace, unless it already ended.
@@ -57,13 +58,14 @@ final class GroupTerminator: AttemptStopper {
             guarded.state = .stopping(reason)
             return guarded.group != nil
         }
-        if send == true { signal() }
+        if send == true { signal(reason.firstSignal) }
     }
 
-    /// SIGTERM now, SIGKILL after the grace if the leader has not been reaped by then.
-    private func signal() {
+    /// `first` (SIGTERM, or SIGXFSZ for a log past its limit) now, SIGKILL after the grace if the
+    /// leader has not been reaped by then.
+    private func signal(_ first: Int32) {
         guard let pgid = group else { return }
-        killProcessGroup(pgid, signal: SIGTERM)
+        killProcessGroup(pgid, signal: first)
         DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) { [self] in
             let stillStopping = guarded.withLock { guarded -> Bool in
                 if case .stopping = guarded.state { return true }

@@ -25,7 +25,8 @@ public final class LocalProcessExecutor: TaskExecutor {
         _ launch: AttemptLaunch, gate: any LaunchGate, onStart: @Sendable (StartedProcess) -> Void
     ) async -> AttemptOutcome {
         await AttemptPrelude.run(
-            body, launch, logPath: launch.logPath, timeout: launch.timeout, gate: gate, onStart: onStart)
+            body, launch, logPath: launch.logPath, timeout: launch.timeout, logLimit: launch.logLimit,
+            gate: gate, onStart: onStart)
     }
 }
 

@@ -1,4 +1,5 @@
 import GnomonCore
+import Glibc
 
 /// Why Gnomon stopped an attempt before it ended by itself.
 enum StopReason: Sendable, Hashable {
@@ -6,13 +7,22 @@ enum StopReason: Sendable, Hashable {
     case timedOut
     /// The engine cancelled it (a kill, a failed dependency's run cancelled, a shutdown).
     case cancelled
+    /// Its log passed its `log_limit` under `log_limit_action: fail`.
+    case logLimit
 
     /// The outcome of an attempt stopped for this reason.
     var outcome: AttemptOutcome {
         switch self {
         case .timedOut: return .timedOut
         case .cancelled: return .cancelled
+        case .logLimit: return .signalled(signal: SIGXFSZ)
         }
+    }
+
+    /// The signal that starts the stop of a process group: SIGTERM, or SIGXFSZ ("file size limit
+    /// exceeded", the kernel's own signal for a file grown past its limit) for a log too large.
+    var firstSignal: Int32 {
+        self == .logLimit ? SIGXFSZ : SIGTERM
     }
 }
 

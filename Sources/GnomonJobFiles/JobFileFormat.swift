@@ -21,7 +21,7 @@ public enum JobFileFormat {
     /// The three ways a task says what it runs; a task has exactly one.
     public static let actionKeys = ["run", "command", "container"]
     /// Task keys that `defaults` may also hold.
-    public static let defaultsKeys = ["retry", "timeout", "env", "workdir"]
+    public static let defaultsKeys = ["retry", "timeout", "env", "workdir", "log_limit", "log_limit_action"]
     /// Keys of one task.
     public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys
     /// Keys of the long form of `retry`.

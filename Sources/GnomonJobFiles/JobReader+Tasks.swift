@@ -82,7 +82,7 @@ extension JobReader {
         return out
     }
 
-    /// The settings a task and `defaults` share: retry, timeout, env and workdir.
+    /// The settings a task and `defaults` share: retry, timeout, env, workdir and the log limit.
     func readSettings(_ entries: [NodeReader.Entry]) -> TaskSettings {
         var settings = TaskSettings()
         for entry in entries where !NodeReader.isNull(entry.value) {
@@ -91,6 +91,8 @@ extension JobReader {
             case "timeout": settings.timeout = reader.duration(entry.value, entry.path)
             case "env": settings.env = reader.environment(entry.value, entry.path)
             case "workdir": settings.workdir = reader.text(entry.value, entry.path, expected: "a folder path")
+            case "log_limit": settings.logLimit = reader.byteSize(entry.value, entry.path, atLeast: LogLimit.minimumBytes)
+            case "log_limit_action": settings.logLimitAction = reader.choice(entry.value, entry.path, of: LogLimit.Action.self)
             default: break
             }
         }

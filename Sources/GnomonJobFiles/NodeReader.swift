@@ -237,6 +237,25 @@ final class NodeReader {
         }
     }
 
+    /// A size such as `100MiB` or a number of bytes, at least `least`.
+    func byteSize(_ node: YAMLNode, _ path: String, atLeast least: Int64) -> Int64? {
+        guard case .scalar(let scalar) = node, !Self.isNull(node) else {
+            typeError(node, path, expected: "a size like 100MiB, 512KiB or 1GiB")
+            return nil
+        }
+        switch ByteSize.parse(scalar.string) {
+        case .failure(let problem):
+            report(node, path, problem.description)
+            return nil
+        case .success(let value):
+            guard value >= least else {
+                report(node, path, "must be at least \(ByteSize.format(least)) (got \"\(scalar.string)\")")
+                return nil
+            }
+            return value
+        }
+    }
+
     // MARK: Collections
 
     /// A list of texts; each bad item is reported at its own line.

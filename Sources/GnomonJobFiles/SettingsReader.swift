@@ -1,3 +1,4 @@
+import Foundation
 import GnomonCore
 
 /// Turns a composed settings file into `GnomonSettings`, reporting every problem through its
@@ -38,11 +39,32 @@ struct SettingsReader {
                 settings.publicURL = url(entry.value, entry.path, example: "https://gnomon.example.com")
             case "retry_alerts_for":
                 if let value = reader.duration(entry.value, entry.path) { settings.retryAlertsFor = value }
+            case "min_free_space":
+                if let rule = freeSpace(entry.value, entry.path) { settings.minFreeSpace = rule }
             default:
                 break
             }
         }
         return (settings, channelNames)
+    }
+
+    /// `min_free_space`: a size (`1GiB`), a percentage of the file system (`5%`), or 0 for no check.
+    func freeSpace(_ node: YAMLNode, _ path: String) -> FreeSpaceRule? {
+        guard let text = reader.text(node, path, expected: "a size like 1GiB or a percentage like 5%") else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("%") {
+            guard let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)), percent >= 0, percent <= 100 else {
+                reader.report(node, path, "must be a percentage from 0% to 100%, or a size like 1GiB (got \(NodeReader.describe(node)))")
+                return nil
+            }
+            return percent == 0 ? FreeSpaceRule.none : .percent(percent)
+        }
+        switch ByteSize.parse(trimmed) {
+        case .success(let bytes): return bytes == 0 ? FreeSpaceRule.none : .bytes(bytes)
+        case .failure(let problem):
+            reader.report(node, path, "\(problem.description), or a percentage like 5%")
+            return nil
+        }
     }
 
     /// An `http` or `https` URL with a host.

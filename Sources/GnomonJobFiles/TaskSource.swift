@@ -29,7 +29,16 @@ struct TaskSource {
             retry: settings.retry ?? defaults.retry ?? RetryPolicy(),
             timeout: settings.timeout ?? defaults.timeout,
             env: (defaults.env ?? [:]).merging(settings.env ?? [:]) { _, own in own },
-            workdir: settings.workdir ?? defaults.workdir)
+            workdir: settings.workdir ?? defaults.workdir,
+            logLimit: logLimit(defaults: defaults))
+    }
+
+    /// The task's log limit when it or `defaults` sets one; `nil` (the standard limit) otherwise.
+    private func logLimit(defaults: TaskSettings) -> LogLimit? {
+        let bytes = settings.logLimit ?? defaults.logLimit
+        let action = settings.logLimitAction ?? defaults.logLimitAction
+        guard bytes != nil || action != nil else { return nil }
+        return LogLimit(bytes: bytes ?? LogLimit.standard.bytes, action: action ?? .truncate)
     }
 }
 
@@ -40,4 +49,6 @@ struct TaskSettings {
     var timeout: Duration?
     var env: [String: String]?
     var workdir: String?
+    var logLimit: Int64?
+    var logLimitAction: LogLimit.Action?
 }

@@ -54,6 +54,7 @@ public final class GnomonStore: Sendable {
     }
 
     private static func openExisting(_ path: String) throws -> GnomonStore {
+        try refuseNewerSchema(path)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration())
@@ -65,6 +66,29 @@ public final class GnomonStore: Sendable {
         let store = GnomonStore(path: path, writer: pool)
         try store.migrate()
         return store
+    }
+
+    /// Refuses a database migrated by a newer Gnomon before anything is written to it: opening it
+    /// for writing (GRDB's pool makes and drops a table to create the WAL) would already change
+    /// its bytes. Read through a read-only connection; any other problem is left to the real open.
+    private static func refuseNewerSchema(_ path: String) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+              size.intValue > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        let unknown: Set<String>
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = StoreSchema.migrator
+            unknown = try queue.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
+            try queue.close()
+        } catch {
+            return
+        }
+        guard unknown.isEmpty else {
+            throw StoreError.newerSchema(location: path, unknownMigrations: unknown.sorted())
+        }
     }
 
     private static func openError(_ error: any Error, path: String) -> any Error {

@@ -17,6 +17,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case diskFull(location: String, operation: String)
     /// The file is not a SQLite database or is damaged.
     case corrupt(location: String, reason: String)
+    /// A backup could not be put at `path` (it exists, or its folder cannot be written).
+    case backupTargetUnusable(path: String, reason: String)
     /// The database was migrated by a newer Gnomon, which this one does not understand.
     case newerSchema(location: String, unknownMigrations: [String])
     /// A run for this job and scheduled time exists already (scheduled and catch-up runs only).
@@ -57,6 +59,9 @@ extension StoreError: CustomStringConvertible, LocalizedError {
         case .corrupt(let location, let reason):
             return "database at \(location) is damaged or not a Gnomon database: \(reason); "
                 + "move it aside (history is lost) or restore a backup"
+        case .backupTargetUnusable(let path, let reason):
+            return "could not write the backup to \(path): \(reason); name a new file in a folder you can write "
+                + "(a backup never replaces a file)"
         case .newerSchema(let location, let unknown):
             return "database at \(location) was upgraded by a newer gnomon (unknown migrations: "
                 + "\(unknown.joined(separator: ", "))); upgrade gnomon or point $GNOMON_HOME elsewhere"

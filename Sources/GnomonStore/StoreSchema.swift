@@ -24,6 +24,7 @@ enum StoreSchema {
         migrator.registerMigration("v2-daemon-jobs", migrate: createDaemonJobs)
         migrator.registerMigration("v3-events", migrate: createEvents)
         migrator.registerMigration("v4-deliveries", migrate: createDeliveries)
+        migrator.registerMigration("v5-event-types", migrate: widenEventTypes)
         migrator.registerMigration("v5-trigger-tasks", migrate: addTriggerTasks)
         return migrator
     }
@@ -158,8 +159,22 @@ enum StoreSchema {
     /// tells something (about 10 µs each on the engine's path), readers go forward from an id,
     /// and pruning deletes ranges of ids; events outlive their run's rows until they are pruned.
     private static func createEvents(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE events (
+        try db.execute(sql: eventsTable("events") + """
+
+            CREATE TABLE job_files (
+              job TEXT PRIMARY KEY NOT NULL CHECK (job <> ''),
+              valid INTEGER NOT NULL CHECK (valid IN (0, 1)),
+              problem TEXT,
+              updated_at TEXT NOT NULL,
+              CHECK ((valid = 1) = (problem IS NULL))
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// The events table's definition under `name`, with every event type of this version.
+    private static func eventsTable(_ name: String) -> String {
+        """
+            CREATE TABLE \(name) (
               id INTEGER PRIMARY KEY,
               at TEXT NOT NULL,
               type TEXT NOT NULL CHECK (type IN (\(eventTypes))),
@@ -170,14 +185,19 @@ enum StoreSchema {
               status TEXT,
               detail TEXT
             );
+            """
+    }
 
-            CREATE TABLE job_files (
-              job TEXT PRIMARY KEY NOT NULL CHECK (job <> ''),
-              valid INTEGER NOT NULL CHECK (valid IN (0, 1)),
-              problem TEXT,
-              updated_at TEXT NOT NULL,
-              CHECK ((valid = 1) = (problem IS NULL))
-            ) WITHOUT ROWID;
+    /// The events table of a database made while `v3-events` listed fewer event types
+    /// (`job_silent` and `job_late` came later, written into that migration): rebuilt with every
+    /// type, its rows kept. A table that lists them already is left as it is.
+    private static func widenEventTypes(_ db: Database) throws {
+        let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'events'") ?? ""
+        guard !definition.contains("'job_late'") || !definition.contains("'job_silent'") else { return }
+        try db.execute(sql: eventsTable("events_widened") + """
+            INSERT INTO events_widened SELECT id, at, type, job, run_id, task, attempt, status, detail FROM events;
+            DROP TABLE events;
+            ALTER TABLE events_widened RENAME TO events;
             """)
     }
 

@@ -10,10 +10,12 @@ struct LogTests {
     func hundredMegabytes() async throws {
         let home = try TemporaryHome()
         let size = 100 * 1024 * 1024
-        let job = JobBuilder("big", directory: home.jobs)
+        var job = JobBuilder("big", directory: home.jobs)
             .task("big", run: "head -c \(size) /dev/zero; echo done >&2")
             .task("beside", run: "sleep 0.2")
             .build()
+        // 100 MiB and 5 bytes is past the standard log_limit (100 MiB): this task may write more.
+        job.tasks[0].logLimit = LogLimit(bytes: 1 << 30)
         let finished = try await runToEnd(job, in: home)
 
         #expect(finished.status == .succeeded)

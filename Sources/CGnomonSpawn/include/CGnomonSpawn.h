@@ -53,4 +53,17 @@ void gnomon_loop_wake(int wakeup);
 /// Resets the eventfd after a wake.
 void gnomon_loop_drain(int wakeup);
 
+/// fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): frees the blocks of a byte range of a
+/// file (reads of it return zeros; the file's size stays). 0, or -1 with errno set (EOPNOTSUPP on
+/// a file system without holes).
+int gnomon_punch_hole(int descriptor, long long offset, long long length);
+
+/// lseek(SEEK_DATA): the first offset at or after `offset` that holds data (past a hole); -1 with
+/// errno ENXIO when no data follows.
+long long gnomon_seek_data(int descriptor, long long offset);
+
+/// lseek(SEEK_HOLE): the first offset at or after `offset` in a hole (the end of the file counts
+/// as one); -1 with errno set on failure.
+long long gnomon_seek_hole(int descriptor, long long offset);
+
 #endif

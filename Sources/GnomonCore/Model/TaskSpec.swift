@@ -13,6 +13,11 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var env: [String: String]
     /// Working directory, relative to the job file's folder (or absolute).
     public var workdir: String?
+    /// How large each attempt's log may grow; `nil` means ``LogLimit/standard``.
+    public var logLimit: LogLimit?
+
+    /// The log limit that applies: the task's own or the standard one.
+    public var effectiveLogLimit: LogLimit { logLimit ?? .standard }
 
     public init(
         name: String,
@@ -22,7 +27,8 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         retry: RetryPolicy = RetryPolicy(),
         timeout: Duration? = nil,
         env: [String: String] = [:],
-        workdir: String? = nil
+        workdir: String? = nil,
+        logLimit: LogLimit? = nil
     ) {
         self.name = name
         self.action = action
@@ -32,6 +38,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         self.timeout = timeout
         self.env = env
         self.workdir = workdir
+        self.logLimit = logLimit
     }
 
     /// Every upstream task, required ones first, each once.

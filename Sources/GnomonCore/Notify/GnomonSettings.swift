@@ -18,6 +18,8 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     /// How long a delivery that keeps failing is retried before it is given up
     /// (`retry_alerts_for`, default 24 hours).
     public var retryAlertsFor: Duration
+    /// The free space the home's file system needs before an attempt starts (`min_free_space`).
+    public var minFreeSpace: FreeSpaceRule = .standard
 
     /// 24 hours: a receiver down for a night still gets its alerts.
     public static let defaultRetryAlertsFor = Duration.seconds(24 * 3600)
@@ -34,7 +36,7 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, minFreeSpace
     }
 
     /// Every key is optional, so settings coded by an older version decode with the defaults.
@@ -46,5 +48,6 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
         expectSuccessEvery = try container.decodeIfPresent(Duration.self, forKey: .expectSuccessEvery)
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
         retryAlertsFor = try container.decodeIfPresent(Duration.self, forKey: .retryAlertsFor) ?? Self.defaultRetryAlertsFor
+        minFreeSpace = try container.decodeIfPresent(FreeSpaceRule.self, forKey: .minFreeSpace) ?? .standard
     }
 }

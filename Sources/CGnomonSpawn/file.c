@@ -1,0 +1,16 @@
+#define _GNU_SOURCE
+#include "CGnomonSpawn.h"
+#include <fcntl.h>
+#include <unistd.h>
+
+int gnomon_punch_hole(int descriptor, long long offset, long long length) {
+    return fallocate(descriptor, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)length);
+}
+
+long long gnomon_seek_data(int descriptor, long long offset) {
+    return (long long)lseek(descriptor, (off_t)offset, SEEK_DATA);
+}
+
+long long gnomon_seek_hole(int descriptor, long long offset) {
+    return (long long)lseek(descriptor, (off_t)offset, SEEK_HOLE);
+}
