@@ -98,10 +98,10 @@ struct JSONShapeTests {
             "fire_time":"2024-05-01T12:00:00Z","id":7,"job":"etl","run_id":null}
             """)
         let request = TriggerRequest(id: 3, job: "etl", params: ["a": "1"], requestedAt: at("2024-05-01T12:00:00Z"),
-                                     claimedAt: at("2024-05-01T12:00:01Z"), runID: 42)
+                                     claimedAt: at("2024-05-01T12:00:01Z"), runID: 42, tasks: ["load"])
         #expect(try Self.json(request) == """
             {"claimed_at":"2024-05-01T12:00:01Z","id":3,"job":"etl","params":{"a":"1"},"reason":null,\
-            "requested_at":"2024-05-01T12:00:00Z","run_id":42}
+            "requested_at":"2024-05-01T12:00:00Z","run_id":42,"tasks":["load"]}
             """)
         #expect(try Self.roundTrip(tick))
         #expect(try Self.roundTrip(request))
