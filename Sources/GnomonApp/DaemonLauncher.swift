@@ -9,8 +9,12 @@ public enum DaemonLauncher {
         public var shutdownGrace: Duration
         public var killGrace: Duration
         public var logLevel: String
+        /// How often the history outside the retention policies is pruned.
+        public var pruneInterval: Duration
 
-        public init(workers: Int?, shutdownGrace: Duration, killGrace: Duration, logLevel: String) {
+        public init(workers: Int?, shutdownGrace: Duration, killGrace: Duration, logLevel: String,
+                    pruneInterval: Duration = Pruner.interval) {
+            self.pruneInterval = pruneInterval
             self.workers = workers
             self.shutdownGrace = shutdownGrace
             self.killGrace = killGrace
@@ -28,7 +32,7 @@ public enum DaemonLauncher {
         let daemonOptions = DaemonOptions(
             jobsDirectory: settings.jobsDirectory, home: settings.home, workers: options.workers,
             shutdownGrace: options.shutdownGrace, killGrace: options.killGrace, logLevel: options.logLevel,
-            configPath: settings.configPath)
+            configPath: settings.configPath, pruneInterval: options.pruneInterval)
         let daemon = Daemon(options: daemonOptions, logger: Daemon.makeLogger(level: options.logLevel))
         do {
             try await daemon.run()

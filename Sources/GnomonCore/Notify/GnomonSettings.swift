@@ -18,14 +18,18 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     /// How long a delivery that keeps failing is retried before it is given up
     /// (`retry_alerts_for`, default 24 hours).
     public var retryAlertsFor: Duration
+    /// The history kept for every job that does not say otherwise (`keep:`); a key left out
+    /// means the built-in default (``RetentionPolicy/standard``).
+    public var keep: KeepSpec?
 
     /// 24 hours: a receiver down for a night still gets its alerts.
     public static let defaultRetryAlertsFor = Duration.seconds(24 * 3600)
 
     public init(channels: [String: ChannelSpec] = [:], notify: [NotifyRule] = [], lateAfter: Duration? = nil,
                 expectSuccessEvery: Duration? = nil, publicURL: String? = nil,
-                retryAlertsFor: Duration = GnomonSettings.defaultRetryAlertsFor) {
+                retryAlertsFor: Duration = GnomonSettings.defaultRetryAlertsFor, keep: KeepSpec? = nil) {
         self.retryAlertsFor = retryAlertsFor
+        self.keep = keep
         self.channels = channels
         self.notify = notify
         self.lateAfter = lateAfter
@@ -34,7 +38,7 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, keep
     }
 
     /// Every key is optional, so settings coded by an older version decode with the defaults.
@@ -46,5 +50,6 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
         expectSuccessEvery = try container.decodeIfPresent(Duration.self, forKey: .expectSuccessEvery)
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
         retryAlertsFor = try container.decodeIfPresent(Duration.self, forKey: .retryAlertsFor) ?? Self.defaultRetryAlertsFor
+        keep = try container.decodeIfPresent(KeepSpec.self, forKey: .keep)
     }
 }
