@@ -99,7 +99,7 @@ let package = Package(
         ]),
         // GnomonApp's commands called in-process: output and exit status.
         .testTarget(name: "GnomonAppTests", dependencies: [
-            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonTesting",
+            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonDaemon", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",

@@ -79,7 +79,8 @@ public final class Pruner: Sendable {
             } onCancel: {
                 stop.set()
             }
-            next = max(clock.now(), now).addingTimeInterval(interval.secondsDouble)
+            // Counted from this pass's start, not its end: the passes keep their times on the clock.
+            next = now.addingTimeInterval(interval.secondsDouble)
         }
     }
 
