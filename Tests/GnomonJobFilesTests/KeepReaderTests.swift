@@ -35,7 +35,7 @@ struct KeepReaderTests {
             "1:9: keep.run: unknown key \"run\"; did you mean \"runs\"?",
         ]),
         Case(name: "a number alone is not a keep", keep: "100", expected: nil, problems: [
-            "1:7: keep: must be a mapping like { runs: 1000, days: 90 } (got 100)",
+            "1:7: keep: must be a mapping like { runs: 1000, days: 90 } (got \"100\")",
         ]),
     ]
 
