@@ -108,7 +108,7 @@ let package = Package(
         ]),
         // GnomonApp's commands called in-process: output and exit status.
         .testTarget(name: "GnomonAppTests", dependencies: [
-            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonTesting",
+            "GnomonApp", "GnomonEngine", "GnomonStore", "GnomonNotify", "GnomonDaemon", "GnomonTesting",
         ]),
         // The HTTP server and API on a real port, with a real store and real tasks.
         .testTarget(name: "GnomonServerTests", dependencies: [

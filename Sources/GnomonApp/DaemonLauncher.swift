@@ -16,14 +16,17 @@ public enum DaemonLauncher {
         public var tokensFile: String?
         /// `--metrics-public`: `/metrics` without a token.
         public var metricsPublic: Bool
+        /// How often the history outside the retention policies is pruned.
+        public var pruneInterval: Duration
 
         public init(
             workers: Int?, shutdownGrace: Duration, killGrace: Duration, logLevel: String, listen: String? = nil,
-            tokensFile: String? = nil, metricsPublic: Bool = false
+            tokensFile: String? = nil, metricsPublic: Bool = false, pruneInterval: Duration = Pruner.interval
         ) {
             self.listen = listen
             self.tokensFile = tokensFile
             self.metricsPublic = metricsPublic
+            self.pruneInterval = pruneInterval
             self.workers = workers
             self.shutdownGrace = shutdownGrace
             self.killGrace = killGrace
@@ -52,7 +55,7 @@ public enum DaemonLauncher {
         let daemonOptions = DaemonOptions(
             jobsDirectory: settings.jobsDirectory, home: settings.home, workers: options.workers,
             shutdownGrace: options.shutdownGrace, killGrace: options.killGrace, logLevel: options.logLevel,
-            configPath: settings.configPath)
+            configPath: settings.configPath, pruneInterval: options.pruneInterval)
         let logger = Daemon.makeLogger(level: options.logLevel)
         let listen = try listenAddress(options.listen)
         let tokensFile = options.tokensFile.map { GlobalSettings.absolute($0, cwd: FileManager.default.currentDirectoryPath) }

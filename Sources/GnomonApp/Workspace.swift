@@ -37,8 +37,19 @@ public struct Workspace: Sendable {
     public func run(_ id: Int64) throws(AppError) -> RunDetail {
         let detail: RunDetail?
         do { detail = try store.run(id) } catch { throw AppError(error) }
-        guard let detail else { throw Self.runNotFound(id, settings: settings, databaseExists: true) }
+        guard let detail else {
+            if let note = try? store.prunedRun(id) { throw Self.runPruned(id, note, settings: settings) }
+            throw Self.runNotFound(id, settings: settings, databaseExists: true)
+        }
         return detail
+    }
+
+    /// The message for a run that retention removed (still not found, exit 3).
+    static func runPruned(_ id: Int64, _ note: PrunedRunNote, settings: GlobalSettings) -> AppError {
+        let last = note.lastPrunedAt.map { ", the last at \(ISOTime.utc($0))" } ?? ""
+        return AppError(.notFound, "run \(id) was pruned: it was outside its job's keep: policy, and its record and logs "
+            + "were removed (\(note.runsPruned) run(s) pruned from \(settings.databasePath) so far\(last)); "
+            + "`gnomon runs` lists the runs kept, Docs/storage.md says how to keep more")
     }
 
     /// The workspace and its recorded run `id`, for commands about one run (`show`, `logs`,

@@ -37,6 +37,10 @@ public final class Daemon {
     var engine: RunEngine!
     /// Reads the event record and delivers alerts, beside the loop.
     var notifier: Notifier!
+    /// Removes the history outside the retention policies, beside the loop.
+    var pruner: Pruner!
+    /// The settings file as last read (at the start and on SIGHUP).
+    var settings = GnomonSettings()
     let watcher: JobWatcher
     var jobs: [String: ScheduledJob] = [:]
     /// Jobs whose file has never been valid, with its problems (a trigger for one is refused).
@@ -111,12 +115,13 @@ public final class Daemon {
         ])
 
         notifier = Notifier(store: store, clock: clock, logger: logger, holder: instance)
+        pruner = Pruner(store: store, logger: logger)
         loadSettings()
         loadJobsAtStart(now: clock.now())
-        publishJobs()
-        notifier.update(jobs: jobs.mapValues(\.definition))
+        shareJobs()
         notifier.prepare()
         let notifying = Task { [notifier] in await notifier!.run() }
+        let pruning = Task { [pruner, clock, options] in await pruner!.run(clock: clock, every: options.pruneInterval) }
         await recover()
         do {
             let released = try store.releaseAbandonedTriggerRequests()
@@ -134,7 +139,9 @@ public final class Daemon {
         companionTask?.cancel()
         await companionTask?.value
         notifying.cancel()
+        pruning.cancel()
         await notifying.value
+        await pruning.value
         logger.info("daemon stopped")
     }
 
@@ -158,8 +165,7 @@ public final class Daemon {
                     if reloadAll || now >= nextReload {
                         if reloadAll { loadSettings() }
                         reload(everything: reloadAll, now: now)
-                        publishJobs()
-                        notifier.update(jobs: jobs.mapValues(\.definition))
+                        shareJobs()
                         nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
                         reloadAll = false
                     }
@@ -254,15 +260,25 @@ extension Daemon {
     /// notifier; every problem is logged with file:line:column, and what is valid is used.
     func loadSettings() {
         guard let path = options.configPath, let result = SettingsFileLoader.loadIfPresent(path: path) else {
-            notifier.configure(settings: GnomonSettings(), environment: ProcessInfo.processInfo.environment)
+            settings = GnomonSettings()
+            notifier.configure(settings: settings, environment: ProcessInfo.processInfo.environment)
             engine.disk.rule = .standard
             return
         }
         engine.disk.rule = result.settings.minFreeSpace
         for problem in result.diagnostics { logger.error("invalid settings file: \(problem)") }
+        settings = result.settings
         notifier.configure(settings: result.settings, environment: ProcessInfo.processInfo.environment)
         logger.info("settings loaded", metadata: [
             "path": "\(path)", "channels": "\(result.settings.channels.count)", "problems": "\(result.diagnostics.count)",
         ])
+    }
+
+    /// Hands the jobs' current definitions to the notifier and their retention policies (over
+    /// the settings file's `keep:`) to the pruner.
+    func shareJobs() {
+        publishJobs()
+        notifier.update(jobs: jobs.mapValues(\.definition))
+        pruner.configure(settings: settings, jobs: jobs.values.map(\.definition.spec))
     }
 }

@@ -21,6 +21,9 @@ public struct DaemonOptions: Sendable {
     public var logLevel: String
     /// The settings file (`gnomon.yaml`: alert channels and rules); nil or absent: no alerts.
     public var configPath: String?
+    /// How often the history outside the retention policies is pruned (the first time this
+    /// long after the start).
+    public var pruneInterval: Duration
 
     /// The default worker count: four per core, at least eight. Most tasks of a scheduler wait
     /// on I/O or sleep, so more slots than cores keep runs starting on time.
@@ -29,8 +32,10 @@ public struct DaemonOptions: Sendable {
     public init(
         jobsDirectory: String, home: String, workers: Int? = nil, shutdownGrace: Duration = .seconds(30),
         killGrace: Duration = .seconds(10), reloadInterval: Duration = .seconds(2),
-        triggerPollInterval: Duration = .seconds(1), logLevel: String = "info", configPath: String? = nil
+        triggerPollInterval: Duration = .seconds(1), logLevel: String = "info", configPath: String? = nil,
+        pruneInterval: Duration = Pruner.interval
     ) {
+        self.pruneInterval = pruneInterval
         self.configPath = configPath
         self.jobsDirectory = jobsDirectory
         self.home = home

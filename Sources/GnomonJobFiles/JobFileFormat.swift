@@ -14,8 +14,10 @@ public enum JobFileFormat {
     /// Keys at the top of a job file.
     public static let jobKeys = [
         "description", "schedule", "overlap", "catchup", "paused", "timeout", "concurrency",
-        "defaults", "tasks", "notify", "late_after", "expect_success_every",
+        "defaults", "tasks", "notify", "late_after", "expect_success_every", "keep",
     ]
+    /// Keys of `keep` (in a job file and in the settings file).
+    public static let keepKeys = ["runs", "days"]
     /// Keys of the long form of `schedule`.
     public static let scheduleKeys = ["cron", "timezone", "jitter"]
     /// The three ways a task says what it runs; a task has exactly one.

@@ -53,6 +53,8 @@ struct JobReader {
                 if !NodeReader.isNull(value) { job.lateAfter = reader.duration(value, entry.path) }
             case "expect_success_every":
                 if !NodeReader.isNull(value) { job.expectSuccessEvery = reader.duration(value, entry.path) }
+            case "keep":
+                if !NodeReader.isNull(value) { job.keep = reader.keep(value, entry.path) }
             case "defaults":
                 if !NodeReader.isNull(value) { defaults = readDefaults(value, entry.path) }
             case "tasks":

@@ -10,7 +10,7 @@ public enum SettingsFileFormat {
     /// Keys at the top of the file.
     public static let settingsKeys = [
         "channels", "notify", "late_after", "expect_success_every", "public_url", "retry_alerts_for",
-        "min_free_space",
+        "min_free_space", "keep",
     ]
     /// The kinds of channel: a channel has exactly one of these keys.
     public static let channelKinds = ChannelSpec.Kind.allCases.map(\.rawValue)

@@ -37,6 +37,8 @@ struct SettingsReader {
                 settings.expectSuccessEvery = reader.duration(entry.value, entry.path)
             case "public_url":
                 settings.publicURL = url(entry.value, entry.path, example: "https://gnomon.example.com")
+            case "keep":
+                settings.keep = reader.keep(entry.value, entry.path)
             case "retry_alerts_for":
                 if let value = reader.duration(entry.value, entry.path) { settings.retryAlertsFor = value }
             case "min_free_space":

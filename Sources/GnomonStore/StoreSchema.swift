@@ -26,6 +26,7 @@ enum StoreSchema {
         migrator.registerMigration("v4-deliveries", migrate: createDeliveries)
         migrator.registerMigration("v5-event-types", migrate: widenEventTypes)
         migrator.registerMigration("v5-trigger-tasks", migrate: addTriggerTasks)
+        migrator.registerMigration("v5-retention", migrate: createRetention)
         return migrator
     }
 
@@ -253,6 +254,26 @@ enum StoreSchema {
               memory TEXT NOT NULL CHECK (json_valid(memory)),
               updated_at TEXT NOT NULL
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// What retention needs: an index on every column that points at a run, so deleting a run
+    /// finds its ticks, trigger requests and deliveries without reading those tables whole (a
+    /// foreign key with no index scans its table once per deleted row); and one row of what
+    /// pruning has removed so far, which tells `show` that a missing run was pruned.
+    private static func createRetention(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX ticks_by_run ON ticks(run_id) WHERE run_id IS NOT NULL;
+            CREATE INDEX trigger_requests_by_run ON trigger_requests(run_id) WHERE run_id IS NOT NULL;
+            CREATE INDEX deliveries_by_run ON deliveries(run_id) WHERE run_id IS NOT NULL;
+
+            CREATE TABLE retention (
+              id INTEGER PRIMARY KEY CHECK (id = 1),
+              runs_pruned INTEGER NOT NULL DEFAULT 0 CHECK (runs_pruned >= 0),
+              attempts_pruned INTEGER NOT NULL DEFAULT 0 CHECK (attempts_pruned >= 0),
+              last_pruned_at TEXT
+            );
+            INSERT INTO retention (id) VALUES (1);
             """)
     }
 }

@@ -13,7 +13,7 @@ struct Gnomon: AsyncParsableCommand {
             ValidateCommand.self, JobsCommand.self, NextCommand.self, GraphCommand.self,
             RunCommand.self, RunsCommand.self, ShowCommand.self, LogsCommand.self, KillCommand.self, RetryCommand.self,
             DaemonCommand.self, TriggerCommand.self, PauseCommand.self, ResumeCommand.self, TicksCommand.self,
-            NotificationsCommand.self, NotifyCommand.self, BackupCommand.self, CheckCommand.self,
+            NotificationsCommand.self, NotifyCommand.self, BackupCommand.self, CheckCommand.self, PruneCommand.self,
         ]
     )
 

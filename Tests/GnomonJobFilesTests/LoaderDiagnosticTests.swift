@@ -52,7 +52,7 @@ struct LoaderDiagnosticTests {
         Case(name: "an unknown key with a near miss", yaml: "tasks:\n  a:\n    run: x\n    dependson: [b]\n  b: { run: y }\n",
              expected: ["jobs/etl.yaml:4:5: tasks.a.dependson: unknown key \"dependson\"; did you mean \"depends_on\"?"]),
         Case(name: "an unknown key far from any", yaml: "owner: me\ntasks: { a: { run: x } }\n",
-             expected: ["jobs/etl.yaml:1:1: owner: unknown key \"owner\"; expected one of: description, schedule, overlap, catchup, paused, timeout, concurrency, defaults, tasks, notify, late_after, expect_success_every"]),
+             expected: ["jobs/etl.yaml:1:1: owner: unknown key \"owner\"; expected one of: description, schedule, overlap, catchup, paused, timeout, concurrency, defaults, tasks, notify, late_after, expect_success_every, keep"]),
         Case(name: "a merge key", yaml: "tasks:\n  a: { run: x, <<: { timeout: 1m } }\n",
              expected: ["jobs/etl.yaml:2:16: tasks.a.<<: merge keys (<<) are not supported; put settings shared by tasks under defaults"]),
         Case(name: "an action in defaults", yaml: "defaults: { run: x }\ntasks: { a: { run: x } }\n",

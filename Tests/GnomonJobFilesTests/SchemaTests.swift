@@ -42,6 +42,7 @@ struct SchemaTests {
         KeySet(name: "defaults keys", schemaPath: "definitions/defaults", loaderKeys: JobFileFormat.defaultsKeys),
         KeySet(name: "retry keys", schemaPath: "definitions/retry/oneOf/1", loaderKeys: JobFileFormat.retryKeys),
         KeySet(name: "container keys", schemaPath: "definitions/container", loaderKeys: JobFileFormat.containerKeys),
+        KeySet(name: "keep keys", schemaPath: "definitions/keep", loaderKeys: JobFileFormat.keepKeys),
     ]
 
     @Test("the schema and the loader accept the same keys", arguments: keySets)

@@ -22,6 +22,7 @@ struct SettingsSchemaTests {
         .init(name: "pagerduty keys", schemaPath: "definitions/pagerduty", loaderKeys: SettingsFileFormat.pagerDutyKeys),
         .init(name: "long command keys", schemaPath: "definitions/command/oneOf/1", loaderKeys: SettingsFileFormat.commandKeys),
         .init(name: "rule keys", schemaPath: "definitions/notifyRule", loaderKeys: SettingsFileFormat.ruleKeys),
+        .init(name: "keep keys", schemaPath: "definitions/keep", loaderKeys: JobFileFormat.keepKeys),
     ]
 
     @Test("the schema and the loader accept the same keys", arguments: keySets)

@@ -30,6 +30,9 @@ public struct JobSpec: Sendable, Hashable, Codable {
     /// Alert when no run has succeeded for this long, even if nothing ran at all; `nil` means the
     /// settings file's default applies.
     public var expectSuccessEvery: Duration?
+    /// How much of the job's history to keep; `nil` (or a key left out) means the settings
+    /// file's `keep:`, then the built-in default.
+    public var keep: KeepSpec?
 
     public init(
         name: String,
@@ -44,7 +47,8 @@ public struct JobSpec: Sendable, Hashable, Codable {
         directory: String,
         notify: [NotifyRule]? = nil,
         lateAfter: Duration? = nil,
-        expectSuccessEvery: Duration? = nil
+        expectSuccessEvery: Duration? = nil,
+        keep: KeepSpec? = nil
     ) {
         self.name = name
         self.description = description
@@ -59,6 +63,7 @@ public struct JobSpec: Sendable, Hashable, Codable {
         self.notify = notify
         self.lateAfter = lateAfter
         self.expectSuccessEvery = expectSuccessEvery
+        self.keep = keep
     }
 
     /// The task with this name, if any.

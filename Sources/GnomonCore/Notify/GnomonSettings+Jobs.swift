@@ -18,3 +18,17 @@ extension GnomonSettings {
         job.expectSuccessEvery ?? (job.schedule == nil ? nil : expectSuccessEvery)
     }
 }
+
+extension GnomonSettings {
+    /// The history every job keeps unless its file says otherwise: the settings file's `keep:`,
+    /// each key it leaves out taken from the built-in default.
+    public var defaultRetention: RetentionPolicy {
+        RetentionPolicy.standard.overridden(by: keep)
+    }
+
+    /// The history `job` keeps: its own `keep:`, each key it leaves out taken from
+    /// ``defaultRetention``.
+    public func retention(for job: JobSpec?) -> RetentionPolicy {
+        defaultRetention.overridden(by: job?.keep)
+    }
+}

@@ -20,14 +20,18 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     public var retryAlertsFor: Duration
     /// The free space the home's file system needs before an attempt starts (`min_free_space`).
     public var minFreeSpace: FreeSpaceRule = .standard
+    /// The history kept for every job that does not say otherwise (`keep:`); a key left out
+    /// means the built-in default (``RetentionPolicy/standard``).
+    public var keep: KeepSpec?
 
     /// 24 hours: a receiver down for a night still gets its alerts.
     public static let defaultRetryAlertsFor = Duration.seconds(24 * 3600)
 
     public init(channels: [String: ChannelSpec] = [:], notify: [NotifyRule] = [], lateAfter: Duration? = nil,
                 expectSuccessEvery: Duration? = nil, publicURL: String? = nil,
-                retryAlertsFor: Duration = GnomonSettings.defaultRetryAlertsFor) {
+                retryAlertsFor: Duration = GnomonSettings.defaultRetryAlertsFor, keep: KeepSpec? = nil) {
         self.retryAlertsFor = retryAlertsFor
+        self.keep = keep
         self.channels = channels
         self.notify = notify
         self.lateAfter = lateAfter
@@ -36,7 +40,7 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, minFreeSpace
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, minFreeSpace, keep
     }
 
     /// Every key is optional, so settings coded by an older version decode with the defaults.
@@ -49,5 +53,6 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
         retryAlertsFor = try container.decodeIfPresent(Duration.self, forKey: .retryAlertsFor) ?? Self.defaultRetryAlertsFor
         minFreeSpace = try container.decodeIfPresent(FreeSpaceRule.self, forKey: .minFreeSpace) ?? .standard
+        keep = try container.decodeIfPresent(KeepSpec.self, forKey: .keep)
     }
 }

@@ -33,11 +33,14 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @Flag(help: "Serve /metrics without a token.")
     var metricsPublic = false
+    @Option(help: "How often the history outside the jobs' keep: policies is pruned (first after this long).")
+    var pruneEvery: String = "10m"
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more (got \(workers))") }
         _ = try CLIValues.duration(shutdownGrace, option: "--shutdown-grace")
         _ = try CLIValues.duration(killGrace, option: "--kill-grace")
+        _ = try CLIValues.duration(pruneEvery, option: "--prune-every")
         guard DaemonLauncher.logLevels.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level \(logLevel) is not one of \(DaemonLauncher.logLevels.joined(separator: ", "))")
         }
@@ -48,7 +51,8 @@ struct DaemonCommand: AsyncParsableCommand {
         let options = DaemonLauncher.Options(
             workers: workers, shutdownGrace: try CLIValues.duration(shutdownGrace, option: "--shutdown-grace"),
             killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"), logLevel: logLevel,
-            listen: listen, tokensFile: tokensFile, metricsPublic: metricsPublic)
+            listen: listen, tokensFile: tokensFile, metricsPublic: metricsPublic,
+            pruneInterval: try CLIValues.duration(pruneEvery, option: "--prune-every"))
         try await DaemonLauncher.run(options, settings: global.settings)
     }
 }
