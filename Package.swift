@@ -72,7 +72,7 @@ let package = Package(
         // the JSON API's handlers and the web UI, served by GnomonServer inside the daemon.
         .target(name: "GnomonApp", dependencies: [
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon", "GnomonNotify",
-            "GnomonServer",
+            "GnomonServer", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonApp",

@@ -29,3 +29,14 @@ public struct DaemonHandle: Sendable {
     /// The daemon's clock.
     public func now() -> Date { clockNow() }
 }
+
+extension DaemonHandle {
+    /// A handle over `store` with no daemon loop behind it: nudges go nowhere, the board is empty
+    /// and there is no scheduler lag. For tests and tools that need the API's routes without a
+    /// running daemon.
+    public static func standalone(store: GnomonStore, home: String, jobsDirectory: String) -> DaemonHandle {
+        DaemonHandle(
+            store: store, home: home, jobsDirectory: jobsDirectory, configPath: nil, startedAt: Date(), board: JobBoard(),
+            inbox: Inbox(), pulse: LoopPulse(), clockNow: { Date() })
+    }
+}
