@@ -40,7 +40,7 @@ struct BrowserHarness {
             try? FileManager.default.createDirectory(atPath: failureFolder, withIntermediateDirectories: true)
             let shot = "\(failureFolder)/\(name.replacingOccurrences(of: " ", with: "-"))-\(getpid()).png"
             try? await browser.screenshot(to: shot)
-            print("browser test \"\(name)\" failed; the page is in \(shot), the daemon's log in \(home.path("daemon.err"))")
+            print("browser test \"\(name)\" failed; the page is in \(shot), the daemon's log in \(daemon.logPath)")
             await browser.stop()
             await daemon.stop()
             throw error
@@ -55,7 +55,7 @@ struct BrowserHarness {
         let field = try await browser.waitFor("input#token")
         let url = try await browser.currentURL()
         try #require(url.hasSuffix("/login?next=/"), "an unsigned browser lands on the sign-in form (got \(url))")
-        try await browser.type(daemon.token, into: field)
+        try await browser.type(daemon.adminToken, into: field)
         try await browser.click(try await browser.waitFor("button[type=submit]"))
         try await waitForText("main h1", "Overview")
     }
@@ -84,9 +84,16 @@ struct BrowserHarness {
         throw BrowserError("\(what) did not happen within \(limit)")
     }
 
+    /// A run's status as `GET /api/v1/runs/{id}` answers it.
+    func runStatus(_ id: Int) async throws -> String? {
+        let response = try await daemon.request("GET", "/api/v1/runs/\(id)")
+        return ((try? response.json()) as? [String: Any])?["status"] as? String
+    }
+
     /// Triggers `job` through the API; the new run's id.
     func trigger(_ job: String) async throws -> Int {
-        let (status, json) = try await daemon.api("POST", "/api/v1/jobs/\(job)/runs", body: [:])
+        let response = try await daemon.request("POST", "/api/v1/jobs/\(job)/runs", json: "{}")
+        let (status, json) = (response.status, try? response.json())
         let id = (json as? [String: Any])?["id"] as? Int
         try #require(status == 201 && id != nil, "triggering \(job) answered \(status): \(String(describing: json))")
         return id!

@@ -71,7 +71,7 @@ struct BrowserTests {
             try await ui.browser.click(kill)
             try await ui.browser.click(kill)
             try await ui.waitForText("#run-status", "cancelled", within: .seconds(30))
-            let status = try await ui.daemon.runStatus(id)
+            let status = try await ui.runStatus(id)
             #expect(status == "cancelled")
         }
     }
@@ -91,11 +91,8 @@ struct BrowserTests {
     func thousandTaskRun() async throws {
         try await BrowserHarness.run("thousand tasks", jobs: { _ in ["big": Self.thousandTasks] }) { ui in
             let id = try await ui.trigger("big")
-            let end = ContinuousClock.now + .seconds(180)
-            while ContinuousClock.now < end, try await ui.daemon.runStatus(id) != "succeeded" {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            try #require(try await ui.daemon.runStatus(id) == "succeeded", "the 1,000-task run finished")
+            _ = await eventually(within: .seconds(180), every: .milliseconds(200)) { try await ui.runStatus(id) == "succeeded" }
+            try #require(try await ui.runStatus(id) == "succeeded", "the 1,000-task run finished")
             let started = ContinuousClock.now
             try await ui.browser.open("\(ui.daemon.url)/runs/\(id)")
             try await ui.waitUntil("the run page's first drawing", within: .seconds(30),

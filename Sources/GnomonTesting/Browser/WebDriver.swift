@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Glibc
 import GnomonExecution
 
@@ -20,15 +17,13 @@ public final class WebDriver: Sendable {
     static let elementKey = "element-6066-11e4-a52f-4a8e1e9b2c96"
 
     let driver: TestProcess
-    let base: String
+    let client: HTTPTestClient
     let session: String
-    let urlSession: URLSession
 
-    private init(driver: TestProcess, base: String, session: String, urlSession: URLSession) {
+    private init(driver: TestProcess, client: HTTPTestClient, session: String) {
         self.driver = driver
-        self.base = base
+        self.client = client
         self.session = session
-        self.urlSession = urlSession
     }
 
     /// Starts chromedriver and a headless browser window of `width` × `height` CSS pixels.
@@ -38,11 +33,8 @@ public final class WebDriver: Sendable {
         let driver = try TestProcess.start(
             [Browser.driverPath, "--port=\(port)", "--allowed-ips=127.0.0.1"], environment: HostEnvironment.current,
             stdout: log, stderr: log)
-        let base = "http://127.0.0.1:\(port)"
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 60
-        let urlSession = URLSession(configuration: configuration)
-        let probe = WebDriver(driver: driver, base: base, session: "", urlSession: urlSession)
+        let client = try HTTPTestClient(url: "http://127.0.0.1:\(port)")
+        let probe = WebDriver(driver: driver, client: client, session: "")
         var ready = false
         for _ in 0..<200 where !ready {
             if let status = try? await probe.call("GET", "/status") as? [String: Any], status["ready"] as? Bool == true {
@@ -67,7 +59,7 @@ public final class WebDriver: Sendable {
             guard let session = answer?["sessionId"] as? String else {
                 throw TestSetupError("chromedriver made no session: \(String(describing: answer))")
             }
-            return WebDriver(driver: driver, base: base, session: session, urlSession: urlSession)
+            return WebDriver(driver: driver, client: client, session: session)
         } catch {
             driver.send(SIGKILL)
             _ = await driver.status()
@@ -154,18 +146,14 @@ public final class WebDriver: Sendable {
 
     /// One WebDriver call: the answer's `value`, or the error WebDriver reported.
     func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await urlSession.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let response = try await client.request(
+            method, path, body: try body.map { try JSONSerialization.data(withJSONObject: $0) }, timeout: 60)
+        let object = (try? response.json()) as? [String: Any]
         let value = object?["value"]
-        if let status = (response as? HTTPURLResponse)?.statusCode, status >= 400 {
+        if response.status >= 400 {
+            let status = response.status
             let detail = (value as? [String: Any]).map { "\($0["error"] ?? "error"): \($0["message"] ?? "")" }
-                ?? String(decoding: data, as: UTF8.self)
+                ?? response.text
             throw BrowserError("WebDriver \(method) \(path) failed (\(status)): \(detail.prefix(500))")
         }
         return value

@@ -157,7 +157,7 @@ extension WebAsset {
             h('td', null, badge(outcomeState(attempt), outcomeText(attempt))), h('td', null, time(attempt.started_at)),
             h('td', {class: 'num'}, duration(span(attempt.started_at, attempt.ended_at))),
             h('td', null, h('button', {type: 'button', onclick: () => showLog(attempt.number)}, 'Show'),
-              ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw'))))))))
+              ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
           : h('p', {class: 'muted'}, 'No attempt yet.'));
     }
 
