@@ -57,7 +57,8 @@ struct BrowserHarness {
         try #require(url.hasSuffix("/login?next=/"), "an unsigned browser lands on the sign-in form (got \(url))")
         try await browser.type(daemon.adminToken, into: field)
         try await browser.click(try await browser.waitFor("button[type=submit]"))
-        try await waitForText("main h1", "Overview")
+        // Generous: on a loaded 2-core machine Chromium's first page can take many seconds.
+        try await waitForText("main h1", "Overview", within: .seconds(60))
     }
 
     /// Waits until the element's text contains `expected`.

@@ -94,7 +94,9 @@ struct ScreenshotTests {
                     try await ui.waitUntil("\(screen.path) settles", "return document.querySelector('#log-status') === null "
                         + "|| !document.querySelector('#log-status').textContent.includes('opening')")
                     let errors = try await ui.browser.findAll("main .error")
-                    try #require(errors.isEmpty, "\(screen.path) shows an error: \(try await ui.browser.text(errors[0]))")
+                    if let first = errors.first {
+                        throw BrowserError("\(screen.path) shows an error: \(try await ui.browser.text(first))")
+                    }
                     let overflow = try await ui.browser.execute(
                         "return document.documentElement.scrollWidth - document.documentElement.clientWidth") as? Int ?? 0
                     try #require(overflow <= 1, "\(screen.path) is \(overflow) px wider than a \(width) px window")
