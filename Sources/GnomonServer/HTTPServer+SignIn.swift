@@ -4,8 +4,13 @@ import Foundation
 extension HTTPServer {
     static func signInRoutes(_ auth: Authenticator) -> [Route] {
         [
-            Route(.get, "/login", role: nil) { _ throws(APIError) in
-                .text(SignInPage.html(message: nil), type: "text/html; charset=utf-8")
+            Route(.get, "/login", role: nil) { request throws(APIError) in
+                .text(SignInPage.html(message: nil, next: request.query("next")), type: "text/html; charset=utf-8")
+            },
+            Route(.get, "/login.css", role: nil) { _ throws(APIError) in
+                var response = ServerResponse.text(SignInPage.stylesheet, type: "text/css; charset=utf-8")
+                response.headers.append(("Cache-Control", "public, max-age=3600"))
+                return response
             },
             Route(.post, "/login", role: nil) { request throws(APIError) in try signIn(request, auth: auth) },
             Route(.post, "/logout", role: nil) { request throws(APIError) in
@@ -46,7 +51,8 @@ extension HTTPServer {
         _ = try? auth.tokens.reloadIfChanged()
         guard let principal = auth.tokens.principal(for: token.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             if isForm {
-                return .text(SignInPage.html(message: "That token is not known to this daemon."), type: "text/html; charset=utf-8", status: 401)
+                return .text(SignInPage.html(message: "That token is not known to this daemon.", next: next),
+                             type: "text/html; charset=utf-8", status: 401)
             }
             throw .unauthorized("the token is not known to this daemon; use the admin token in \(auth.tokens.adminTokenPath) or one from the tokens file")
         }
@@ -65,24 +71,45 @@ extension HTTPServer {
     }
 }
 
-/// The sign-in form (the rest of the pages are the web UI's).
+/// The sign-in form (the rest of the pages are the web UI's). No inline script or style: the
+/// Content-Security-Policy allows neither; `next` is written into the form by the server.
 enum SignInPage {
-    static func html(message: String?) -> String {
-        """
+    static func html(message: String?, next: String?) -> String {
+        let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        return """
         <!doctype html><html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · Gnomon</title>
-        <style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}
-        input{width:100%;font:inherit;padding:.5rem;box-sizing:border-box}button{font:inherit;padding:.5rem 1rem;margin-top:.75rem}
-        .error{color:#a00;font-weight:bold}</style></head><body>
+        <link rel="stylesheet" href="/login.css"></head><body>
         <h1>Gnomon</h1>
-        \(message.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? "")
+        \(message.map { "<p class=\"error\" role=\"alert\">\(escape($0))</p>" } ?? "")
         <form method="post" action="/login"><label for="token">API token</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-        <input type="hidden" name="next" id="next" value="/">
+        <input type="hidden" name="next" id="next" value="\(escape(target))">
         <button type="submit">Sign in</button></form>
         <p>The daemon wrote its admin token to <code>$GNOMON_HOME/api-token</code> at its first start.</p>
-        <script>document.getElementById('next').value=new URLSearchParams(location.search).get('next')||'/'</script>
         </body></html>
         """
+    }
+
+    static let stylesheet = """
+        body{font:16px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}
+        input{width:100%;font:inherit;padding:.5rem;box-sizing:border-box}button{font:inherit;padding:.5rem 1rem;margin-top:.75rem}
+        .error{color:#a00;font-weight:bold}
+        """
+
+    /// Text made safe inside HTML element content and double-quoted attributes.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
     }
 }

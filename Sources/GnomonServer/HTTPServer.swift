@@ -14,6 +14,11 @@ public final class HTTPServer: Sendable {
     /// A connection that neither reads nor writes for this long is closed (event streams send a
     /// heartbeat every 15 s, so a live one never is).
     public static let idleTimeout: TimeAmount = .seconds(60)
+    /// Sent with every answer: scripts, styles and connections only from this server, no inline
+    /// script or style, no framing. The pages keep their scripts and styles in separate files.
+    public static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; "
+        + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        + "frame-ancestors 'none'"
 
     public let address: ListenAddress
     let table: RouteTable
@@ -95,7 +100,12 @@ public final class HTTPServer: Sendable {
         case .none:
             throw .notFound("no such endpoint: \(path); the API is described at /api/v1/openapi.json")
         }
-        let principal = try authenticator.authorize(route: route, method: method, headers: headers, now: Date())
+        let principal: Principal?
+        do {
+            principal = try authenticator.authorize(route: route, method: method, headers: headers, now: Date())
+        } catch where route.kind == .page && error.status == 401 {
+            return Self.signInRedirect(path: path, query: request.uri.query)
+        }
         var body = Data()
         if method == "POST" || method == "DELETE" {
             var request = request
@@ -111,6 +121,16 @@ public final class HTTPServer: Sendable {
             method: method, path: path, parameters: parameters, query: query, headers: headers, body: body,
             principal: principal)
         return try await route.handler(serverRequest)
+    }
+
+    /// A page asked for without a session: 303 to the sign-in form, which returns to it.
+    static func signInRedirect(path: String, query: String?) -> ServerResponse {
+        var target = path
+        if let query, !query.isEmpty { target += "?" + query }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        let next = target.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+        return ServerResponse(status: 303, headers: [("Location", "/login?next=" + next)], body: .bytes(Data()))
     }
 
     static func refusal(_ error: APIError, method: String, path: String) -> ServerResponse {
@@ -132,8 +152,10 @@ public final class HTTPServer: Sendable {
 
     static func hummingbird(_ response: ServerResponse, head: Bool) -> Response {
         var fields = HTTPFields()
-        fields[.cacheControl] = "no-store"
+        if !response.headers.contains(where: { $0.0.lowercased() == "cache-control" }) { fields[.cacheControl] = "no-store" }
         fields[.init("X-Content-Type-Options")!] = "nosniff"
+        fields[.init("Content-Security-Policy")!] = contentSecurityPolicy
+        fields[.init("Referrer-Policy")!] = "same-origin"
         for (name, value) in response.headers {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }

@@ -7,17 +7,25 @@ public struct Route: Sendable {
 
     public typealias Handler = @Sendable (ServerRequest) async throws(APIError) -> ServerResponse
 
+    /// What answers a request that lacks a valid token or session: an API route a JSON 401, a
+    /// page a redirect (303) to the sign-in form, which comes back to the page afterwards.
+    public enum Kind: Sendable {
+        case api, page
+    }
+
     public var method: Method
     public var path: String
     public var role: Role?
+    public var kind: Kind
     /// Whether a signed-in browser may call it with its cookie (state-changing calls then need the
     /// CSRF header); API clients always may with a bearer token.
     public var handler: Handler
 
-    public init(_ method: Method, _ path: String, role: Role?, handler: @escaping Handler) {
+    public init(_ method: Method, _ path: String, role: Role?, kind: Kind = .api, handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.role = role
+        self.kind = kind
         self.handler = handler
     }
 

@@ -27,7 +27,7 @@ enum APIRoutes {
             Route(.get, "/api/v1/runs", role: .read) { request throws(APIError) in try context.listRuns(request) },
             Route(.get, "/api/v1/runs/{id}", role: .read) { request throws(APIError) in try context.showRun(request) },
             Route(.post, "/api/v1/runs/{id}/kill", role: .operate) { request throws(APIError) in try context.killRun(request) },
-        ]
+        ] + WebUI.routes()
     }
 }
 

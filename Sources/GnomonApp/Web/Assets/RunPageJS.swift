@@ -1,0 +1,240 @@
+/// A run: its task graph updating live, counts by state, a paged task table, the selected
+/// task's attempts and log, and the Kill and Retry buttons.
+extension WebAsset {
+    static let runPageJS = WebAsset("run.js", type: "text/javascript; charset=utf-8", text: #"""
+'use strict';
+(() => {
+  const {h, api, enc, badge, time, duration, span, jobLink, runLink, throttle} = G;
+  const TASKS_PER_PAGE = 100;
+  const FINISHED = ['succeeded', 'failed', 'cancelled'];
+  const ORDER = ['running', 'retrying', 'failed', 'ready', 'waiting', 'succeeded', 'skipped', 'cancelled'];
+
+  function outcomeText(attempt) {
+    if (!attempt.outcome) return attempt.ended_at ? 'ended' : 'running';
+    if (attempt.outcome === 'exited') return attempt.exit_code === 0 ? 'exit 0' : `exit ${attempt.exit_code}`;
+    if (attempt.outcome === 'signalled') return `signal ${attempt.signal}`;
+    return G.label(attempt.outcome) + (attempt.reason ? `: ${attempt.reason}` : '');
+  }
+  function outcomeState(attempt) {
+    if (!attempt.outcome && !attempt.ended_at) return 'running';
+    return attempt.outcome === 'exited' && attempt.exit_code === 0 ? 'succeeded' : 'failed';
+  }
+
+  G.page(/^\/runs\/(\d+)$/, async (screen, id) => {
+    let run = await api(`/api/v1/runs/${id}`);
+    const tasks = new Map(run.tasks.map((task) => [task.name, task]));
+    const attempts = new Map();
+    const indexAttempts = () => {
+      attempts.clear();
+      for (const attempt of run.attempts) {
+        if (!attempts.has(attempt.task)) attempts.set(attempt.task, []);
+        attempts.get(attempt.task).push(attempt);
+      }
+      for (const list of attempts.values()) list.sort((a, b) => a.number - b.number);
+    };
+    indexAttempts();
+    const wanted = new URLSearchParams(location.search).get('task');
+    const pick = () => {
+      if (wanted && tasks.has(wanted)) return wanted;
+      for (const status of ['failed', 'running', 'retrying']) {
+        const found = run.tasks.find((task) => task.status === status);
+        if (found) return found.name;
+      }
+      const last = run.attempts[run.attempts.length - 1];
+      return last ? last.task : (run.tasks[0] && run.tasks[0].name);
+    };
+    let selected = pick();
+    let log = null, logKey = null, pinned = false;
+    let filter = '', search = '', first = 0;
+
+    const header = h('div');
+    const counts = h('div', {class: 'legend', id: 'counts', 'aria-live': 'polite'});
+    const message = h('div', {role: 'status', 'aria-live': 'polite'});
+    const graph = new G.TaskGraph(run.snapshot.tasks || [], (name) => tasks.get(name), (name) => choose(name));
+    const table = h('div', {class: 'scroll', id: 'tasks'});
+    const detailInfo = h('div');
+    const logSlot = h('div');
+    const detail = h('section', {id: 'task-detail'}, detailInfo, logSlot);
+    const drawnAt = performance.now();
+
+    const kill = h('button', {type: 'button', class: 'danger', id: 'kill', onclick: async () => {
+      if (kill.dataset.armed !== 'yes') {
+        kill.dataset.armed = 'yes';
+        kill.textContent = 'Really kill?';
+        setTimeout(() => { kill.dataset.armed = ''; kill.textContent = 'Kill'; }, 5000);
+        return;
+      }
+      kill.disabled = true;
+      try { run = await api(`/api/v1/runs/${run.id}/kill`, {method: 'POST'}); message.replaceChildren(h('p', null, 'Kill requested: the run stops its tasks.')); }
+      catch (error) { message.replaceChildren(G.errorBox(error)); kill.disabled = false; }
+      drawHeader();
+    }}, 'Kill');
+    const retry = h('button', {type: 'button', id: 'retry', onclick: async () => {
+      retry.disabled = true;
+      try {
+        const answer = await api(`/api/v1/runs/${run.id}/retry`, {method: 'POST'});
+        if (answer && answer.id && String(answer.id) !== String(run.id)) { G.go(`/runs/${answer.id}`); return; }
+        message.replaceChildren(h('p', null, 'Retry requested: the failed tasks run again.'));
+        await reload();
+      } catch (error) { message.replaceChildren(G.errorBox(error)); }
+      retry.disabled = false;
+    }}, 'Retry');
+
+    function drawHeader() {
+      const finished = FINISHED.includes(run.status);
+      kill.hidden = finished || !G.can('operate');
+      retry.hidden = !finished || run.status === 'succeeded' || !G.can('operate');
+      header.replaceChildren(
+        h('div', {class: 'row'}, h('h1', null, `Run ${run.id}`), h('span', {id: 'run-status'}, badge(run.status)),
+          h('span', null, 'of ', jobLink(run.job)), h('span', {class: 'spacer'}), kill, retry),
+        h('dl', {class: 'facts'},
+          h('dt', null, 'Trigger'), h('dd', null, run.trigger),
+          h('dt', null, 'Scheduled for'), h('dd', null, time(run.scheduled_at)),
+          h('dt', null, 'Started'), h('dd', null, time(run.started_at)),
+          h('dt', null, 'Finished'), h('dd', null, time(run.finished_at)),
+          h('dt', null, 'Took'), h('dd', null, duration(span(run.started_at, run.finished_at))),
+          run.reason ? [h('dt', null, 'Why'), h('dd', null, run.reason)] : '',
+          run.cancel_requested_at ? [h('dt', null, 'Kill asked'), h('dd', null, `${time(run.cancel_requested_at)}: ${run.cancel_reason || ''}`)] : '',
+          Object.keys(run.params || {}).length ? [h('dt', null, 'Parameters'),
+            h('dd', null, Object.entries(run.params).map(([k, v]) => h('code', null, `${k}=${v} `)))] : ''));
+    }
+
+    function drawCounts() {
+      const tally = {};
+      for (const task of tasks.values()) tally[task.status] = (tally[task.status] || 0) + 1;
+      counts.replaceChildren(h('strong', null, `${tasks.size} tasks:`),
+        ORDER.filter((s) => tally[s]).map((s) => h('button', {type: 'button', class: 'linkish', title: `show the ${G.label(s)} tasks`,
+          onclick: () => { filter = filter === s ? '' : s; first = 0; drawTable(); }}, badge(s, `${tally[s]} ${G.label(s)}`))),
+        h('span', null, h('span', {class: 'solid'}), ' depends on'), h('span', null, h('span', {class: 'dash'}), ' after'));
+    }
+
+    function drawTable() {
+      const rows = [...tasks.values()].filter((task) => (!filter || task.status === filter) && (!search || task.name.includes(search)));
+      const shown = rows.slice(first, first + TASKS_PER_PAGE);
+      const searchBox = h('input', {type: 'search', placeholder: 'filter by name', value: search, 'aria-label': 'filter tasks by name',
+        oninput: (event) => { search = event.target.value; first = 0; drawTableSoon(); }});
+      const keep = document.activeElement && document.activeElement.getAttribute('type') === 'search';
+      table.replaceChildren(
+        h('div', {class: 'row'}, h('h2', null, 'Tasks'), searchBox, filter ? h('span', null, 'showing ', badge(filter), ' ',
+          h('button', {type: 'button', onclick: () => { filter = ''; drawTable(); }}, 'show all')) : ''),
+        h('table', null, h('thead', null, h('tr', null, h('th', null, 'Task'), h('th', null, 'State'), h('th', {class: 'num'}, 'Attempts'),
+          h('th', {class: 'hide-narrow'}, 'Last outcome'), h('th', {class: 'num'}, 'Took'))),
+          h('tbody', null, shown.map((task) => {
+            const list = attempts.get(task.name) || [];
+            const last = list[list.length - 1];
+            return h('tr', {class: task.name === selected ? 'sel-row' : null, 'data-task': task.name},
+              h('td', null, h('a', {href: `/runs/${run.id}?task=${enc(task.name)}`, onclick: (event) => { event.preventDefault(); choose(task.name); }}, task.name)),
+              h('td', null, badge(task.status)), h('td', {class: 'num'}, String(task.attempts)),
+              h('td', {class: 'hide-narrow'}, last ? outcomeText(last) : (task.reason || '')),
+              h('td', {class: 'num'}, last ? duration(span(last.started_at, last.ended_at)) : '—'));
+          }))),
+        rows.length > TASKS_PER_PAGE ? h('div', {class: 'pager'},
+          h('button', {type: 'button', disabled: first === 0, onclick: () => { first -= TASKS_PER_PAGE; drawTable(); }}, '‹ Previous'),
+          h('span', null, `${first + 1}–${Math.min(first + TASKS_PER_PAGE, rows.length)} of ${rows.length}`),
+          h('button', {type: 'button', disabled: first + TASKS_PER_PAGE >= rows.length, onclick: () => { first += TASKS_PER_PAGE; drawTable(); }}, 'Next ›')) : '');
+      if (keep) { searchBox.focus(); searchBox.setSelectionRange(search.length, search.length); }
+    }
+    const drawTableSoon = throttle(drawTable, 250);
+
+    function drawDetail() {
+      const task = tasks.get(selected);
+      if (!task) { detailInfo.replaceChildren(); logSlot.replaceChildren(); return; }
+      const list = attempts.get(selected) || [];
+      const current = list[list.length - 1];
+      const key = current ? `${selected}#${current.number}` : null;
+      if (key !== logKey && !(pinned && logKey && logKey.startsWith(`${selected}#`))) {
+        if (log) log.close();
+        log = null;
+        logKey = key;
+        if (current) openLog(current.number);
+        else logSlot.replaceChildren();
+      }
+      detailInfo.replaceChildren(
+        h('div', {class: 'row'}, h('h2', null, `Task ${selected}`), badge(task.status), task.reason ? h('span', {class: 'muted'}, task.reason) : ''),
+        list.length ? h('div', {class: 'scroll'}, h('table', {id: 'attempts'},
+          h('thead', null, h('tr', null, h('th', null, 'Attempt'), h('th', null, 'Outcome'), h('th', null, 'Started'), h('th', {class: 'num'}, 'Took'), h('th', null, 'Log'))),
+          h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`),
+            h('td', null, badge(outcomeState(attempt), outcomeText(attempt))), h('td', null, time(attempt.started_at)),
+            h('td', {class: 'num'}, duration(span(attempt.started_at, attempt.ended_at))),
+            h('td', null, h('button', {type: 'button', onclick: () => showLog(attempt.number)}, 'Show'),
+              ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
+          : h('p', {class: 'muted'}, 'No attempt yet.'));
+    }
+
+    /* The log keeps its own node (moving it would lose its scroll position). */
+    function openLog(number) {
+      if (log) log.close();
+      const view = new G.LogView(screen, run.id, selected, number);
+      log = view;
+      logKey = `${selected}#${number}`;
+      logSlot.replaceChildren(view.box);
+      view.open().catch((e) => { view.status.textContent = e.message; });
+    }
+    function showLog(number) { pinned = true; openLog(number); }
+
+    function choose(name) {
+      selected = name;
+      pinned = false;
+      history.replaceState(null, '', `/runs/${run.id}?task=${enc(name)}`);
+      graph.select(name);
+      drawTable();
+      drawDetail();
+    }
+
+    async function reload() {
+      run = await api(`/api/v1/runs/${run.id}`);
+      if (screen.closed) return;
+      tasks.clear();
+      for (const task of run.tasks) tasks.set(task.name, task);
+      indexAttempts();
+      redraw();
+    }
+    function redraw() {
+      drawHeader();
+      drawCounts();
+      graph.updateAll();
+      drawTable();
+      drawDetail();
+    }
+    const redrawSoon = throttle(redraw, 250);
+    const reloadSoon = throttle(reload, run.tasks.length > 200 ? 5000 : 1000);
+
+    /* Events change the state in place; a full reload now and then puts everything right. */
+    function onEvent(type, event) {
+      if (String(event.run_id) !== String(run.id) && type !== 'log') return;
+      if (type === 'log') {
+        if (log && event.task === selected && logKey === `${event.task}#${event.attempt}`) log.grew();
+        return;
+      }
+      const task = event.task ? tasks.get(event.task) : null;
+      if (type === 'task_changed' && task) { task.status = event.status; task.reason = event.detail || null; graph.update(task.name); }
+      if (type === 'attempt_started' && task) {
+        task.status = 'running';
+        task.attempts = Math.max(task.attempts, event.attempt || 0);
+        const list = attempts.get(task.name) || [];
+        if (!list.some((a) => a.number === event.attempt)) list.push({number: event.attempt, task: task.name, started_at: event.at, ended_at: null, outcome: null});
+        attempts.set(task.name, list);
+        graph.update(task.name);
+      }
+      if (type === 'attempt_ended' && task) {
+        const found = (attempts.get(task.name) || []).find((a) => a.number === event.attempt);
+        if (found) { found.ended_at = event.at; found.outcome = event.status; found.reason = event.detail; }
+      }
+      if (type === 'run_started') run.status = 'running';
+      if (type === 'run_finished') run.status = event.status || run.status;
+      redrawSoon();
+      reloadSoon();
+    }
+
+    screen.main.replaceChildren(header, message, counts, graph.box, h('div', {class: 'grid2'}, table, detail));
+    redraw();
+    if (selected) graph.select(selected); else graph.draw();
+    screen.main.dataset.drawnMs = String(Math.round(performance.now() - drawnAt));
+    screen.main.dataset.ready = 'yes';
+    /* Polling stands in for the stream when it cannot be used; a finished run no longer changes. */
+    const poll = () => (FINISHED.includes(run.status) ? null : reload());
+    screen.live(`run=${run.id}&logs=1`, onEvent, poll, run.tasks.length > 200 ? 5000 : 1500);
+  });
+})();
+"""#)
+}
