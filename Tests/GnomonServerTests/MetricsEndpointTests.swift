@@ -86,6 +86,7 @@ struct MetricsEndpointTests {
         try Self.writeJobs(home)
         try FileManager.default.removeItem(atPath: home.jobs + "/resting.yaml")
         var daemon = try await MetricsDaemon.start(home)
+        defer { daemon.kill() }
         // The first scrape seeds before these runs exist: everything after comes from events.
         _ = try await daemon.metrics()
         let store = try GnomonStore.open(home: home.home)
@@ -98,7 +99,6 @@ struct MetricsEndpointTests {
         let counted = try await daemon.metrics()
         #expect(await daemon.stop() == 0)
         daemon = try await MetricsDaemon.start(home)
-        defer { daemon.kill() }
         let seeded = try await daemon.metrics()
         for family in ["gnomon_runs_started_total", "gnomon_runs_finished_total", "gnomon_task_attempts_total",
                        "gnomon_job_last_success_time_seconds", "gnomon_run_duration_seconds_bucket",
@@ -114,6 +114,7 @@ struct MetricsEndpointTests {
         let home = try TemporaryHome()
         _ = try home.writeJob("ok", "tasks:\n  only:\n    run: \"true\"\n")
         let guarded = try await MetricsDaemon.start(home)
+        defer { guarded.kill() }
         let anonymous = try await guarded.request("GET", "/metrics", token: "")
         #expect(anonymous.status == 401, "\(anonymous.text)")
         let wrong = try await guarded.request("GET", "/metrics", token: "not-a-token")
