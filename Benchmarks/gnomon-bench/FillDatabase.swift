@@ -5,13 +5,13 @@ import GnomonStore
 /// Fills a Gnomon home with a long history, through GnomonStore itself (never hand-written SQL,
 /// which could drift from the schema):
 ///
-///     gnomon-bench filldb HOME [RUNS] [ATTEMPTS_PER_RUN]
+///     gnomon-bench filldb HOME [RUNS] [ATTEMPTS_PER_RUN] [JOBS]
 ///
-/// Defaults: 100,000 runs of 20 hourly jobs with 10 attempts each (1,000,000 attempts): 8 tasks,
+/// Defaults: 100,000 runs of 20 hourly jobs (`job-00` to `job-19`; `printf job-%02d` names them) with 10 attempts each (1,000,000 attempts): 8 tasks,
 /// two of which failed once and succeeded on their retry. About 1 run in 20 failed and 1 in 100
 /// was cancelled. Writes 1,000 runs per transaction.
 enum FillDatabase {
-    static let jobCount = 20
+    static let defaultJobCount = 20
     static let batch = 1_000
     static let taskNames = ["extract", "validate", "transform-a", "transform-b", "load", "index", "report", "notify"]
     /// Hourly runs, the newest one hour before the fill started.
@@ -19,12 +19,13 @@ enum FillDatabase {
 
     static func run(_ arguments: [String]) throws {
         guard let home = arguments.first else {
-            throw BenchError("usage: gnomon-bench filldb HOME [RUNS] [ATTEMPTS_PER_RUN]")
+            throw BenchError("usage: gnomon-bench filldb HOME [RUNS] [ATTEMPTS_PER_RUN] [JOBS]")
         }
         let runs = arguments.count > 1 ? Int(arguments[1]) ?? -1 : 100_000
         let attemptsPerRun = arguments.count > 2 ? Int(arguments[2]) ?? -1 : 10
-        guard runs > 0, attemptsPerRun >= taskNames.count else {
-            throw BenchError("RUNS must be positive and ATTEMPTS_PER_RUN at least \(taskNames.count)")
+        let jobCount = arguments.count > 3 ? Int(arguments[3]) ?? -1 : defaultJobCount
+        guard runs > 0, attemptsPerRun >= taskNames.count, jobCount > 0 else {
+            throw BenchError("RUNS and JOBS must be positive and ATTEMPTS_PER_RUN at least \(taskNames.count)")
         }
         let store = try GnomonStore.open(home: home)
         let jobs = (0..<jobCount).map { job(named: String(format: "job-%02d", $0)) }

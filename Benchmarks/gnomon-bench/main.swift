@@ -15,7 +15,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("dag", "write a benchmark graph as a job file and a Makefile (dag SHAPE COUNT DIR)", DagGenerator.run),
     ("record", "the store's two transactions per task of a chain (record [HOME] [TASKS])", RecordBenchmark.run),
     ("fsprobe", "microseconds to create a file as for a log, slowest of 8 new folders (fsprobe DIR [FILES])", FileSystemProbe.run),
-    ("filldb", "fill a home with a long run history through GnomonStore (filldb HOME [RUNS] [ATTEMPTS])", FillDatabase.run),
+    ("filldb", "fill a home with a long run history through GnomonStore (filldb HOME [RUNS] [ATTEMPTS] [JOBS])", FillDatabase.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

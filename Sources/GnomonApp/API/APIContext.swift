@@ -10,6 +10,8 @@ struct APIContext: Sendable {
     let settings: GlobalSettings
     /// `--metrics-public`: `/metrics` needs no token.
     var metricsPublic = false
+    /// The counters and histograms `/metrics` keeps between scrapes.
+    let metricsCollector = MetricsCollector()
 
     var store: GnomonStore { daemon.store }
 

@@ -27,6 +27,10 @@ enum APIRoutes {
             Route(.get, "/api/v1/runs", role: .read) { request throws(APIError) in try context.listRuns(request) },
             Route(.get, "/api/v1/runs/{id}", role: .read) { request throws(APIError) in try context.showRun(request) },
             Route(.post, "/api/v1/runs/{id}/kill", role: .operate) { request throws(APIError) in try context.killRun(request) },
+            // Prometheus scrapes it; `--metrics-public` lets it scrape without a token.
+            Route(.get, "/metrics", role: context.metricsPublic ? nil : .read) { request throws(APIError) in
+                try await context.metrics(request)
+            },
         ] + WebUI.routes()
     }
 }
