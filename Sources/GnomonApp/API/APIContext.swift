@@ -10,6 +10,8 @@ struct APIContext: Sendable {
     let settings: GlobalSettings
     /// `--metrics-public`: `/metrics` needs no token.
     var metricsPublic = false
+    /// The shared reader of the event record behind `GET /api/v1/events` (nil: no event stream).
+    var events: EventHub?
 
     var store: GnomonStore { daemon.store }
 
