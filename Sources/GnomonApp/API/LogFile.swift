@@ -37,7 +37,7 @@ final class LogFile: Sendable {
                 if got > 0 { filled += got } else if got < 0 && errno == EINTR { continue } else { break }
             }
         }
-        data.removeSubrange(filled...)
+        if filled < count { data.removeSubrange(filled..<count) }
         return data
     }
 
