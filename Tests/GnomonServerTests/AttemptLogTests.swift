@@ -117,7 +117,7 @@ struct AttemptLogTests {
         let run = try await d.trigger("slow")
         let base = "/api/v1/runs/\(run)/tasks/s/attempts/1/log"
         var first: [String: Any] = [:]
-        #expect(await eventually(within: .seconds(10), every: .milliseconds(20)) {
+        #expect(await Self.asyncEventually(within: .seconds(10), every: .milliseconds(20)) {
             guard let response = try? await d.request("GET", base), response.status == 200 else { return false }
             first = (try? response.object()) ?? [:]
             return (first["text"] as? String)?.hasSuffix("first\n") == true
@@ -133,7 +133,7 @@ struct AttemptLogTests {
 
 extension AttemptLogTests {
     /// `eventually` with an async condition.
-    static func eventually(within limit: Duration, every interval: Duration, _ condition: () async throws -> Bool) async -> Bool {
+    static func asyncEventually(within limit: Duration, every interval: Duration, _ condition: () async throws -> Bool) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now + limit
         while clock.now < end {

@@ -117,13 +117,16 @@ final class EventHub: Sendable {
 
         deinit { hub.remove(subscriber) }
 
+        /// While catching up, the next page (the first with the greeting); once joined, what the
+        /// hub queued. A client with nothing to catch up has joined when its first chunk returns.
         func next() async -> Data? {
-            if let ready = subscriber.take() { return ready }
+            var chunk = subscriber.take() ?? Data()
             while !subscriber.hasJoined {
-                if subscriber.isClosed { return nil }
-                if let page = hub.catchUp(subscriber), !page.isEmpty { return page }
+                guard !subscriber.isClosed, let page = hub.catchUp(subscriber) else { return chunk.isEmpty ? nil : chunk }
+                chunk.append(page)
+                if !chunk.isEmpty { return chunk }
             }
-            return await subscriber.wait()
+            return chunk.isEmpty ? await subscriber.wait() : chunk
         }
     }
 
