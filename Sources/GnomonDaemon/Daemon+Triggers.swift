@@ -3,8 +3,9 @@ import GnomonCore
 import GnomonStore
 import Logging
 
-/// Manual runs asked for by `gnomon trigger`: the CLI writes a request and sends SIGUSR1; the
-/// daemon also polls for requests every `triggerPollInterval` in case the signal was lost.
+/// Manual runs asked for by `gnomon trigger` or the API, and retries asked for by the API: a
+/// request in the store and a nudge (SIGUSR1, or the inbox); the daemon also polls for requests
+/// every `triggerPollInterval` in case the nudge was lost.
 extension Daemon {
     /// Claims every waiting request and starts its run (a paused job's too), or records why not.
     ///
@@ -19,6 +20,10 @@ extension Daemon {
             return
         }
         for request in requests {
+            if let run = request.retryOf {
+                retry(run, request: request)
+                continue
+            }
             guard let job = jobs[request.job] else {
                 let reason: String
                 if let problems = invalidOnly[request.job] {
@@ -40,6 +45,20 @@ extension Daemon {
             } catch {
                 refuse(request, reason: "could not create the run: \(error)")
             }
+        }
+    }
+
+    /// Reopens a failed or cancelled run asked for through the API and starts it (its job need
+    /// not be loaded: a retry follows the definition the run started with). The reopen answers
+    /// the request in the same transaction, so a crash leaves either a request claimed again at
+    /// the next start or a queued run that recovery continues.
+    private func retry(_ runID: Int64, request: TriggerRequest) {
+        do {
+            let run = try engine.prepareRetry(of: runID, request: request.id, seed: random.next())
+            logger.info("run retried", metadata: ["job": "\(run.job.name)", "run": "\(runID)", "request": "\(request.id)"])
+            start(run, job: run.job.name)
+        } catch {
+            refuse(request, reason: "could not retry run \(runID): \(error)")
         }
     }
 

@@ -191,7 +191,17 @@ public final class RunEngine: Sendable {
 
     /// Reopens a failed or cancelled run: its failed, cancelled and skipped tasks get new
     /// attempts (numbered after the earlier ones, with a fresh retry budget); succeeded tasks stay.
-    public func prepareRetry(of runID: Int64) throws -> PreparedRun {
+    ///
+    /// The reopened run is recorded `queued` with this engine as its runner, in one transaction
+    /// (with `request`, the daemon's claimed retry request is answered in it too): if the runner
+    /// dies before executing it, the daemon's recovery continues it like any unfinished run.
+    ///
+    /// - Parameters:
+    ///   - request: the claimed retry request this answers (the daemon's); nil for `gnomon retry`.
+    ///   - seed: seeds the run's retry jitter; the daemon draws it from its random source.
+    public func prepareRetry(
+        of runID: Int64, request: Int64? = nil, seed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    ) throws -> PreparedRun {
         guard let detail = try store.run(runID) else { throw EngineError.runNotFound(runID) }
         guard detail.summary.status == .failed || detail.summary.status == .cancelled else {
             throw EngineError.runNotRetryable(runID, detail.summary.status)
@@ -203,11 +213,14 @@ public final class RunEngine: Sendable {
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
         let machine = RunMachine(
             job: job, graph: graph, previous: previous, attempts: attempts,
-            reopen: [.failed, .cancelled, .skipped], freshBudget: true,
-            seed: UInt64.random(in: 0...UInt64.max))
+            reopen: [.failed, .cancelled, .skipped], freshBudget: true, seed: seed)
+        let now = clock.now()
         try store.record(graph.names.filter { [.failed, .cancelled, .skipped].contains(previous[$0]) }.map {
-            .taskStatus(run: runID, task: $0, status: .waiting, reason: "reopened by retry", retryAt: nil, at: clock.now())
-        } + [.runRunner(run: runID, pid: settings.runnerPID, instance: settings.runnerInstance)])
+            .taskStatus(run: runID, task: $0, status: .waiting, reason: "reopened by retry", retryAt: nil, at: now)
+        } + [
+            .runRunner(run: runID, pid: settings.runnerPID, instance: settings.runnerInstance),
+            .runStatus(run: runID, status: .queued, reason: nil, at: now),
+        ], answering: request)
         return PreparedRun(
             id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine)
     }

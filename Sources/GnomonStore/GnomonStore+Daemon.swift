@@ -102,6 +102,22 @@ extension GnomonStore {
         }
     }
 
+    /// Asks the daemon to retry run `run` of `job` (a failed or cancelled run); returns the
+    /// request's id. The daemon answers it with the run itself once reopened, or a reason.
+    public func addRetryRequest(run: Int64, job: String, at: Date) throws -> Int64 {
+        try write("ask for a retry of run \(run)") { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO trigger_requests (job, params, requested_at, retry_of) VALUES (?, '{}', ?, ?)
+                """)
+            do {
+                try statement.execute(arguments: [job, StoreDate.databaseText(at), run])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                throw StoreError.unknownRun(location: location, run: run, operation: "ask for a retry of run \(run)")
+            }
+            return db.lastInsertedRowID
+        }
+    }
+
     /// Marks every unclaimed request as claimed at `at` and returns them, oldest first. Two daemons
     /// never claim the same request.
     public func claimTriggerRequests(at: Date) throws -> [TriggerRequest] {

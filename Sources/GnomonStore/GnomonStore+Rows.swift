@@ -34,7 +34,7 @@ extension GnomonStore {
         "id", "job", "fire_time", "decided_at", "decision", "run_id", "detail",
     ])
     static let triggerColumns = Selection(table: "trigger_requests", columns: [
-        "id", "job", "params", "requested_at", "claimed_at", "run_id", "reason", "tasks",
+        "id", "job", "params", "requested_at", "claimed_at", "run_id", "reason", "tasks", "retry_of",
     ])
 
     /// Every row `statement` returns, decoded in place (no copy of each row).
@@ -108,6 +108,6 @@ extension GnomonStore {
         return TriggerRequest(
             id: try r.required(0), job: try r.required(1), params: try r.json(2), requestedAt: try r.date(3),
             claimedAt: try r.optionalDate(4), runID: try r.optional(5), reason: try r.optional(6),
-            tasks: try r.optionalJSON(7) ?? [])
+            tasks: try r.optionalJSON(7) ?? [], retryOf: try r.optional(8))
     }
 }

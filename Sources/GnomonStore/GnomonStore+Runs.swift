@@ -128,9 +128,25 @@ extension GnomonStore {
     /// Fewer statements, the same rows: a task status that a later change of the same batch
     /// overwrites (`running`, then `succeeded`) is not written, and an attempt that starts and
     /// ends in the same batch is inserted ended.
-    public func record(_ changes: [StoreChange]) throws {
+    ///
+    /// - Parameter request: a claimed retry request (``addRetryRequest(run:job:at:)``) that these
+    ///   changes answer: it gets its run in the same transaction, so a daemon that dies after the
+    ///   reopen leaves an answered request and a run that recovery continues, never half of it.
+    public func record(_ changes: [StoreChange], answering request: Int64? = nil) throws {
         guard !changes.isEmpty else { return }
         try write("record \(changes.count) change(s)") { db in
+            if let request {
+                let answer = try db.cachedStatement(sql: """
+                    UPDATE trigger_requests SET run_id = retry_of
+                    WHERE id = ? AND retry_of IS NOT NULL AND claimed_at IS NOT NULL AND run_id IS NULL AND reason IS NULL
+                    """)
+                try answer.execute(arguments: [request])
+                if db.changesCount == 0 {
+                    throw StoreError.invalidValue(
+                        location: location, operation: "answer retry request \(request)",
+                        reason: "the request is unknown, unclaimed, not a retry or already answered")
+                }
+            }
             let kept = Self.withoutOverwrittenStatuses(changes)
             let endings = Self.endingsOfStartedAttempts(kept)
             let merged = Set(endings.values)

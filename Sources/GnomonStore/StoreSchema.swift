@@ -27,6 +27,7 @@ enum StoreSchema {
         migrator.registerMigration("v5-event-types", migrate: widenEventTypes)
         migrator.registerMigration("v5-trigger-tasks", migrate: addTriggerTasks)
         migrator.registerMigration("v5-retention", migrate: createRetention)
+        migrator.registerMigration("v5-retry-requests", migrate: addRetryRequests)
         return migrator
     }
 
@@ -214,6 +215,15 @@ enum StoreSchema {
     private static func addTriggerTasks(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE trigger_requests ADD COLUMN tasks TEXT CHECK (tasks IS NULL OR json_valid(tasks));
+            """)
+    }
+
+    /// A request may ask the daemon to retry a failed or cancelled run (`POST
+    /// /api/v1/runs/{id}/retry`) instead of creating one: `retry_of` names the run, and `run_id`
+    /// is set to the same run in the transaction that reopens it.
+    private static func addRetryRequests(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE trigger_requests ADD COLUMN retry_of INTEGER REFERENCES runs(id) ON DELETE CASCADE;
             """)
     }
 

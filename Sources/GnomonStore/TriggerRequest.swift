@@ -1,9 +1,10 @@
 import Foundation
 
-/// A manual run asked for by the CLI and started by the daemon.
+/// A manual run asked for by the CLI or the API and started by the daemon, or (`retryOf`) a
+/// failed or cancelled run the daemon is asked to retry.
 ///
-/// Life: added (`claimedAt` nil), claimed by the daemon, then given a run (`runID`) or refused
-/// (`reason`, e.g. the job does not exist).
+/// Life: added (`claimedAt` nil), claimed by the daemon, then given a run (`runID`; for a retry
+/// the retried run itself) or refused (`reason`, e.g. the job does not exist).
 public struct TriggerRequest: Sendable, Hashable {
     public var id: Int64
     public var job: String
@@ -15,12 +16,16 @@ public struct TriggerRequest: Sendable, Hashable {
     public var reason: String?
     /// The tasks to run, their dependencies ignored; empty for every task.
     public var tasks: [String]
+    /// The run to retry; nil for a new run.
+    public var retryOf: Int64?
 
     public init(
         id: Int64, job: String, params: [String: String], requestedAt: Date,
-        claimedAt: Date? = nil, runID: Int64? = nil, reason: String? = nil, tasks: [String] = []
+        claimedAt: Date? = nil, runID: Int64? = nil, reason: String? = nil, tasks: [String] = [],
+        retryOf: Int64? = nil
     ) {
         self.tasks = tasks
+        self.retryOf = retryOf
         self.id = id
         self.job = job
         self.params = params
@@ -34,7 +39,7 @@ public struct TriggerRequest: Sendable, Hashable {
 extension TriggerRequest: Codable {
     enum CodingKeys: String, CodingKey {
         case id, job, params, reason, tasks
-        case requestedAt = "requested_at", claimedAt = "claimed_at", runID = "run_id"
+        case requestedAt = "requested_at", claimedAt = "claimed_at", runID = "run_id", retryOf = "retry_of"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,6 +52,7 @@ extension TriggerRequest: Codable {
         try container.encode(runID, forKey: .runID)
         try container.encode(reason, forKey: .reason)
         try container.encode(tasks, forKey: .tasks)
+        try container.encodeIfPresent(retryOf, forKey: .retryOf)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,5 +65,6 @@ extension TriggerRequest: Codable {
         runID = try container.decodeIfPresent(Int64.self, forKey: .runID)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         tasks = try container.decodeIfPresent([String].self, forKey: .tasks) ?? []
+        retryOf = try container.decodeIfPresent(Int64.self, forKey: .retryOf)
     }
 }

@@ -38,20 +38,27 @@ extension APIContext {
             throw .unprocessable("tasks: job \(job.name) has no task \(unknown.joined(separator: ", ")); its tasks: \(known.sorted().joined(separator: ", "))")
         }
         let requestID = try store { try $0.addTriggerRequest(job: job.name, params: params, tasks: tasks, at: daemon.now()) }
+        let runID = try await answer(to: requestID, refused: "the daemon refused to run \(job.name)",
+                                     late: "the daemon did not create the run")
+        return try json(try run(runID), what: "run \(runID)", status: 201)
+    }
+
+    /// Nudges the daemon's loop and waits for it to answer request `requestID` (written to the
+    /// store just before); returns the run it got. A refusal is a 409 (`refused`: its reason);
+    /// no answer within `TriggerRun.answerTimeout` is a 504 (`late`), the request staying queued.
+    func answer(to requestID: Int64, refused: String, late: String) async throws(APIError) -> Int64 {
         daemon.nudgeTriggers()
         let deadline = ContinuousClock.now + TriggerRun.answerTimeout
         var pause: Duration = .milliseconds(2)
         while ContinuousClock.now < deadline {
             let answer = try store { try $0.triggerRequest(requestID) }
-            if let runID = answer?.runID {
-                return try json(try run(runID), what: "run \(runID)", status: 201)
-            }
-            if let reason = answer?.reason { throw .conflict("the daemon refused to run \(job.name): \(reason)") }
+            if let runID = answer?.runID { return runID }
+            if let reason = answer?.reason { throw .conflict("\(refused): \(reason)") }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(50))
         }
-        throw .timedOut("the daemon did not create the run within \(DurationText.format(TriggerRun.answerTimeout)); "
-            + "trigger request \(requestID) stays queued and runs when the daemon gets to it")
+        throw .timedOut("\(late) within \(DurationText.format(TriggerRun.answerTimeout)); "
+            + "request \(requestID) stays queued and the daemon answers it when it gets to it")
     }
 
     static func jsonType(_ value: Any) -> String {

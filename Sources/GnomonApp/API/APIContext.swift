@@ -12,6 +12,8 @@ struct APIContext: Sendable {
     var metricsPublic = false
     /// The counters and histograms `/metrics` keeps between scrapes.
     let metricsCollector = MetricsCollector()
+    /// The shared reader of the event record behind `GET /api/v1/events` (nil: no event stream).
+    var events: EventHub?
 
     var store: GnomonStore { daemon.store }
 

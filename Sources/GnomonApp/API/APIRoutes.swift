@@ -27,6 +27,13 @@ enum APIRoutes {
             Route(.get, "/api/v1/runs", role: .read) { request throws(APIError) in try context.listRuns(request) },
             Route(.get, "/api/v1/runs/{id}", role: .read) { request throws(APIError) in try context.showRun(request) },
             Route(.post, "/api/v1/runs/{id}/kill", role: .operate) { request throws(APIError) in try context.killRun(request) },
+            Route(.post, "/api/v1/runs/{id}/retry", role: .operate) { request throws(APIError) in
+                try await context.retryRun(request)
+            },
+            Route(.get, "/api/v1/runs/{id}/tasks/{task}/attempts/{n}/log", role: .read) { request throws(APIError) in
+                try context.attemptLog(request)
+            },
+            Route(.get, "/api/v1/events", role: .read) { request throws(APIError) in try context.streamEvents(request) },
             // Prometheus scrapes it; `--metrics-public` lets it scrape without a token.
             Route(.get, "/metrics", role: context.metricsPublic ? nil : .read) { request throws(APIError) in
                 try await context.metrics(request)

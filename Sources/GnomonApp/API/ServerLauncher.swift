@@ -31,7 +31,8 @@ enum ServerLauncher {
             logger.error("HTTP server not started: \(error)")
             return
         }
-        let context = APIContext(daemon: handle, settings: settings, metricsPublic: metricsPublic)
+        let hub = EventHub(store: handle.store)
+        let context = APIContext(daemon: handle, settings: settings, metricsPublic: metricsPublic, events: hub)
         let server = HTTPServer(
             address: listen, routes: APIRoutes.make(context),
             authenticator: Authenticator(tokens: tokens, sessions: SessionStore()), logger: logger)
@@ -55,10 +56,19 @@ enum ServerLauncher {
             try? (url + "\n").write(toFile: urlFile, atomically: true, encoding: .utf8)
             logger.info("HTTP server listening", metadata: ["url": "\(url)"])
         }
-        do {
-            try await server.run()
-        } catch {
-            logger.error("HTTP server stopped: \(error); the daemon goes on scheduling without it")
+        // The event stream's poller lives as long as the server; cancelled together, so open
+        // streams end as the server drains.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await hub.run() }
+            group.addTask {
+                do {
+                    try await server.run()
+                } catch {
+                    logger.error("HTTP server stopped: \(error); the daemon goes on scheduling without it")
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
         announce.cancel()
         seed.cancel()
