@@ -47,6 +47,15 @@ enum AttemptLog {
         close(descriptor)
     }
 
+    /// Appends a line Gnomon writes about an attempt (a Slurm job's state) to its log, creating
+    /// the log if it is missing; a log that cannot take it is no worse.
+    static func append(_ text: String, to path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        DescriptorText.write(text, to: descriptor)
+        close(descriptor)
+    }
+
     static func parentFolder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])

@@ -54,6 +54,8 @@ public enum ExecutorKind: String, Sendable, Hashable, CaseIterable, CustomString
     case local
     /// `container:` tasks: podman or docker.
     case container
+    /// `slurm:` tasks: batch jobs on a Slurm cluster.
+    case slurm
 
     public var description: String { rawValue }
 }
@@ -64,12 +66,13 @@ extension TaskAction {
         switch self {
         case .shell, .command: return .local
         case .container: return .container
+        case .slurm: return .slurm
         }
     }
 }
 
 /// What an executor recorded to find an attempt again after a crash: its kind and its own
-/// identifier (a container's name).
+/// identifier (a container's name, a Slurm job's id).
 public struct AttemptReference: Sendable, Hashable, CustomStringConvertible {
     public var kind: ExecutorKind
     public var identifier: String
@@ -82,6 +85,11 @@ public struct AttemptReference: Sendable, Hashable, CustomStringConvertible {
     /// The reference of a container attempt: its name.
     public static func container(_ name: String) -> AttemptReference {
         AttemptReference(kind: .container, identifier: name)
+    }
+
+    /// The reference of a Slurm attempt: its job id (empty when it is not known).
+    public static func slurm(_ job: String) -> AttemptReference {
+        AttemptReference(kind: .slurm, identifier: job)
     }
 
     public var description: String { "\(kind) \(identifier)" }

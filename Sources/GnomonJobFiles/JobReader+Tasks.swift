@@ -45,6 +45,9 @@ extension JobReader {
             }
         }
         task.settings = readSettings(entries)
+        if let slurm = entries.first(where: { $0.key == "slurm" }), let container = actions.first(where: { $0.key == "container" }) {
+            reader.report(slurm.keyNode, slurm.path, "a container task cannot run on Slurm; remove slurm or use run or command (\(container.path))")
+        }
         return task
     }
 
@@ -82,7 +85,7 @@ extension JobReader {
         return out
     }
 
-    /// The settings a task and `defaults` share: retry, timeout, env and workdir.
+    /// The settings a task and `defaults` share: retry, timeout, env, workdir and slurm.
     func readSettings(_ entries: [NodeReader.Entry]) -> TaskSettings {
         var settings = TaskSettings()
         for entry in entries where !NodeReader.isNull(entry.value) {
@@ -91,6 +94,7 @@ extension JobReader {
             case "timeout": settings.timeout = reader.duration(entry.value, entry.path)
             case "env": settings.env = reader.environment(entry.value, entry.path)
             case "workdir": settings.workdir = reader.text(entry.value, entry.path, expected: "a folder path")
+            case "slurm": settings.slurm = readSlurm(entry.value, entry.path) ?? SlurmOptions()
             default: break
             }
         }
