@@ -112,7 +112,7 @@ struct SlurmSubmission: Sendable {
     /// The exit status the wrapper wrote, if it did.
     static func wrapperExit(logPath: String) -> Int32? {
         let text = ContainerExecutor.tail(of: exitPath(logPath: logPath), bytes: 64)
-        return Int32(text[...].trimmingCharacters(inSet: " \t\r\n"))
+        return text.split(whereSeparator: { $0.isWhitespace }).first.flatMap { Int32($0) }
     }
 
     /// Records the job's id, node and state for `gnomon show` (written then renamed).
