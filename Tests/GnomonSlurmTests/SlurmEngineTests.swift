@@ -55,7 +55,10 @@ struct SlurmEngineTests {
         #expect(await eventually(within: TestTiming.patience, every: .milliseconds(200)) {
             (try? home.openStore().run(prepared.id)).flatMap { $0 }.map { Self.outcomes($0, "work").first == .lost } ?? false
         })
-        try await cluster.run(["scontrol", "update", "nodename=\(node)", "state=resume"])
+        // RESUME is refused for a node slurmd already brought back (ReturnToService=2); IDLE then.
+        if (try? await cluster.run(["scontrol", "update", "nodename=\(node)", "state=resume"])) == nil {
+            _ = try? await cluster.run(["scontrol", "update", "nodename=\(node)", "state=idle"])
+        }
         let status = await run.value
         let detail = try #require(try home.openStore().run(prepared.id))
         #expect(status == .succeeded)
