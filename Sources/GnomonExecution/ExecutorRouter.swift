@@ -59,8 +59,16 @@ public final class ExecutorRouter: TaskExecutor {
         await executor(for: reference.kind).reattach(reference, logPath: logPath)
     }
 
-    public func discard(_ reference: AttemptReference) async {
-        await executor(for: reference.kind).discard(reference)
+    public func discard(_ reference: AttemptReference, logPath: String) async {
+        await executor(for: reference.kind).discard(reference, logPath: logPath)
+    }
+
+    /// The first executor's (in ``ExecutorKind`` order) that may have started the attempt.
+    public func unrecordedReference(logPath: String) -> AttemptReference? {
+        for kind in ExecutorKind.allCases {
+            if let reference = executors[kind]?.unrecordedReference(logPath: logPath) { return reference }
+        }
+        return nil
     }
 }
 

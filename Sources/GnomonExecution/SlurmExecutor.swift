@@ -67,9 +67,18 @@ public final class SlurmExecutor: TaskExecutor {
                 // The job may exist even so: look for the token before submitting again.
                 tracker.markUnreachable()
                 DescriptorText.write("gnomon: sbatch could not reach slurmctld (\(SlurmCLI.message(of: output))); looking for the job before submitting again\n", to: log)
-                await tracker.waitUntilReachable(logPath: logPath) { stopper.isStopping }
-                if stopper.isStopping { return .cancelled }
-                id = await find(token: submission.token)
+                while id == nil {
+                    await tracker.waitUntilReachable(logPath: logPath) { stopper.isStopping }
+                    if stopper.isStopping { return .cancelled }
+                    switch await locate(logPath: logPath) {
+                    case .found(let found): id = found
+                    case .absent: break
+                    case .unknown:
+                        tracker.markUnreachable()
+                        continue
+                    }
+                    break
+                }
             case .success(let output):
                 return couldNotStart("sbatch refused the job: \(SlurmCLI.message(of: output))", log: log)
             }
@@ -89,15 +98,52 @@ public final class SlurmExecutor: TaskExecutor {
         return SlurmOutcome.outcome(of: report, wrapperExit: SlurmSubmission.wrapperExit(logPath: logPath))
     }
 
-    /// The id of the job carrying `token` that `squeue` shows, if any.
-    func find(token: String) async -> String? {
+    /// What Slurm says of the job carrying an attempt's token.
+    enum Located: Sendable, Equatable {
+        /// The job's id.
+        case found(String)
+        /// slurmctld answered and no job carries the token: it was never submitted.
+        case absent
+        /// slurmctld did not answer: nothing can be concluded.
+        case unknown
+    }
+
+    /// Looks for the job of the attempt whose log is `logPath`: `squeue` by its comment (the
+    /// token), then `sacct` by its job name (whose hash is the token's), for a job `squeue` has
+    /// already forgotten.
+    func locate(logPath: String) async -> Located {
+        let token = SlurmSubmission.token(logPath: logPath), name = SlurmSubmission.jobName(logPath: logPath)
         guard case .success(let output) = await cli.run("squeue", ["-h", "-t", "all", "-o", "%i|%k"]),
-              output.status == .exited(code: 0) else { return nil }
+              output.status == .exited(code: 0) else { return .unknown }
         for line in output.outputText.split(separator: "\n") {
             let fields = line.split(separator: "|", maxSplits: 1).map(String.init)
-            if fields.count == 2, fields[1] == token { return fields[0] }
+            if fields.count == 2, fields[1] == token { return .found(fields[0]) }
         }
-        return nil
+        // `-S`: sacct looks only at today's jobs unless told a start; an attempt's job is never
+        // older than its log, so the search starts on the log's day (its first write).
+        var info = stat()
+        let since = stat(logPath, &info) == 0 ? Self.sacctDay(info.st_mtim.tv_sec - 86_400) : "2000-01-01"
+        for extra in [[], ["-c"]] {
+            let arguments = extra + ["-n", "-P", "-X", "-S", since, "--name=\(name)", "-o", "JobID,JobName"]
+            guard case .success(let output) = await cli.run("sacct", arguments), output.status == .exited(code: 0) else { continue }
+            for line in output.outputText.split(separator: "\n") {
+                let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                if fields.count >= 2, fields[1] == name, Int(fields[0]) != nil { return .found(fields[0]) }
+            }
+        }
+        return .absent
+    }
+
+    /// `YYYY-MM-DD` (UTC) of a time in seconds since 1970, as `sacct -S` takes it.
+    static func sacctDay(_ seconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
     }
 
     static func isUnreachable(_ output: CapturedOutput) -> Bool {
@@ -189,7 +235,7 @@ private struct SlurmBody: AttemptBody {
 
     func prepare(_ submission: SlurmSubmission, log: Int32) -> Result<SlurmSubmission, LaunchProblem> {
         if let problem = submission.writeScript() { return .failure(LaunchProblem(problem)) }
-        DescriptorText.write("gnomon: submitting to Slurm with token \(submission.token)\n", to: log)
+        DescriptorText.write("\(SlurmSubmission.submittingLine) \(submission.token)\n", to: log)
         return .success(submission)
     }
 
@@ -218,15 +264,27 @@ extension SlurmExecutor {
     /// carrying the token of the attempt whose log is `logPath`) to its end.
     ///
     /// A job shown with another token is not this attempt's (an id reused after a controller
-    /// crash). If the calling task is cancelled while waiting, the job is `scancel`led.
+    /// crash). While slurmctld does not answer, nothing is concluded: the search waits. If the
+    /// calling task is cancelled while waiting, the job is `scancel`led.
     /// - Returns: nil if no job of this attempt exists (it was never submitted).
     public func reattach(_ reference: AttemptReference, logPath: String) async -> AttemptOutcome? {
         guard canReattach(reference) else { return nil }
         let token = SlurmSubmission.token(logPath: logPath)
         let stopper = SlurmStopper(cli: cli, grace: .seconds(10))
-        await tracker.waitUntilReachable(logPath: logPath) { Task.isCancelled }
         var job = reference.identifier.isEmpty ? nil : reference.identifier
-        if job == nil { job = await find(token: token) }
+        while job == nil {
+            await tracker.waitUntilReachable(logPath: logPath) { Task.isCancelled }
+            if Task.isCancelled { return .cancelled }
+            switch await locate(logPath: logPath) {
+            case .found(let found):
+                job = found
+            case .absent:
+                AttemptLog.append("gnomon: no Slurm job carries this attempt's token: it was never submitted\n", to: logPath)
+                return nil
+            case .unknown:
+                tracker.markUnreachable()
+            }
+        }
         guard let job else { return nil }
         AttemptLog.append("gnomon: re-attached to Slurm job \(job) after a restart of Gnomon\n", to: logPath)
         stopper.track(job: job)
@@ -238,10 +296,21 @@ extension SlurmExecutor {
         return await stopper.finish() == nil ? outcome : .cancelled
     }
 
+    /// An attempt whose log says it was about to be submitted, but which was not recorded: it
+    /// may have a job (found by its token on re-attaching).
+    public func unrecordedReference(logPath: String) -> AttemptReference? {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8),
+              text.contains(SlurmSubmission.submittingLine) else { return nil }
+        return .slurm("")
+    }
+
     /// `scancel`s the job `reference` names (for an attempt whose run was cancelled while Gnomon
     /// was down).
-    public func discard(_ reference: AttemptReference) async {
-        guard canReattach(reference), !reference.identifier.isEmpty else { return }
-        _ = await cli.run("scancel", [reference.identifier])
+    public func discard(_ reference: AttemptReference, logPath: String) async {
+        guard canReattach(reference) else { return }
+        var job = reference.identifier
+        if job.isEmpty, case .found(let found) = await locate(logPath: logPath) { job = found }
+        guard !job.isEmpty else { return }
+        _ = await cli.run("scancel", [job])
     }
 }

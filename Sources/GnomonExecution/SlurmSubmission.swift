@@ -22,6 +22,10 @@ struct SlurmSubmission: Sendable {
 
     static func token(logPath: String) -> String { "gnomon:" + logPath }
 
+    /// The log's line (followed by the token) written before the job is submitted: recovery
+    /// looks for the job of an attempt whose log has it but whose job id was never recorded.
+    static let submittingLine = "gnomon: submitting to Slurm with token"
+
     /// `gnomon.TASK.N.HASH`: readable in `squeue`, and what `sacct` (which keeps no comment
     /// without slurmdbd) is matched by; the hash is the token's, so the name is this attempt's
     /// alone and follows from its log path.

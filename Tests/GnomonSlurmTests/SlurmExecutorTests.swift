@@ -56,34 +56,34 @@ struct SlurmExecutorTests {
 
     @Test("a job's end is mapped to its outcome", arguments: endings)
     func ending(_ c: Case) async throws {
-        let cluster = try await SlurmCluster.start()
-        let scratch = Scratch()
-        let executor = SlurmExecutor(configuration: cluster.configuration())
-        let launch = Self.launch(c.program, options: c.options, scratch: scratch)
-        let outcome = await executor.run(launch) { _ in }
-        #expect(outcome == c.expected, "log: \(Self.log(launch))")
-        for text in c.logContains { #expect(Self.log(launch).contains(text), "log: \(Self.log(launch))") }
-        await cluster.stop()
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            let launch = Self.launch(c.program, options: c.options, scratch: scratch)
+            let outcome = await executor.run(launch) { _ in }
+            #expect(outcome == c.expected, "log: \(Self.log(launch))")
+            for text in c.logContains { #expect(Self.log(launch).contains(text), "log: \(Self.log(launch))") }
+        }
     }
 
     @Test("Gnomon's timeout scancels the running job: timed out within its grace")
     func timeout() async throws {
-        let cluster = try await SlurmCluster.start()
-        let scratch = Scratch()
-        let executor = SlurmExecutor(configuration: cluster.configuration())
-        let launch = Self.launch(.shell("sleep \(TestTiming.longSleep)"), scratch: scratch, timeout: .seconds(3))
-        let clock = ContinuousClock()
-        let began = clock.now
-        let outcome = await executor.run(launch) { _ in }
-        let took = (clock.now - began).seconds
-        #expect(outcome == .timedOut)
-        // 3 s of timeout, up to 3 s from submission to running, the TERM, the end seen by the
-        // next poll (2 s at most): far below the task's 300 s sleep.
-        #expect(took < 12, "took \(took) s")
-        // Ended by the TERM sent to its processes (FAILED) or by the scancel after the grace.
-        let id = try #require(Self.jobID(launch))
-        #expect(Self.ended(await cluster.state(of: id)))
-        await cluster.stop()
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            let launch = Self.launch(.shell("sleep \(TestTiming.longSleep)"), scratch: scratch, timeout: .seconds(3))
+            let clock = ContinuousClock()
+            let began = clock.now
+            let outcome = await executor.run(launch) { _ in }
+            let took = (clock.now - began).seconds
+            #expect(outcome == .timedOut)
+            // 3 s of timeout, up to 3 s from submission to running, the TERM, the end seen by the
+            // next poll (2 s at most): far below the task's 300 s sleep.
+            #expect(took < 12, "took \(took) s")
+            // Ended by the TERM sent to its processes (FAILED) or by the scancel after the grace.
+            let id = try #require(Self.jobID(launch))
+            #expect(Self.ended(await cluster.state(of: id)))
+        }
     }
 
     static func ended(_ state: String) -> Bool {
@@ -94,41 +94,78 @@ struct SlurmExecutorTests {
 
     @Test("a kill scancels the job, pending or running, and the attempt is cancelled", arguments: Phase.allCases)
     func kill(_ phase: Phase) async throws {
-        let cluster = try await SlurmCluster.start()
-        let scratch = Scratch()
-        let executor = SlurmExecutor(configuration: cluster.configuration())
-        // A job that may begin only in an hour pends (reason BeginTime) all through the test.
-        let options = phase == .pending ? SlurmOptions(extra: ["--begin=now+1hour"]) : SlurmOptions()
-        let launch = Self.launch(.shell("echo started; sleep \(TestTiming.longSleep)"), options: options, scratch: scratch)
-        let attempt = Task { await executor.run(launch) { _ in } }
-        let expected = phase == .pending ? "PENDING" : "RUNNING"
-        #expect(await eventually(within: TestTiming.patience, every: .milliseconds(100)) {
-            Self.log(launch).contains("): \(expected)") || Self.log(launch).contains(": \(expected)")
-        }, "log: \(Self.log(launch))")
-        attempt.cancel()
-        #expect(await attempt.value == .cancelled)
-        let id = try #require(Self.jobID(launch))
-        let state = await cluster.state(of: id)
-        #expect(phase == .pending ? state.hasPrefix("CANCELLED") : Self.ended(state), "state: \(state)")
-        await cluster.stop()
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            // A job that may begin only in an hour pends (reason BeginTime) all through the test.
+            let options = phase == .pending ? SlurmOptions(extra: ["--begin=now+1hour"]) : SlurmOptions()
+            let launch = Self.launch(.shell("echo started; sleep \(TestTiming.longSleep)"), options: options, scratch: scratch)
+            let attempt = Task { await executor.run(launch) { _ in } }
+            let expected = phase == .pending ? "PENDING" : "RUNNING"
+            #expect(await eventually(within: TestTiming.patience, every: .milliseconds(100)) {
+                Self.log(launch).contains("): \(expected)") || Self.log(launch).contains(": \(expected)")
+            }, "log: \(Self.log(launch))")
+            attempt.cancel()
+            #expect(await attempt.value == .cancelled)
+            let id = try #require(Self.jobID(launch))
+            let state = await cluster.state(of: id)
+            #expect(phase == .pending ? state.hasPrefix("CANCELLED") : Self.ended(state), "state: \(state)")
+        }
     }
 
     @Test("slurmctld stopped and started again mid-job: unknown meanwhile, then the true outcome")
     func controllerRestart() async throws {
-        let cluster = try await SlurmCluster.start()
-        let scratch = Scratch()
-        let executor = SlurmExecutor(configuration: cluster.configuration())
-        let gate = scratch.file("go")
-        let launch = Self.launch(.shell("while [ ! -e '\(gate)' ]; do sleep 0.2; done; exit 4"), scratch: scratch)
-        let attempt = Task { await executor.run(launch) { _ in } }
-        #expect(await eventually(within: TestTiming.patience, every: .milliseconds(100)) { Self.log(launch).contains("RUNNING") })
-        await cluster.stopDaemon("slurmctld")
-        #expect(await eventually(within: .seconds(60), every: .milliseconds(200)) { Self.log(launch).contains("slurmctld is not answering") },
-                "log: \(Self.log(launch))")
-        FileManager.default.createFile(atPath: gate, contents: nil)
-        try await cluster.startDaemons()
-        #expect(await attempt.value == .exited(code: 4), "log: \(Self.log(launch))")
-        #expect(Self.log(launch).contains("slurmctld answers again"))
-        await cluster.stop()
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            let gate = scratch.file("go")
+            let launch = Self.launch(.shell("while [ ! -e '\(gate)' ]; do sleep 0.2; done; exit 4"), scratch: scratch)
+            let attempt = Task { await executor.run(launch) { _ in } }
+            #expect(await eventually(within: TestTiming.patience, every: .milliseconds(100)) { Self.log(launch).contains("RUNNING") })
+            await cluster.stopDaemon("slurmctld")
+            #expect(await eventually(within: .seconds(60), every: .milliseconds(200)) { Self.log(launch).contains("slurmctld is not answering") },
+                    "log: \(Self.log(launch))")
+            FileManager.default.createFile(atPath: gate, contents: nil)
+            try await cluster.startDaemons()
+            #expect(await attempt.value == .exited(code: 4), "log: \(Self.log(launch))")
+            #expect(Self.log(launch).contains("slurmctld answers again"))
+        }
+    }
+
+    @Test("a job id reused by another job is never taken for ours: its token differs, the attempt is lost, the job untouched")
+    func reusedID() async throws {
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            let foreign = try await cluster.run([
+                "sbatch", "--parsable", "--job-name=someone.else", "--comment=not-gnomon", "--output=/dev/null",
+                "--wrap=sleep \(TestTiming.longSleep)",
+            ]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let logPath = scratch.file("logs/t.1.log")
+            _ = try? FileManager.default.createDirectory(atPath: scratch.file("logs"), withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            // As if a controller crash had given our recorded id to someone else's job.
+            let outcome = await executor.reattach(.slurm(foreign), logPath: logPath)
+            #expect(outcome == .lost)
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            #expect(log.contains("neither squeue nor sacct shows it with this attempt's token"), "log: \(log)")
+            let state = await cluster.state(of: foreign)
+            #expect(state == "RUNNING" || state == "PENDING", "the foreign job was touched: \(state)")
+        }
+    }
+
+    @Test("an unrecorded attempt with no job carrying its token was never submitted: nothing to re-attach to")
+    func neverSubmitted() async throws {
+        try await SlurmCluster.with { cluster in
+            let scratch = Scratch()
+            let executor = SlurmExecutor(configuration: cluster.configuration())
+            let logPath = scratch.file("logs/t.1.log")
+            _ = try? FileManager.default.createDirectory(atPath: scratch.file("logs"), withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: logPath, contents: Data("gnomon: submitting to Slurm with token gnomon:\(logPath)\n".utf8))
+            #expect(executor.unrecordedReference(logPath: logPath) == .slurm(""))
+            #expect(await executor.reattach(.slurm(""), logPath: logPath) == nil)
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            #expect(log.contains("no Slurm job carries this attempt's token: it was never submitted"), "log: \(log)")
+        }
     }
 }

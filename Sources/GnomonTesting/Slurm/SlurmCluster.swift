@@ -47,6 +47,20 @@ public final class SlurmCluster: Sendable {
         return cluster
     }
 
+    /// Starts a fresh cluster, runs `body` with it and stops the cluster whichever way `body`
+    /// ends (an expectation that throws included).
+    public static func with<T>(_ body: (SlurmCluster) async throws -> T) async throws -> T {
+        let cluster = try await start()
+        do {
+            let result = try await body(cluster)
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
     /// Waits until `sinfo` says the node is idle (and slurmd has registered).
     public func waitUntilIdle() async throws {
         var last = ""
