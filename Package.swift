@@ -83,7 +83,7 @@ let package = Package(
         // The real receivers' python3 programs sit beside their Swift files, read from there.
         .target(
             name: "GnomonTesting", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution", "GnomonEngine"],
-            exclude: ["Receivers/http-receiver.py", "Receivers/smtp-receiver.py"]),
+            exclude: ["Receivers/http-receiver.py", "Receivers/smtp-receiver.py", "Slurm/slurm-cluster.sh"]),
         .executableTarget(name: "gnomon-bench", dependencies: ["GnomonCore", "GnomonStore"], path: "Benchmarks/gnomon-bench"),
         .executableTarget(name: "spawn-bench", dependencies: ["GnomonExecution"], path: "Benchmarks/spawn-bench"),
         .testTarget(name: "GnomonCoreTests", dependencies: ["GnomonCore"]),
@@ -102,6 +102,10 @@ let package = Package(
         ]),
         // Container tasks against a real podman and the test image built by scripts/setup.
         .testTarget(name: "GnomonContainerTests", dependencies: ["GnomonExecution", "GnomonCore", "GnomonTesting"]),
+        // Slurm tasks against a real single-node cluster started by the tests (slurm-wlm, munge).
+        .testTarget(name: "GnomonSlurmTests", dependencies: [
+            "GnomonExecution", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonTesting",
+        ]),
         // The senders against real local receivers (python3's http.server, aiosmtpd, openssl).
         .testTarget(name: "GnomonNotifyTests", dependencies: [
             "GnomonNotify", "GnomonCore", "GnomonExecution", "GnomonTesting",

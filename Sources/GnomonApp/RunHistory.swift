@@ -84,8 +84,23 @@ public enum RunHistory {
                 ])
             }
             lines += attempts.lines()
+            lines += slurmLines(detail.attempts)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The Slurm job, node and last state of each attempt that ran on Slurm (its reference is
+    /// `slurm:ID`; the state is what the daemon last wrote to `LOG.slurm`); none without any.
+    static func slurmLines(_ attempts: [AttemptRecord]) -> [String] {
+        var table = TextTable(headers: ["TASK", "#", "SLURM JOB", "STATE"])
+        for attempt in attempts {
+            guard let reference = attempt.containerName, reference.hasPrefix("slurm:") else { continue }
+            let saved = (try? String(contentsOfFile: attempt.logPath + ".slurm", encoding: .utf8)) ?? ""
+            let fields = saved.split(separator: "\t", omittingEmptySubsequences: false)
+            let state = fields.count == 3 ? fields[2].trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
+            table.add([attempt.task, String(attempt.number), String(reference.dropFirst(6)), state])
+        }
+        return table.lines().count > 1 ? [""] + table.lines() : []
     }
 
     /// `2d`, `90m` (that long ago) or an ISO 8601 instant or a date like 2026-11-26.

@@ -98,7 +98,7 @@ public final class Daemon {
         }
         let settings = EngineSettings(home: options.home, killGrace: options.killGrace, runnerInstance: instance)
         engine = RunEngine(
-            store: store, executor: ExecutorRouter.standard(environment: settings.baseEnvironment),
+            store: store, executor: ExecutorRouter.standard(environment: settings.baseEnvironment, slurm: slurmConfiguration(settings.baseEnvironment)),
             pool: WorkerPool(width: options.workers), clock: clock, settings: settings)
         let inbox = self.inbox
         let signals = !handlingSignals ? nil : SignalSource(signals: [SIGUSR1, SIGHUP, SIGTERM, SIGINT]) { number in
@@ -280,5 +280,16 @@ extension Daemon {
         publishJobs()
         notifier.update(jobs: jobs.mapValues(\.definition))
         pruner.configure(settings: settings, jobs: jobs.values.map(\.definition.spec))
+    }
+}
+
+extension Daemon {
+    /// How `slurm:` tasks reach their cluster: the settings file's `slurm:` (read once, at start;
+    /// a change needs a restart), over the daemon's own `SLURM_CONF` and `PATH`.
+    func slurmConfiguration(_ environment: [String: String]) -> SlurmConfiguration {
+        let slurm = options.configPath.flatMap { SettingsFileLoader.loadIfPresent(path: $0)?.settings.slurm } ?? SlurmSettings()
+        return SlurmConfiguration(
+            environment: environment, slurmConf: slurm.conf, commandFolder: slurm.bin,
+            pollInterval: slurm.pollInterval, maximumPollInterval: slurm.maxPollInterval)
     }
 }

@@ -28,10 +28,12 @@ public struct LaunchBuilder: Sendable {
     ///   launch works from the job file's folder, which the relative host paths of its mounts
     ///   are taken from (the task's `workdir` does not apply: the container's own `workdir` is a
     ///   path inside it).
+    /// - A Slurm job is given what a local task is (the runner's environment, the task's `env`,
+    ///   Gnomon's variables; its `workdir`): the nodes share the job's folders.
     public func launch(_ task: TaskSpec, attempt: Int) -> AttemptLaunch {
         let base: [String: String], workingDirectory: String
         switch task.action {
-        case .shell, .command:
+        case .shell, .command, .slurm:
             (base, workingDirectory) = (settings.baseEnvironment, AttemptEnvironment.workingDirectory(job: job, task: task))
         case .container:
             (base, workingDirectory) = ([:], job.directory)
@@ -43,7 +45,7 @@ public struct LaunchBuilder: Sendable {
             action: task.action,
             environment: environment,
             workingDirectory: workingDirectory,
-            workingDirectoryKey: task.action.executorKind == .local && task.workdir != nil ? "tasks.\(task.name).workdir" : nil,
+            workingDirectoryKey: task.action.executorKind != .container && task.workdir != nil ? "tasks.\(task.name).workdir" : nil,
             logPath: logPath(task: task.name, attempt: attempt),
             timeout: task.timeout,
             killGrace: settings.killGrace,

@@ -93,7 +93,7 @@ extension RunEngine {
         for attempt in Self.openAttempts(of: detail) {
             if let reference = AttemptReference(recordedIn: attempt), executor.canReattach(reference) {
                 if cancelled {
-                    await executor.discard(reference)
+                    await executor.discard(reference, logPath: attempt.logPath)
                 } else {
                     adoptions.append(Adoption(task: attempt.task, attempt: attempt.number, reference: reference, logPath: attempt.logPath))
                     continue
@@ -105,6 +105,25 @@ extension RunEngine {
         let job = detail.snapshot
         let graph = try Self.graph(ofSnapshot: job, run: runID)
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
+        // An attempt whose log exists but whose start was not recorded may still have been
+        // started where it outlives its runner (a Slurm job submitted just before the runner
+        // died): it is recorded now and re-attached to, found by its token; never started again.
+        let recorded = Dictionary(detail.attempts.map { ($0.task, $0.number) }, uniquingKeysWith: max)
+        for (task, number) in unrecordedLogNumbers(detail).sorted(by: { $0.key < $1.key })
+        where number > (recorded[task] ?? 0) && !(previous[task] ?? .waiting).isFinished && graph.names.contains(task) {
+            let logPath = settings.logPath(job: detail.summary.job, run: runID, task: task, attempt: number)
+            guard let reference = executor.unrecordedReference(logPath: logPath) else { continue }
+            changes.append(.attemptStarted(
+                run: runID, task: task, number: number, at: now, pid: nil, pgid: nil,
+                containerName: reference.recordedContainerName, logPath: logPath, runnerInstance: settings.runnerInstance))
+            if cancelled {
+                await executor.discard(reference, logPath: logPath)
+                changes.append(.attemptFinished(run: runID, task: task, number: number, outcome: .lost, at: now))
+            } else {
+                changes.append(.taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now))
+                adoptions.append(Adoption(task: task, attempt: number, reference: reference, logPath: logPath))
+            }
+        }
         let adopted = Dictionary(uniqueKeysWithValues: adoptions.map { ($0.task, $0.attempt) })
         let unfinished = graph.names.filter { !(previous[$0] ?? .waiting).isFinished && adopted[$0] == nil }
 
@@ -121,6 +140,7 @@ extension RunEngine {
         // attempt that was started but not recorded before the runner died (logs are never reused).
         var attempts: [String: Int] = [:]
         var free: [String: Int] = [:]
+        for adoption in adoptions { attempts[adoption.task] = adoption.attempt }
         for attempt in detail.attempts {
             attempts[attempt.task] = max(attempts[attempt.task] ?? 0, attempt.number)
             if attempt.outcome == nil, adopted[attempt.task] == attempt.number { continue }

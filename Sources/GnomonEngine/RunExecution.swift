@@ -238,7 +238,9 @@ final class RunExecution: Sendable {
                 recorder.enqueue([
                     .taskStatus(run: runID, task: task, status: .running, reason: nil, retryAt: nil, at: now),
                     .attemptStarted(
-                        run: runID, task: task, number: attempt, at: now, pid: started.pid, pgid: started.pgid,
+                        run: runID, task: task, number: attempt, at: now,
+                        // A Slurm job has no process here (0): no pid to record or kill.
+                        pid: started.pid > 0 ? started.pid : nil, pgid: started.pgid > 0 ? started.pgid : nil,
                         containerName: started.reference?.recordedContainerName, logPath: launch.logPath,
                         runnerInstance: engine.settings.runnerInstance),
                 ], commitWithin: Self.rideAlongDelay)

@@ -47,9 +47,10 @@ public enum AttemptLog {
         close(descriptor)
     }
 
-    /// Appends `text` to the log at `path` (a note of Gnomon's after the attempt's own output).
+    /// Appends a line Gnomon writes about an attempt (a Slurm job's state) to its log, creating
+    /// the log if it is missing; a log that cannot take it is no worse.
     static func append(_ text: String, to path: String) {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
         DescriptorText.write(text, to: descriptor)
         close(descriptor)

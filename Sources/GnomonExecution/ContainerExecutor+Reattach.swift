@@ -15,7 +15,7 @@ extension ContainerExecutor {
     }
 
     /// Removes the container `reference` names, whatever its state; see ``discard(name:)``.
-    public func discard(_ reference: AttemptReference) async {
+    public func discard(_ reference: AttemptReference, logPath: String) async {
         guard canReattach(reference) else { return }
         await discard(name: reference.identifier)
     }

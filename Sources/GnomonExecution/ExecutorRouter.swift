@@ -14,7 +14,7 @@ public final class ExecutorRouter: TaskExecutor {
         self.executors = executors
     }
 
-    /// Local processes, and containers through podman or docker when one is found.
+    /// Local processes, containers through podman or docker when one is found, and Slurm jobs.
     ///
     /// - Parameters:
     ///   - environment: the runner's environment, where the container runtime is looked for
@@ -22,10 +22,13 @@ public final class ExecutorRouter: TaskExecutor {
     ///   - containerRuntime: the runtime to use instead of looking: `GNOMON_CONTAINER_RUNTIME`,
     ///     else podman, else docker, found in the `PATH` of `environment`.
     ///   - local: the executor of `run:` and `command:` tasks.
+    ///   - slurm: how `slurm:` tasks reach their cluster; by default Slurm's commands are looked
+    ///     for in the `PATH` of `environment`, with its `SLURM_CONF`.
     public static func standard(
         environment: [String: String],
         containerRuntime: Result<ContainerRuntime, ContainerRuntimeProblem>? = nil,
-        local: any TaskExecutor = LocalProcessExecutor()
+        local: any TaskExecutor = LocalProcessExecutor(),
+        slurm: SlurmConfiguration? = nil
     ) -> ExecutorRouter {
         let runtime = containerRuntime ?? ContainerRuntime.detect(environment: environment, override: nil)
         let containers: any TaskExecutor
@@ -33,7 +36,8 @@ public final class ExecutorRouter: TaskExecutor {
         case .success(let found): containers = ContainerExecutor(runtime: found)
         case .failure(let problem): containers = UnavailableExecutor(reason: problem.message)
         }
-        return ExecutorRouter([.local: local, .container: containers])
+        let cluster = SlurmExecutor(configuration: slurm ?? SlurmConfiguration(environment: environment))
+        return ExecutorRouter([.local: local, .container: containers, .slurm: cluster])
     }
 
     /// The executor of one kind.
@@ -55,8 +59,16 @@ public final class ExecutorRouter: TaskExecutor {
         await executor(for: reference.kind).reattach(reference, logPath: logPath)
     }
 
-    public func discard(_ reference: AttemptReference) async {
-        await executor(for: reference.kind).discard(reference)
+    public func discard(_ reference: AttemptReference, logPath: String) async {
+        await executor(for: reference.kind).discard(reference, logPath: logPath)
+    }
+
+    /// The first executor's (in ``ExecutorKind`` order) that may have started the attempt.
+    public func unrecordedReference(logPath: String) -> AttemptReference? {
+        for kind in ExecutorKind.allCases {
+            if let reference = executors[kind]?.unrecordedReference(logPath: logPath) { return reference }
+        }
+        return nil
     }
 }
 

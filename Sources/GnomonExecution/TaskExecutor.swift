@@ -5,7 +5,7 @@ import GnomonCore
 /// ``LocalProcessExecutor`` and ``ContainerExecutor`` implement it, and ``ExecutorRouter``,
 /// which the engine holds, hands each launch to the one for its action. An executor that can find
 /// its attempts again after a crash of Gnomon (a container keeps running while Gnomon is down)
-/// also implements ``reattach(_:logPath:)`` and ``discard(_:)``.
+/// also implements ``reattach(_:logPath:)``, ``discard(_:logPath:)`` and ``unrecordedReference(logPath:)``.
 public protocol TaskExecutor: Sendable {
     /// Runs one attempt to its end.
     ///
@@ -30,9 +30,14 @@ public protocol TaskExecutor: Sendable {
     ///   cannot be read.
     func reattach(_ reference: AttemptReference, logPath: String) async -> AttemptOutcome?
 
-    /// Removes whatever is left of the attempt `reference` names (for an attempt whose run was
-    /// cancelled while Gnomon was down), so nothing outlives its attempt.
-    func discard(_ reference: AttemptReference) async
+    /// Removes whatever is left of the attempt `reference` names, whose log is `logPath` (for an
+    /// attempt whose run was cancelled while Gnomon was down), so nothing outlives its attempt.
+    func discard(_ reference: AttemptReference, logPath: String) async
+
+    /// After a crash of Gnomon: the reference to re-attach to for an attempt that left its log
+    /// `logPath` but was never recorded (its runner died between creating the log and recording
+    /// the start), when this executor may have started it; nil by default (nothing to find).
+    func unrecordedReference(logPath: String) -> AttemptReference?
 }
 
 extension TaskExecutor {
@@ -40,7 +45,9 @@ extension TaskExecutor {
 
     public func reattach(_ reference: AttemptReference, logPath: String) async -> AttemptOutcome? { nil }
 
-    public func discard(_ reference: AttemptReference) async {}
+    public func discard(_ reference: AttemptReference, logPath: String) async {}
+
+    public func unrecordedReference(logPath: String) -> AttemptReference? { nil }
 
     /// Runs one attempt with nothing to wait for before its process is created.
     public func run(_ launch: AttemptLaunch, onStart: @Sendable (StartedProcess) -> Void) async -> AttemptOutcome {
@@ -54,6 +61,8 @@ public enum ExecutorKind: String, Sendable, Hashable, CaseIterable, CustomString
     case local
     /// `container:` tasks: podman or docker.
     case container
+    /// `slurm:` tasks: batch jobs on a Slurm cluster.
+    case slurm
 
     public var description: String { rawValue }
 }
@@ -64,12 +73,13 @@ extension TaskAction {
         switch self {
         case .shell, .command: return .local
         case .container: return .container
+        case .slurm: return .slurm
         }
     }
 }
 
 /// What an executor recorded to find an attempt again after a crash: its kind and its own
-/// identifier (a container's name).
+/// identifier (a container's name, a Slurm job's id).
 public struct AttemptReference: Sendable, Hashable, CustomStringConvertible {
     public var kind: ExecutorKind
     public var identifier: String
@@ -82,6 +92,11 @@ public struct AttemptReference: Sendable, Hashable, CustomStringConvertible {
     /// The reference of a container attempt: its name.
     public static func container(_ name: String) -> AttemptReference {
         AttemptReference(kind: .container, identifier: name)
+    }
+
+    /// The reference of a Slurm attempt: its job id (empty when it is not known).
+    public static func slurm(_ job: String) -> AttemptReference {
+        AttemptReference(kind: .slurm, identifier: job)
     }
 
     public var description: String { "\(kind) \(identifier)" }

@@ -23,7 +23,11 @@ public enum JobFileFormat {
     /// The three ways a task says what it runs; a task has exactly one.
     public static let actionKeys = ["run", "command", "container"]
     /// Task keys that `defaults` may also hold.
-    public static let defaultsKeys = ["retry", "timeout", "env", "workdir", "log_limit", "log_limit_action"]
+    public static let defaultsKeys = ["retry", "timeout", "env", "workdir", "log_limit", "log_limit_action", "slurm"]
+    /// Keys of `slurm` (on a task or in `defaults`).
+    public static let slurmKeys = ["cpus", "memory", "gpus", "gres", "qos", "constraint", "partition", "account", "time", "extra"]
+    /// The most CPUs or GPUs one Slurm task may ask for.
+    public static let maximumSlurmCount = 100_000
     /// Keys of one task.
     public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys
     /// Keys of the long form of `retry`.

@@ -45,6 +45,9 @@ extension JobReader {
             }
         }
         task.settings = readSettings(entries)
+        if let slurm = entries.first(where: { $0.key == "slurm" }), let container = actions.first(where: { $0.key == "container" }) {
+            reader.report(slurm.keyNode, slurm.path, "a container task cannot run on Slurm; remove slurm or use run or command (\(container.path))")
+        }
         return task
     }
 
@@ -82,7 +85,7 @@ extension JobReader {
         return out
     }
 
-    /// The settings a task and `defaults` share: retry, timeout, env, workdir and the log limit.
+    /// The settings a task and `defaults` share: retry, timeout, env, workdir, the log limit and slurm.
     func readSettings(_ entries: [NodeReader.Entry]) -> TaskSettings {
         var settings = TaskSettings()
         for entry in entries where !NodeReader.isNull(entry.value) {
@@ -93,6 +96,7 @@ extension JobReader {
             case "workdir": settings.workdir = reader.text(entry.value, entry.path, expected: "a folder path")
             case "log_limit": settings.logLimit = reader.byteSize(entry.value, entry.path, atLeast: LogLimit.minimumBytes)
             case "log_limit_action": settings.logLimitAction = reader.choice(entry.value, entry.path, of: LogLimit.Action.self)
+            case "slurm": settings.slurm = readSlurm(entry.value, entry.path) ?? SlurmOptions()
             default: break
             }
         }

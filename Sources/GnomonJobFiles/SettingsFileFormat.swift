@@ -10,8 +10,10 @@ public enum SettingsFileFormat {
     /// Keys at the top of the file.
     public static let settingsKeys = [
         "channels", "notify", "late_after", "expect_success_every", "public_url", "retry_alerts_for",
-        "min_free_space", "keep",
+        "min_free_space", "keep", "slurm",
     ]
+    /// Keys of `slurm`.
+    public static let slurmKeys = ["conf", "bin", "poll_interval", "max_poll_interval"]
     /// The kinds of channel: a channel has exactly one of these keys.
     public static let channelKinds = ChannelSpec.Kind.allCases.map(\.rawValue)
     /// Keys of a `webhook` channel.

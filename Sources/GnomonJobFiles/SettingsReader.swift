@@ -43,6 +43,8 @@ struct SettingsReader {
                 if let value = reader.duration(entry.value, entry.path) { settings.retryAlertsFor = value }
             case "min_free_space":
                 if let rule = freeSpace(entry.value, entry.path) { settings.minFreeSpace = rule }
+            case "slurm":
+                settings.slurm = readSlurm(entry.value, entry.path)
             default:
                 break
             }
@@ -80,5 +82,24 @@ struct SettingsReader {
             return nil
         }
         return text
+    }
+}
+
+extension SettingsReader {
+    /// `slurm`: where Slurm's commands and configuration are, and how often to ask about jobs.
+    func readSlurm(_ node: YAMLNode, _ path: String) -> SlurmSettings {
+        var slurm = SlurmSettings()
+        guard let entries = reader.entries(node, path, expected: "a mapping such as { conf: /etc/slurm/slurm.conf }") else { return slurm }
+        reader.rejectUnknown(entries, known: SettingsFileFormat.slurmKeys)
+        for entry in entries where !NodeReader.isNull(entry.value) {
+            switch entry.key {
+            case "conf": slurm.conf = reader.text(entry.value, entry.path, expected: "the path of slurm.conf")
+            case "bin": slurm.bin = reader.text(entry.value, entry.path, expected: "the folder of sbatch and squeue")
+            case "poll_interval": if let value = reader.duration(entry.value, entry.path) { slurm.pollInterval = value }
+            case "max_poll_interval": if let value = reader.duration(entry.value, entry.path) { slurm.maxPollInterval = value }
+            default: break
+            }
+        }
+        return slurm
     }
 }

@@ -20,7 +20,16 @@ struct TaskSource {
 
     /// The finished task, its settings merged over the job's defaults; `nil` without an action.
     func spec(defaults: TaskSettings) -> TaskSpec? {
-        guard let action else { return nil }
+        guard var action else { return nil }
+        // A run or command task runs on Slurm when it, or the defaults, say slurm.
+        if settings.slurm != nil || defaults.slurm != nil {
+            let options = (settings.slurm ?? SlurmOptions()).merged(over: defaults.slurm ?? SlurmOptions())
+            switch action {
+            case .shell(let line): action = .slurm(SlurmSpec(program: .shell(line), options: options))
+            case .command(let argv): action = .slurm(SlurmSpec(program: .command(argv), options: options))
+            case .container, .slurm: break
+            }
+        }
         return TaskSpec(
             name: name,
             action: action,
@@ -43,7 +52,8 @@ struct TaskSource {
 }
 
 /// The task settings `defaults` may also hold; `nil` where not set. A task's own value replaces
-/// the default as a whole, except `env`, which merges variable by variable.
+/// the default as a whole, except `env`, which merges variable by variable, and `slurm`, which
+/// merges option by option (``SlurmOptions/merged(over:)``).
 struct TaskSettings {
     var retry: RetryPolicy?
     var timeout: Duration?
@@ -51,4 +61,5 @@ struct TaskSettings {
     var workdir: String?
     var logLimit: Int64?
     var logLimitAction: LogLimit.Action?
+    var slurm: SlurmOptions?
 }

@@ -48,7 +48,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     }
 }
 
-/// What a task runs: exactly one of a shell line, an argv, or a container.
+/// What a task runs: exactly one of a shell line, an argv, a container, or a Slurm batch job.
 public enum TaskAction: Sendable, Hashable, Codable {
     /// A shell line, run by `/bin/sh -c`.
     case shell(String)
@@ -56,6 +56,8 @@ public enum TaskAction: Sendable, Hashable, Codable {
     case command([String])
     /// A container launch through podman or docker.
     case container(ContainerSpec)
+    /// A batch job on a Slurm cluster (`run` or `command` with `slurm:`).
+    case slurm(SlurmSpec)
 }
 
 /// A container task's launch settings.

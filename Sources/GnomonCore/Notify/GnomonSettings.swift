@@ -23,6 +23,8 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     /// The history kept for every job that does not say otherwise (`keep:`); a key left out
     /// means the built-in default (``RetentionPolicy/standard``).
     public var keep: KeepSpec?
+    /// How Gnomon reaches a Slurm cluster (`slurm:`).
+    public var slurm: SlurmSettings = SlurmSettings()
 
     /// 24 hours: a receiver down for a night still gets its alerts.
     public static let defaultRetryAlertsFor = Duration.seconds(24 * 3600)
@@ -40,7 +42,7 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, minFreeSpace, keep
+        case channels, notify, lateAfter, expectSuccessEvery, publicURL, retryAlertsFor, minFreeSpace, keep, slurm
     }
 
     /// Every key is optional, so settings coded by an older version decode with the defaults.
@@ -54,5 +56,25 @@ public struct GnomonSettings: Sendable, Hashable, Codable {
         retryAlertsFor = try container.decodeIfPresent(Duration.self, forKey: .retryAlertsFor) ?? Self.defaultRetryAlertsFor
         minFreeSpace = try container.decodeIfPresent(FreeSpaceRule.self, forKey: .minFreeSpace) ?? .standard
         keep = try container.decodeIfPresent(KeepSpec.self, forKey: .keep)
+        slurm = try container.decodeIfPresent(SlurmSettings.self, forKey: .slurm) ?? SlurmSettings()
+    }
+}
+
+/// The settings file's `slurm:`: the cluster Gnomon submits `slurm:` tasks to.
+public struct SlurmSettings: Sendable, Hashable, Codable {
+    /// `conf`: the `SLURM_CONF` Slurm's commands run with; `nil` keeps the daemon's own.
+    public var conf: String?
+    /// `bin`: the folder of `sbatch`, `squeue`, `sacct`, `scancel`; `nil` looks in `PATH`.
+    public var bin: String?
+    /// `poll_interval`: how often one `squeue` asks about every active job (default 1 s).
+    public var pollInterval: Duration
+    /// `max_poll_interval`: the longest interval while nothing changes (default 8 s).
+    public var maxPollInterval: Duration
+
+    public init(conf: String? = nil, bin: String? = nil, pollInterval: Duration = .seconds(1), maxPollInterval: Duration = .seconds(8)) {
+        self.conf = conf
+        self.bin = bin
+        self.pollInterval = pollInterval
+        self.maxPollInterval = maxPollInterval
     }
 }

@@ -26,12 +26,12 @@ public enum AttemptEnvironment {
     }
 
     /// The argv of a local task: `/bin/sh -c LINE` for `run:`, the argv itself for `command:`.
-    /// `nil` for a container task.
+    /// `nil` for a container or Slurm task.
     public static func argv(for action: TaskAction) -> [String]? {
         switch action {
         case .shell(let line): return ["/bin/sh", "-c", line]
         case .command(let argv): return argv
-        case .container: return nil
+        case .container, .slurm: return nil
         }
     }
 
