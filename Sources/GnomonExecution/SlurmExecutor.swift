@@ -39,7 +39,7 @@ public final class SlurmExecutor: TaskExecutor {
             return .couldNotStart(reason: reason)
         }
         return await AttemptPrelude.run(
-            SlurmBody(executor: self), submission, logPath: launch.logPath, timeout: launch.timeout,
+            SlurmBody(executor: self), submission, logPath: launch.logPath, timeout: launch.timeout, logLimit: launch.logLimit,
             gate: gate, onStart: onStart)
     }
 
