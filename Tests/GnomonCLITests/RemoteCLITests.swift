@@ -72,7 +72,7 @@ struct RemoteCLITests {
         Case(name: "logs of every attempt", arguments: ["logs", "1"], status: 0),
         Case(name: "logs of one task", arguments: ["logs", "1", "a"], status: 0),
         Case(name: "logs of one attempt", arguments: ["logs", "1", "b", "--attempt", "1"], status: 0),
-        Case(name: "logs of a task named with brackets", arguments: ["logs", "1", "shard[1]"], status: 0),
+        Case(name: "logs of a third task", arguments: ["logs", "1", "shard-1"], status: 0),
         Case(name: "logs of an unknown task", arguments: ["logs", "1", "nope"], status: 3),
         Case(name: "logs of an unknown attempt", arguments: ["logs", "1", "a", "--attempt", "7"], status: 3),
         Case(name: "logs of an unknown run", arguments: ["logs", "99"], status: 3),
@@ -101,7 +101,7 @@ struct RemoteCLITests {
               b:
                 run: printf 'b line 1\\nb line 2\\n'
                 depends_on: [a]
-              shard[1]:
+              shard-1:
                 run: echo shard
             """),
         ("bad", """
@@ -265,7 +265,7 @@ struct RemoteCLITests {
                 environment: { ["GNOMON_SERVER": $0.url, "GNOMON_TOKEN": "not-a-token"] }, status: 4,
                 message: { "gnomon: \($0.url) refused the token from GNOMON_TOKEN: the bearer token is not known to this daemon" }),
         Refusal(name: "a token whose role is too low", arguments: ["pause", "ok"],
-                environment: { ["GNOMON_SERVER": $0.url, "GNOMON_TOKEN": "viewer-token-0123456789abcdef"] }, status: 4,
+                environment: { ["GNOMON_SERVER": $0.url, "GNOMON_TOKEN": "viewer-token-0123456789abcdef-0123456789"] }, status: 4,
                 message: { "gnomon: \($0.url) refused: the token \"viewer\" has the role read" }),
         Refusal(name: "an unreachable server", arguments: ["show", "1"],
                 environment: { _ in ["GNOMON_SERVER": "http://127.0.0.1:1", "GNOMON_TOKEN": "x"] }, status: 4,
@@ -285,7 +285,7 @@ struct RemoteCLITests {
     func refusalsAreClear() async throws {
         let home = try TemporaryHome()
         let cli = CLI(home: home)
-        let tokens = try home.write("viewer read viewer-token-0123456789abcdef\n", to: "tokens")
+        let tokens = try home.write("viewer read viewer-token-0123456789abcdef-0123456789\n", to: "tokens")
         let daemon = try await Self.prepared(cli, daemonOptions: ["--tokens-file", tokens])
         defer { daemon.terminate() }
         for c in Self.refusals {

@@ -107,15 +107,15 @@ public struct RemoteSource: CommandSource {
         }
     }
 
+    /// An ended attempt's log is downloaded whole (its raw bytes); a running one's is read in
+    /// windows from the start (UTF-8 text), and with `follow` until it has ended and is drained.
     public func copyLog(run: Int64, attempt record: AttemptRecord, follow: Bool, to output: FileHandle) async throws(AppError) {
         let path = Self.run(run) + "/tasks/" + APIClient.segment(record.task) + "/attempts/\(record.number)/log"
-        let written = ByteCount()
-        try await client.stream(path, query: [("download", "1")]) { bytes in
-            output.write(Data(bytes))
-            written.add(bytes.count)
+        if record.outcome != nil {
+            try await client.stream(path, query: [("download", "1")]) { bytes in output.write(Data(bytes)) }
+            return
         }
-        guard follow, record.outcome == nil else { return }
-        var offset = written.value
+        var offset: Int64 = 0
         while true {
             let page = try await client.get(
                 path, query: [("offset", String(offset)), ("limit", String(1 << 20))], as: LogPage.self,
@@ -124,7 +124,7 @@ public struct RemoteSource: CommandSource {
             let moved = page.nextOffset > offset
             offset = page.nextOffset
             if moved { continue }
-            if page.ended { return }
+            if !follow || page.ended { return }
             try? await Task.sleep(for: .milliseconds(200))
         }
     }
@@ -142,10 +142,4 @@ struct LogPage: Decodable, Sendable {
         case offset, size, ended, text
         case nextOffset = "next_offset"
     }
-}
-
-/// Bytes counted on a transfer's thread and read after it ended.
-private final class ByteCount: @unchecked Sendable {
-    private(set) var value: Int64 = 0
-    func add(_ count: Int) { value += Int64(count) }
 }
