@@ -15,6 +15,25 @@ public struct Transfer: Sendable {
         public var body: [UInt8]
 
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+        /// Why the transfer failed, for callers that do not import the C module; nil when it
+        /// went through (the answer's status is then the caller's to judge).
+        public var failure: Failure? {
+            switch kind {
+            case GNOMON_TRANSFER_OK: return nil
+            case GNOMON_TRANSFER_TIMED_OUT: return .timedOut
+            case GNOMON_TRANSFER_COULD_NOT_CONNECT: return .couldNotConnect
+            case GNOMON_TRANSFER_TLS: return .tls
+            case GNOMON_TRANSFER_BROKEN: return .broken
+            case GNOMON_TRANSFER_CANCELLED: return .cancelled
+            default: return .other
+            }
+        }
+    }
+
+    /// How a transfer failed (``Outcome/failure``).
+    public enum Failure: Sendable {
+        case timedOut, couldNotConnect, tls, broken, cancelled, other
     }
 
     /// Runs `perform` (which calls libcurl with the cancellation flag it is given) on a new thread.

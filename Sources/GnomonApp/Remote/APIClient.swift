@@ -1,4 +1,3 @@
-import CGnomonCurl
 import Foundation
 import GnomonCore
 import GnomonHTTPClient
@@ -102,23 +101,23 @@ extension APIClient {
     func failure(_ outcome: Transfer.Outcome, method: String, path: String, timeout: Duration?) -> AppError? {
         let url = server.url
         let detail = outcome.error.isEmpty ? "" : " (\(outcome.error))"
-        switch outcome.kind {
-        case GNOMON_TRANSFER_OK:
+        switch outcome.failure {
+        case nil:
             return (200..<300).contains(outcome.status) ? nil : refusal(status: outcome.status, body: outcome.body)
-        case GNOMON_TRANSFER_TIMED_OUT:
+        case .timedOut:
             return AppError(.timedOut, "\(url) did not answer \(method) \(path) within "
                 + "\(DurationText.format(timeout ?? Self.connectTimeout))\(detail); check the daemon's log")
-        case GNOMON_TRANSFER_COULD_NOT_CONNECT:
+        case .couldNotConnect:
             return AppError(.environment, "could not connect to \(url)\(detail); check that a gnomon daemon serves there "
                 + "(gnomon daemon --listen HOST:PORT) and that --server or GNOMON_SERVER names it")
-        case GNOMON_TRANSFER_TLS:
+        case .tls:
             return AppError(.environment, "TLS with \(url) failed\(detail); check that the URL's scheme is right and that this "
                 + "machine trusts the server's certificate (Debian: its CA in /usr/local/share/ca-certificates, then update-ca-certificates)")
-        case GNOMON_TRANSFER_BROKEN:
+        case .broken:
             return AppError(.environment, "the connection to \(url) broke during \(method) \(path)\(detail); try again")
-        case GNOMON_TRANSFER_CANCELLED:
+        case .cancelled:
             return AppError(.cancelled, "\(method) \(url)\(path) was cancelled")
-        default:
+        case .other:
             return AppError(.environment, "could not call \(url)\(path)\(detail)")
         }
     }
