@@ -52,8 +52,11 @@ let package = Package(
         // AUTH; Swift cannot call the variadic curl_easy_setopt) and libcrypto's HMAC-SHA256.
         // Debian: libcurl4-openssl-dev and libssl-dev (scripts/setup).
         .target(name: "CGnomonCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // HTTP requests through CGnomonCurl (any method, headers, a body, a streamed answer), awaited
+        // on a thread of their own: the alert senders' and the CLI's client of a remote daemon.
+        .target(name: "GnomonHTTPClient", dependencies: ["CGnomonCurl"]),
         // Alert senders: one alert to one channel (webhook, email, PagerDuty, command).
-        .target(name: "GnomonNotify", dependencies: ["GnomonCore", "GnomonExecution", "CGnomonCurl"]),
+        .target(name: "GnomonNotify", dependencies: ["GnomonCore", "GnomonExecution", "CGnomonCurl", "GnomonHTTPClient"]),
         // The DAG engine: runs a job's graph through the executors, recording every change.
         .target(name: "GnomonEngine", dependencies: ["GnomonCore", "GnomonStore", "GnomonExecution"]),
         // Schedules: fires each job once per intended time, catch-up, overlap, triggers, pause,
@@ -72,7 +75,7 @@ let package = Package(
         // the JSON API's handlers and the web UI, served by GnomonServer inside the daemon.
         .target(name: "GnomonApp", dependencies: [
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonDaemon", "GnomonNotify",
-            "GnomonServer", .product(name: "Logging", package: "swift-log"),
+            "GnomonServer", "GnomonHTTPClient", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "gnomon", dependencies: [
             "GnomonApp",

@@ -80,14 +80,15 @@ static void load_api(void) {
 #define curl_slist_append api.slist_append
 #define curl_slist_free_all api.slist_free_all
 
-/// The most of a response body kept: enough for any error message worth quoting.
+/// The most of a response body kept by default: enough for any error message worth quoting.
 #define GNOMON_BODY_LIMIT (64 * 1024)
 
 
 static size_t keep_body(char *data, size_t size, size_t count, void *context) {
     gnomon_transfer *result = context;
     size_t length = size * count;
-    size_t room = GNOMON_BODY_LIMIT - result->body_length;
+    size_t limit = result->body_limit > 0 ? result->body_limit : GNOMON_BODY_LIMIT;
+    size_t room = limit > result->body_length ? limit - result->body_length : 0;
     size_t kept = length < room ? length : room;
     if (kept > 0) {
         char *grown = realloc(result->body, result->body_length + kept + 1);
@@ -98,6 +99,20 @@ static size_t keep_body(char *data, size_t size, size_t count, void *context) {
         result->body = grown;
     }
     return length;
+}
+
+typedef struct {
+    CURL *curl;
+    gnomon_body_callback callback;
+    void *context;
+} body_sink;
+
+static size_t pass_body(char *data, size_t size, size_t count, void *context) {
+    body_sink *sink = context;
+    size_t length = size * count;
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    return sink->callback(status, data, length, sink->context) == 0 ? length : 0;
 }
 
 static int check_cancelled(void *context, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
@@ -142,7 +157,8 @@ static gnomon_transfer_kind classify(CURLcode code) {
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE: return GNOMON_TRANSFER_BROKEN;
-    case CURLE_ABORTED_BY_CALLBACK: return GNOMON_TRANSFER_CANCELLED;
+    case CURLE_ABORTED_BY_CALLBACK:
+    case CURLE_WRITE_ERROR: return GNOMON_TRANSFER_CANCELLED;
     default: return GNOMON_TRANSFER_OTHER;
     }
 }
@@ -183,25 +199,44 @@ static int finish(CURL *curl, CURLcode code, gnomon_transfer *result) {
     return result->kind;
 }
 
-int gnomon_http_post(const char *url, const char *const *headers, size_t header_count,
-                     const void *body, size_t body_length, long timeout_ms,
-                     const int *cancelled, gnomon_transfer *result) {
-    CURL *curl = start(url, timeout_ms, cancelled, result);
+int gnomon_http_request(const gnomon_http_request_options *options, const int *cancelled, gnomon_transfer *result) {
+    CURL *curl = start(options->url, options->timeout_ms, cancelled, result);
     if (curl == NULL) return result->kind;
+    result->body_limit = options->body_limit;
     struct curl_slist *list = NULL;
-    for (size_t i = 0; i < header_count; i++) list = curl_slist_append(list, headers[i]);
+    for (size_t i = 0; i < options->header_count; i++) list = curl_slist_append(list, options->headers[i]);
     // No "Expect: 100-continue" round trip before the body.
     list = curl_slist_append(list, "Expect:");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, result);
+    if (strcmp(options->method, "GET") != 0) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, options->method);
+    if (options->body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, options->body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)options->body_length);
+    }
+    if (options->connect_timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options->connect_timeout_ms);
+    body_sink sink = { curl, options->on_body, options->context };
+    if (options->on_body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, pass_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, result);
+    }
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     CURLcode code = curl_easy_perform(curl);
     curl_slist_free_all(list);
     return finish(curl, code, result);
+}
+
+int gnomon_http_post(const char *url, const char *const *headers, size_t header_count,
+                     const void *body, size_t body_length, long timeout_ms,
+                     const int *cancelled, gnomon_transfer *result) {
+    gnomon_http_request_options options = {
+        .method = "POST", .url = url, .headers = headers, .header_count = header_count,
+        // A POST with an empty body still sends one (Content-Length: 0).
+        .body = body != NULL ? body : "", .body_length = body_length, .timeout_ms = timeout_ms,
+    };
+    return gnomon_http_request(&options, cancelled, result);
 }
 
 int gnomon_smtp_send(const char *url, int starttls, const char *ca_file,

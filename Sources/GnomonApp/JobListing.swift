@@ -69,6 +69,11 @@ public struct JobListing: Sendable {
         return make(catalog: catalog, now: now, lastRuns: lastRuns, paused: paused)
     }
 
+    /// The jobs as `source` lists them (this machine's folder or a daemon's).
+    public static func load(source: any CommandSource, now: Date = Date()) async throws(AppError) -> JobListing {
+        JobListing(rows: try await source.jobRows(now: now))
+    }
+
     /// Lists an already loaded jobs folder (parsed once per listing); `lastRuns` supplies each
     /// job's newest run when a database exists, `paused` the persisted pause state.
     static func make(

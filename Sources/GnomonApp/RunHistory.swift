@@ -5,10 +5,25 @@ import GnomonStore
 
 /// `gnomon runs` and `gnomon show`: the recorded history.
 public enum RunHistory {
-    /// Newest runs first, as a table or JSON.
+    /// Newest runs first, as a table or JSON, from this machine's store.
     public static func list(
         job: String?, status: [String], since: String?, limit: Int, json: Bool, settings: GlobalSettings, now: Date = Date()
     ) throws(AppError) -> String {
+        let source = LocalSource(settings: settings)
+        let query = try query(job: job, status: status, since: since, limit: limit, now: now)
+        return try render(try source.runs(query), json: json, settings: settings, now: now)
+    }
+
+    /// Newest runs first, as a table or JSON, from `source`.
+    public static func list(
+        job: String?, status: [String], since: String?, limit: Int, json: Bool, source: any CommandSource, now: Date = Date()
+    ) async throws(AppError) -> String {
+        let query = try query(job: job, status: status, since: since, limit: limit, now: now)
+        return try render(try await source.runs(query), json: json, settings: source.settings, now: now)
+    }
+
+    /// The query for `gnomon runs`'s options, with usage errors (exit 2) that name the option.
+    static func query(job: String?, status: [String], since: String?, limit: Int, now: Date) throws(AppError) -> RunQuery {
         var statuses: Set<RunStatus>? = nil
         if !status.isEmpty {
             statuses = []
@@ -20,13 +35,14 @@ public enum RunHistory {
             }
         }
         let sinceDate = try since.map { text throws(AppError) in try parseSince(text, now: now) }
-        guard let workspace = try Workspace.openIfPresent(settings) else {
+        return RunQuery(job: job, statuses: statuses, since: sinceDate, limit: limit)
+    }
+
+    /// The runs as a table or JSON; nil runs means there is no database yet.
+    static func render(_ runs: [RunSummary]?, json: Bool, settings: GlobalSettings, now: Date) throws(AppError) -> String {
+        guard let runs else {
             return json ? "[]" : "no runs yet (no database at \(settings.databasePath))"
         }
-        let runs: [RunSummary]
-        do {
-            runs = try workspace.store.runs(RunQuery(job: job, statuses: statuses, since: sinceDate, limit: limit))
-        } catch { throw AppError(error) }
         if json { return try JSONOutput.string(runs, what: "the runs") }
         if runs.isEmpty { return "no runs match" }
         var table = TextTable(headers: ["ID", "JOB", "STATUS", "TRIGGER", "SCHEDULED", "STARTED", "DURATION"])
@@ -49,7 +65,17 @@ public enum RunHistory {
 
     /// One run in full: its tasks with state and reason, every attempt with outcome and log.
     public static func show(run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date()) throws(AppError) -> String {
-        let (_, detail) = try Workspace.recordedRun(id, settings: settings)
+        try render(try LocalSource(settings: settings).run(id), json: json, now: now)
+    }
+
+    /// One run in full, from `source`.
+    public static func show(run id: Int64, json: Bool, source: any CommandSource, now: Date = Date()) async throws(AppError) -> String {
+        try render(try await source.run(id), json: json, now: now)
+    }
+
+    /// A run as `gnomon show` prints it.
+    static func render(_ detail: RunDetail, json: Bool, now: Date) throws(AppError) -> String {
+        let id = detail.id
         if json { return try JSONOutput.string(detail, what: "run \(id)") }
         let run = detail.summary
         var lines = [

@@ -1,4 +1,5 @@
 import CGnomonCurl
+import GnomonHTTPClient
 import Foundation
 
 /// Sends an alert as a plain-text mail over SMTP (libcurl): STARTTLS when the target asks,

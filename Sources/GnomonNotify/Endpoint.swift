@@ -1,4 +1,5 @@
 import CGnomonCurl
+import GnomonHTTPClient
 import GnomonCore
 import Foundation
 

@@ -1,4 +1,5 @@
 import CGnomonCurl
+import GnomonHTTPClient
 
 /// One POST of a JSON body, judged as webhook receivers answer: 2xx delivered; 408, 429 and
 /// 5xx worth retrying; any other status not.

@@ -31,10 +31,45 @@ typedef struct {
     long status;
     /// libcurl's own description of the failure (empty on success).
     char error[256];
-    /// The first bytes of the response body (HTTP only; at most 64 KiB), malloc'd, or NULL.
+    /// The first bytes of the response body (HTTP only; at most the request's `body_limit`, 64 KiB
+    /// by default), malloc'd, or NULL.
     char *body;
     size_t body_length;
+    /// How much of the body is kept (set by the request; 0 while none is).
+    size_t body_limit;
 } gnomon_transfer;
+
+/// Receives a response body as it arrives (a stream), with the answer's HTTP status (known before
+/// the first byte of the body); returns 0 to go on, non-zero to stop the transfer (it then ends
+/// as `GNOMON_TRANSFER_CANCELLED`).
+typedef int (*gnomon_body_callback)(long status, const char *data, size_t length, void *context);
+
+/// One HTTP request: any method, headers, an optional body, and where the answer goes.
+typedef struct {
+    /// "GET", "POST", ...
+    const char *method;
+    /// http or https.
+    const char *url;
+    /// "Name: value" lines.
+    const char *const *headers;
+    size_t header_count;
+    /// The request body, or NULL for none.
+    const void *body;
+    size_t body_length;
+    /// The whole transfer's bound (0: none, for streams that a caller cancels).
+    long timeout_ms;
+    /// The bound on connecting (0: libcurl's default).
+    long connect_timeout_ms;
+    /// With `on_body` NULL, the most of the answer kept in `result->body` (0: 64 KiB).
+    size_t body_limit;
+    /// When set, the answer's body goes here as it arrives instead of into `result->body`.
+    gnomon_body_callback on_body;
+    void *context;
+} gnomon_http_request_options;
+
+/// Performs one HTTP request. Aborts soon after `*cancelled` becomes non-zero. Blocks the calling
+/// thread; returns `result->kind`.
+int gnomon_http_request(const gnomon_http_request_options *options, const int *cancelled, gnomon_transfer *result);
 
 /// POSTs `body` to `url` (http or https) with `headers` ("Name: value"), the whole transfer
 /// bounded by `timeout_ms`. Aborts soon after `*cancelled` becomes non-zero

@@ -1,17 +1,18 @@
 import ArgumentParser
 import GnomonApp
 
-struct JobsCommand: ParsableCommand {
+struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "List every job: schedule, time zone, next fire time, last run, problems.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Flag(help: "Print JSON (see Docs/cli.md for its shape).")
     var json = false
 
-    func run() throws {
-        say(try JobListing.load(settings: global.settings).render(json: json))
+    func run() async throws {
+        say(try await JobListing.load(source: remote.source(global)).render(json: json))
     }
 }

@@ -7,6 +7,7 @@ struct KillCommand: AsyncParsableCommand {
         abstract: "Stop a run that another gnomon process is executing; it is recorded cancelled.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
     var id: Int64
@@ -16,6 +17,6 @@ struct KillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let wait = try CLIValues.duration(self.wait, option: "--wait")
-        say(try await RunKill.kill(run: id, wait: wait, settings: global.settings))
+        say(try await RunKill.kill(run: id, wait: wait, source: remote.source(global)))
     }
 }

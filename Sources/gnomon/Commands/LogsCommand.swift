@@ -7,6 +7,7 @@ struct LogsCommand: AsyncParsableCommand {
         abstract: "Print a run's logs: one task's latest (or --attempt N) attempt, or every attempt.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
     var id: Int64
@@ -21,6 +22,6 @@ struct LogsCommand: AsyncParsableCommand {
     var follow = false
 
     func run() async throws {
-        try await RunLogs.show(run: id, task: task, attempt: attempt, follow: follow, settings: global.settings)
+        try await RunLogs.show(run: id, task: task, attempt: attempt, follow: follow, source: remote.source(global))
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import GnomonApp
 
-struct RunsCommand: ParsableCommand {
+struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "List runs, newest first: id, job, status, trigger, scheduled, started, duration.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Argument(help: "Only this job's runs.")
     var job: String?
@@ -27,7 +28,7 @@ struct RunsCommand: ParsableCommand {
         guard limit >= 1 else { throw ValidationError("--limit must be 1 or more (got \(limit))") }
     }
 
-    func run() throws {
-        say(try RunHistory.list(job: job, status: status, since: since, limit: limit, json: json, settings: global.settings))
+    func run() async throws {
+        say(try await RunHistory.list(job: job, status: status, since: since, limit: limit, json: json, source: remote.source(global)))
     }
 }

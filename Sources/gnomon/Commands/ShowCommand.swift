@@ -1,12 +1,13 @@
 import ArgumentParser
 import GnomonApp
 
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a run: each task's state and reason, every attempt with its outcome, times and log.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
     var id: Int64
@@ -14,7 +15,7 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print JSON (see Docs/cli.md).")
     var json = false
 
-    func run() throws {
-        say(try RunHistory.show(run: id, json: json, settings: global.settings))
+    func run() async throws {
+        say(try await RunHistory.show(run: id, json: json, source: remote.source(global)))
     }
 }

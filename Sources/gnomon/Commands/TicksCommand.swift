@@ -1,7 +1,7 @@
 import ArgumentParser
 import GnomonApp
 
-struct TicksCommand: ParsableCommand {
+struct TicksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticks",
         abstract: "Every fire time the daemon considered for a job, latest first, and what it decided.",
@@ -11,6 +11,7 @@ struct TicksCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var remote: RemoteOptions
 
     @Argument(help: "The job.")
     var job: String
@@ -25,7 +26,7 @@ struct TicksCommand: ParsableCommand {
         guard limit >= 1 else { throw ValidationError("--limit must be 1 or more (got \(limit))") }
     }
 
-    func run() throws {
-        say(try TickListing.list(job: job, limit: limit, json: json, settings: global.settings))
+    func run() async throws {
+        say(try await TickListing.list(job: job, limit: limit, json: json, source: remote.source(global)))
     }
 }

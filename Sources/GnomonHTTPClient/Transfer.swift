@@ -1,23 +1,43 @@
 import CGnomonCurl
 import Foundation
 
-/// One libcurl transfer (``gnomon_http_post`` or ``gnomon_smtp_send``), run on a thread of its
-/// own because libcurl's easy interface blocks, and awaited without blocking the caller.
+/// One libcurl transfer (``gnomon_http_request``, ``gnomon_http_post`` or ``gnomon_smtp_send``),
+/// run on a thread of its own because libcurl's easy interface blocks, and awaited without
+/// blocking the caller.
 ///
 /// The transfer's own timeout bounds the thread; cancelling the calling task aborts it sooner.
-struct Transfer: Sendable {
+public struct Transfer: Sendable {
     /// How it ended, copied out of C.
-    struct Outcome: Sendable {
-        var kind: gnomon_transfer_kind
-        var status: Int
-        var error: String
-        var body: [UInt8]
+    public struct Outcome: Sendable {
+        public var kind: gnomon_transfer_kind
+        public var status: Int
+        public var error: String
+        public var body: [UInt8]
 
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+        /// Why the transfer failed, for callers that do not import the C module; nil when it
+        /// went through (the answer's status is then the caller's to judge).
+        public var failure: Failure? {
+            switch kind {
+            case GNOMON_TRANSFER_OK: return nil
+            case GNOMON_TRANSFER_TIMED_OUT: return .timedOut
+            case GNOMON_TRANSFER_COULD_NOT_CONNECT: return .couldNotConnect
+            case GNOMON_TRANSFER_TLS: return .tls
+            case GNOMON_TRANSFER_BROKEN: return .broken
+            case GNOMON_TRANSFER_CANCELLED: return .cancelled
+            default: return .other
+            }
+        }
+    }
+
+    /// How a transfer failed (``Outcome/failure``).
+    public enum Failure: Sendable {
+        case timedOut, couldNotConnect, tls, broken, cancelled, other
     }
 
     /// Runs `perform` (which calls libcurl with the cancellation flag it is given) on a new thread.
-    static func run(_ perform: @escaping @Sendable (_ cancelled: UnsafePointer<Int32>, _ result: UnsafeMutablePointer<gnomon_transfer>) -> Void) async -> Outcome {
+    public static func run(_ perform: @escaping @Sendable (_ cancelled: UnsafePointer<Int32>, _ result: UnsafeMutablePointer<gnomon_transfer>) -> Void) async -> Outcome {
         let flag = CancelFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
@@ -52,7 +72,7 @@ private final class CancelFlag: @unchecked Sendable {
 
 /// Calls `body` with C strings for `strings` (then a NULL, so the array is never empty), alive
 /// for the call.
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+public func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies: [UnsafePointer<CChar>?] = strings.map { UnsafePointer(strdup($0)) } + [nil]
     defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
     return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
