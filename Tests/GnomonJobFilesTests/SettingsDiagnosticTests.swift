@@ -20,7 +20,7 @@ struct SettingsDiagnosticTests {
              expected: ["gnomon.yaml:1:1: must be a mapping of keys such as channels: and notify: (got a list)"]),
         Case(name: "an unknown top-level key", yaml: "chanels: {}\nretention: 30d\n", expected: [
             "gnomon.yaml:1:1: chanels: unknown key \"chanels\"; did you mean \"channels\"?",
-            "gnomon.yaml:2:1: retention: unknown key \"retention\"; expected one of: channels, notify, late_after, expect_success_every, public_url, retry_alerts_for, min_free_space, keep",
+            "gnomon.yaml:2:1: retention: unknown key \"retention\"; expected one of: channels, notify, late_after, expect_success_every, public_url, retry_alerts_for, min_free_space, keep, slurm",
         ]),
         Case(name: "a channel name against the name rule", yaml: "channels:\n  Ops Chat: { command: [/bin/true] }\n",
              expected: ["gnomon.yaml:2:3: channels.Ops Chat: channel name \"Ops Chat\" must use only a-z, 0-9, \"_\" and \"-\", starting with a letter or digit; for example \"ops-chat\""]),

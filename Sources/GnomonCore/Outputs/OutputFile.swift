@@ -24,7 +24,8 @@ public enum OutputFile {
         var values: [String: String] = [:]
         var order: [String] = []
         var total = 0
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        // "\r\n" is one Character in Swift: split on both line ends.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })[...]
         if lines.last == "" { lines = lines.dropLast() }
         var number = 0
         func store(_ key: String, _ value: String, line: Int) -> Problem? {
