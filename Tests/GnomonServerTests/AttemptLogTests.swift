@@ -117,7 +117,7 @@ struct AttemptLogTests {
         let run = try await d.trigger("slow")
         let base = "/api/v1/runs/\(run)/tasks/s/attempts/1/log"
         var first: [String: Any] = [:]
-        #expect(await Self.asyncEventually(within: .seconds(10), every: .milliseconds(20)) {
+        #expect(await eventually(within: .seconds(10), every: .milliseconds(20)) { () async throws -> Bool in
             guard let response = try? await d.request("GET", base), response.status == 200 else { return false }
             first = (try? response.object()) ?? [:]
             return (first["text"] as? String)?.hasSuffix("first\n") == true
@@ -128,18 +128,5 @@ struct AttemptLogTests {
         let next = try await d.request("GET", base + "?offset=\(first["next_offset"] as! Int)").object()
         #expect(next["text"] as? String == "second\n" && next["ended"] as? Bool == true)
         #expect(await d.stop() == 0)
-    }
-}
-
-extension AttemptLogTests {
-    /// `eventually` with an async condition.
-    static func asyncEventually(within limit: Duration, every interval: Duration, _ condition: () async throws -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now + limit
-        while clock.now < end {
-            if (try? await condition()) == true { return true }
-            try? await Task.sleep(for: interval)
-        }
-        return (try? await condition()) == true
     }
 }
