@@ -114,7 +114,29 @@ public struct HTTPTestClient: Sendable {
                 return data
             }
             data.append(contentsOf: buffer[0..<count])
+            if isComplete(data) { return data }
         }
+    }
+
+    /// Whether `data` already holds a whole answer: its head and all of a body whose length the
+    /// head tells (Content-Length, or chunked up to the last chunk), or a status without a body.
+    /// Servers that keep the connection open despite `Connection: close` (chromedriver does)
+    /// are then not waited on until the read times out.
+    static func isComplete(_ data: Data) -> Bool {
+        guard let end = data.range(of: Data("\r\n\r\n".utf8)) else { return false }
+        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased().components(separatedBy: "\r\n")
+        let status = head.first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) } ?? 0
+        if (100..<200).contains(status) || status == 204 || status == 304 { return true }
+        let bodyCount = data.count - (end.upperBound - data.startIndex)
+        for line in head.dropFirst() {
+            if line.hasPrefix("content-length:"), let length = Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) {
+                return bodyCount >= length
+            }
+            if line.hasPrefix("transfer-encoding:"), line.contains("chunked") {
+                return data.suffix(5) == Data("0\r\n\r\n".utf8)
+            }
+        }
+        return false
     }
 
     /// Parses a whole HTTP/1.1 answer (Content-Length, chunked, or read to close).

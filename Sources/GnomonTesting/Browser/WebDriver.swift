@@ -14,7 +14,7 @@ public final class WebDriver: Sendable {
     }
 
     /// The W3C key of an element reference in JSON.
-    static let elementKey = "element-6066-11e4-a52f-4a8e1e9b2c96"
+    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
     let driver: TestProcess
     let client: HTTPTestClient
@@ -110,6 +110,20 @@ public final class WebDriver: Sendable {
 
     public func click(_ element: Element) async throws {
         _ = try await command("POST", "/element/\(element.id)/click", [:])
+    }
+
+    /// Waits for an element matching `css` and clicks it; a page that redraws the element between
+    /// finding and clicking (a stale reference) is tried again with the new element.
+    public func click(_ css: String, within limit: Duration = .seconds(10)) async throws {
+        let end = ContinuousClock.now + limit
+        while true {
+            do {
+                try await click(try await waitFor(css, within: limit))
+                return
+            } catch let error as BrowserError where error.description.contains("stale element") && ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     public func type(_ text: String, into element: Element) async throws {

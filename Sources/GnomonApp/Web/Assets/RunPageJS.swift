@@ -103,7 +103,7 @@ extension WebAsset {
       const tally = {};
       for (const task of tasks.values()) tally[task.status] = (tally[task.status] || 0) + 1;
       counts.replaceChildren(h('strong', null, `${tasks.size} tasks:`),
-        ORDER.filter((s) => tally[s]).map((s) => h('button', {type: 'button', class: 'linkish', title: `show the ${G.label(s)} tasks`,
+        ...ORDER.filter((s) => tally[s]).map((s) => h('button', {type: 'button', class: 'linkish', title: `show the ${G.label(s)} tasks`,
           onclick: () => { filter = filter === s ? '' : s; first = 0; drawTable(); }}, badge(s, `${tally[s]} ${G.label(s)}`))),
         h('span', null, h('span', {class: 'solid'}), ' depends on'), h('span', null, h('span', {class: 'dash'}), ' after'));
     }

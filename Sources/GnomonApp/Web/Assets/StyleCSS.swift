@@ -5,6 +5,7 @@ extension WebAsset {
 :root{--fg:#1d2329;--muted:#5f6b76;--bg:#fff;--line:#d6dbe0;--panel:#f5f7f9;--link:#0b5cad;
 --ok:#1a7f37;--bad:#c62828;--run:#0b63c4;--wait:#6b7280;--warn:#a15c00;--skip:#7c5a9c}
 *{box-sizing:border-box}
+[hidden]{display:none !important}
 body{margin:0;font:15px/1.4 system-ui,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}
 code,pre,.mono{font-family:"DejaVu Sans Mono",ui-monospace,monospace;font-size:13px}

@@ -1,0 +1,112 @@
+import Foundation
+import GnomonTesting
+import Testing
+
+/// The web UI in a real headless Chromium against a real daemon with real tasks.
+@Suite("Web UI in a browser", .needsBrowser, .serialized)
+struct BrowserTests {
+    /// A task `slow` that prints a line, waits for the file `gate` of the test's folder, prints
+    /// another; `prepare` before it, `report` after it (an `after` edge).
+    static func gatedJob(_ home: TemporaryHome, gate: String = "gate") -> String {
+        """
+        tasks:
+          prepare:
+            run: echo preparing
+          slow:
+            run: |
+              echo "first line"
+              while [ ! -e '\(home.path(gate))' ]; do sleep 0.05; done
+              echo "second line"
+            depends_on: [prepare]
+          report:
+            run: echo report
+            after: [slow]
+        """
+    }
+
+    @Test("sign in, open a job, trigger it, and watch a task turn from running to succeeded without reloading")
+    func triggerAndWatch() async throws {
+        try await BrowserHarness.run("trigger and watch", jobs: { ["gated": Self.gatedJob($0)] }) { ui in
+            let browser = ui.browser
+            try await browser.click("header nav a[href='/jobs']")
+            try await browser.click("tr[data-job='gated'] a[href='/jobs/gated']")
+            try await ui.waitForText("main h1", "gated")
+            _ = try await browser.execute("window.__sameDocument = 'yes'; return true")
+            try await browser.click("#trigger-submit")
+            let running = try await browser.waitFor("#graph [data-task='slow'][data-state='running']", within: .seconds(20))
+            let label = try await browser.text(running)
+            #expect(label.contains("running"), "the node says its state in words too: \(label)")
+            let url = try await browser.currentURL()
+            try #require(url.contains("/runs/"), "the trigger form leads to the new run's page (got \(url))")
+            try ui.open(gate: "gate")
+            _ = try await browser.waitFor("#graph [data-task='slow'][data-state='succeeded']", within: .seconds(20))
+            try await ui.waitForText("#run-status", "succeeded", within: .seconds(20))
+            let same = try await browser.execute("return window.__sameDocument === 'yes'") as? Bool
+            try #require(same == true, "the page changed without being reloaded")
+        }
+    }
+
+    @Test("the log view opens at the tail and follows a log that grows")
+    func logGrows() async throws {
+        try await BrowserHarness.run("log grows", jobs: { ["gated": Self.gatedJob($0)] }) { ui in
+            let id = try await ui.trigger("gated")
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)?task=slow")
+            try await ui.waitForText("#log", "first line", within: .seconds(20))
+            let before = try await ui.browser.text(try await ui.browser.waitFor("#log"))
+            #expect(!before.contains("second line"))
+            try ui.open(gate: "gate")
+            try await ui.waitForText("#log", "second line", within: .seconds(20))
+            let download = try await ui.browser.attribute("href", of: try await ui.browser.waitFor("#log-download"))
+            #expect(download?.hasSuffix("/attempts/1/log?download=1") == true, "the raw log is linked: \(download ?? "none")")
+        }
+    }
+
+    @Test("a run is killed from its page")
+    func killFromPage() async throws {
+        try await BrowserHarness.run("kill", jobs: { ["gated": Self.gatedJob($0, gate: "never")] }) { ui in
+            let id = try await ui.trigger("gated")
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)")
+            _ = try await ui.browser.waitFor("#graph [data-task='slow'][data-state='running']", within: .seconds(20))
+            let kill = try await ui.browser.waitFor("#kill")
+            try await ui.browser.click(kill)
+            try await ui.browser.click(kill)
+            try await ui.waitForText("#run-status", "cancelled", within: .seconds(30))
+            let status = try await ui.runStatus(id)
+            #expect(status == "cancelled")
+        }
+    }
+
+    /// 10 layers of 100 tasks, each after one task of the layer before.
+    static let thousandTasks: String = {
+        var lines = ["tasks:"]
+        for i in 0..<1000 {
+            lines.append("  t\(i):")
+            lines.append("    run: \"true\"")
+            if i >= 100 { lines.append("    depends_on: [t\(i - 100)]") }
+        }
+        return lines.joined(separator: "\n")
+    }()
+
+    @Test("a 1,000-task run's page loads quickly and draws only the visible part of the graph")
+    func thousandTaskRun() async throws {
+        try await BrowserHarness.run("thousand tasks", jobs: { _ in ["big": Self.thousandTasks] }) { ui in
+            let id = try await ui.trigger("big")
+            _ = await eventually(within: .seconds(180), every: .milliseconds(200)) { try await ui.runStatus(id) == "succeeded" }
+            try #require(try await ui.runStatus(id) == "succeeded", "the 1,000-task run finished")
+            let started = ContinuousClock.now
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)")
+            try await ui.waitUntil("the run page's first drawing", within: .seconds(30),
+                                   "return document.querySelector('main[data-ready=yes]') !== null")
+            let elapsed = ContinuousClock.now - started
+            let sinceNavigation = try await ui.browser.execute("return performance.now()") as? Double ?? -1
+            let drawn = try await ui.browser.execute("return document.querySelectorAll('#graph .node').length") as? Int ?? -1
+            let rows = try await ui.browser.execute("return document.querySelectorAll('#tasks tbody tr').length") as? Int ?? -1
+            print("1,000-task run page: ready \(Int(elapsed.seconds * 1000)) ms after the WebDriver open call "
+                + "(\(Int(sinceNavigation)) ms since navigation start), \(drawn) graph nodes and \(rows) table rows in the DOM")
+            try await ui.waitForText("#counts", "1000 tasks")
+            #expect(drawn > 0 && drawn < 300, "only the visible part of the graph is drawn (\(drawn) nodes)")
+            #expect(rows == 100, "the task table shows one page of 100")
+            #expect(elapsed < .seconds(10), "the page was ready in \(elapsed)")
+        }
+    }
+}
