@@ -87,7 +87,8 @@ struct BrowserTests {
         return lines.joined(separator: "\n")
     }()
 
-    @Test("a 1,000-task run's page loads quickly and draws only the visible part of the graph")
+    /// How fast the page is ready is measured by `scripts/bench ui`, not here.
+    @Test("a 1,000-task run's page loads and draws only the visible part of the graph")
     func thousandTaskRun() async throws {
         try await BrowserHarness.run("thousand tasks", jobs: { _ in ["big": Self.thousandTasks] }) { ui in
             let id = try await ui.trigger("big")
@@ -106,7 +107,6 @@ struct BrowserTests {
             try await ui.waitForText("#counts", "1000 tasks")
             #expect(drawn > 0 && drawn < 300, "only the visible part of the graph is drawn (\(drawn) nodes)")
             #expect(rows == 100, "the task table shows one page of 100")
-            #expect(elapsed < .seconds(10), "the page was ready in \(elapsed)")
         }
     }
 }

@@ -1,0 +1,95 @@
+# The web UI benchmark of scripts/bench (sourced by it, not run alone). Uses from scripts/bench:
+# $gnomon, $gbench, $workdir, $scratch, $runs, row, median, say, die.
+#
+#   ui   each page in a real headless Chromium (scripts/bench-ui.py), opened $runs times from
+#        about:blank: milliseconds from navigation start until the page shows its data, with
+#        the JavaScript heap and the number of elements at that moment. The pages: the overview,
+#        the jobs list, a job with 100,000 runs of history (1,000,000 attempts), a run of that
+#        job, a 1,000-task layered run, and the log view of a 1 GiB log (opened at its tail).
+#
+# The figure is measured from the page's own navigation start, so it includes the server's
+# answers, the scripts and the drawing; the readiness is polled every 10 ms over WebDriver, so a
+# figure can be a poll late (up to about 20 ms), never early.
+
+ui_history_runs=100000 ui_per_run=10
+
+bench_ui() {
+    [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+        || die "the ui benchmark needs chromium and chromium-driver (scripts/setup installs them)"
+    command -v curl >/dev/null || die "the ui benchmark needs curl (Debian: curl)"
+    local home="$workdir/ui-${ui_history_runs}x${ui_per_run}x1"
+    if [ ! -s "$home/gnomon.db" ] || [ ! -e "$home/complete" ]; then
+        say "generating $ui_history_runs runs of one job with $ui_per_run attempts each in $home (once)"
+        rm -rf "$home"
+        "$gbench" filldb "$home" "$ui_history_runs" "$ui_per_run" 1 >&2
+        touch "$home/complete"
+    fi
+    local dir="$scratch/ui"
+    mkdir -p "$dir/jobs"
+    # job-00 is the history's job, due once a year so that nothing fires while pages are timed.
+    printf 'schedule: { cron: "0 0 1 1 *", timezone: UTC }\ntasks:\n  a: { command: [/bin/true] }\n' > "$dir/jobs/job-00.yaml"
+    "$gbench" dag layered 1000 "$dir/dag" >/dev/null
+    cp "$dir/dag/jobs/layered.yaml" "$dir/jobs/layered.yaml"
+    # 1 GiB of 100-byte lines.
+    printf 'tasks:\n  write:\n    run: yes "%s" | head -c 1073741824\n' "$(printf 'x%.0s' $(seq 1 99))" > "$dir/jobs/biglog.yaml"
+    rm -f "$home/server.url"
+    "$gnomon" daemon --jobs "$dir/jobs" --home "$home" --listen 127.0.0.1:0 2>"$dir/daemon.log" &
+    local pid=$! waited=0
+    trap 'kill -TERM '"$pid"' 2>/dev/null; cleanup' EXIT
+    while [ ! -s "$home/server.url" ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+        kill -0 "$pid" 2>/dev/null || { cat "$dir/daemon.log" >&2; die "the daemon exited at start"; }
+        ((waited < 600)) || die "the daemon did not serve within 60 s"
+    done
+    local url token
+    url=$(cat "$home/server.url")
+    token=$(cat "$home/api-token")
+    local layered biglog
+    layered=$(ui_trigger "$url" "$token" layered)
+    biglog=$(ui_trigger "$url" "$token" biglog)
+    ui_wait "$url" "$token" "$layered"
+    ui_wait "$url" "$token" "$biglog"
+    say "ui: run $layered (1,000 tasks) and run $biglog (1 GiB log) succeeded; timing pages"
+    local ready_run="document.querySelector('main[data-ready=yes]') !== null"
+    local ready_log="$ready_run && document.querySelector('#log-status') !== null && !document.querySelector('#log-status').textContent.includes('opening') && document.querySelector('#log').textContent.length > 0"
+    python3 scripts/bench-ui.py "$url" "$token" "$runs" \
+        "overview=/=document.querySelector('#failures') !== null" \
+        "jobs=/jobs=document.querySelector('tr[data-job=layered]') !== null" \
+        "job-100000-runs=/jobs/job-00=document.querySelector('#grid table tbody tr') !== null && document.querySelector('#ticks h2') !== null" \
+        "run-of-that-history=/runs/$ui_history_runs=$ready_run" \
+        "run-1000-tasks=/runs/$layered=$ready_run" \
+        "log-1GiB=/runs/$biglog?task=write=$ready_log" > "$dir/pages" || die "the browser benchmark failed"
+    local name file med low high heap nodes
+    for name in overview jobs job-100000-runs run-of-that-history run-1000-tasks log-1GiB; do
+        file="$dir/ms-$name"
+        awk -v n="$name" '$1 == n { print $2 }' "$dir/pages" > "$file"
+        med=$(median < "$file"); low=$(sort -g "$file" | head -1); high=$(sort -g "$file" | tail -1)
+        heap=$(awk -v n="$name" '$1 == n { print $3 }' "$dir/pages" | sort -g | tail -1)
+        nodes=$(awk -v n="$name" '$1 == n { print $4 }' "$dir/pages" | sort -g | tail -1)
+        row "UI page $name ready (median of $runs; min-max)" "$(printf '%.0f ms (%.0f-%.0f)' "$med" "$low" "$high")" "-" "-" \
+            "responsive" "heap <= $heap MiB, $nodes elements"
+        say "ui: $name median $med ms, min $low, max $high; heap up to $heap MiB; $nodes elements"
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    trap cleanup EXIT
+}
+
+# ui_trigger URL TOKEN JOB: triggers a run; prints its id.
+ui_trigger() {
+    curl -s -f -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d '{}' "$1/api/v1/jobs/$3/runs" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' || die "triggering $3 failed"
+}
+
+# ui_wait URL TOKEN RUN: waits (up to 10 minutes) until the run succeeded.
+ui_wait() {
+    local status i
+    for ((i = 0; i < 6000; i++)); do
+        status=$(curl -s -H "Authorization: Bearer $2" "$1/api/v1/runs/$3" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+        [ "$status" = succeeded ] && return 0
+        case "$status" in failed|cancelled) die "run $3 ended $status" ;; esac
+        sleep 0.1
+    done
+    die "run $3 did not succeed within 10 minutes"
+}
