@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 
 /// A real `gnomon daemon` (the built binary) serving its HTTP server on a free port of
-/// 127.0.0.1, over a temporary home; stopped by pid with SIGTERM (SIGKILL if it does not end).
+/// 127.0.0.1, over a temporary home, with a 2 s kill grace; stopped by pid with SIGTERM (SIGKILL
+/// if it does not end). The one daemon fixture of the server, browser, metrics and remote-CLI
+/// tests.
 public final class ServedDaemon: Sendable {
     public let home: TemporaryHome
     public let process: TestProcess
@@ -25,7 +27,8 @@ public final class ServedDaemon: Sendable {
         var environment = TemporaryHome.taskEnvironment
         environment.merge(extra) { $1 }
         let process = try TestProcess.start(
-            [binary, "daemon", "--jobs", home.jobs, "--home", home.home, "--listen", "127.0.0.1:0"] + extraArguments,
+            [binary, "daemon", "--jobs", home.jobs, "--home", home.home, "--listen", "127.0.0.1:0", "--kill-grace", "2s"]
+                + extraArguments,
             environment: environment, workingDirectory: home.root, stderr: log)
         let ready = await eventually(within: .seconds(30)) {
             FileManager.default.fileExists(atPath: urlFile) || !process.isRunning
@@ -63,6 +66,30 @@ public final class ServedDaemon: Sendable {
 
     /// The daemon's log so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The port the daemon serves on.
+    public var port: Int { client.port }
+
+    /// `POST /api/v1/jobs/{job}/runs` with an empty body; the new run's id.
+    public func trigger(_ job: String) async throws -> Int64 {
+        let response = try await request("POST", "/api/v1/jobs/\(job)/runs", json: "{}")
+        guard response.status == 201, let object = (try? response.json()) as? [String: Any],
+              let id = object["id"] as? NSNumber
+        else { throw TestSetupError("triggering \(job) answered \(response.status): \(response.text)") }
+        return id.int64Value
+    }
+
+    /// SIGTERM without waiting (a test that stops early); the daemon drains on its own.
+    public func terminate() {
+        if process.isRunning { process.send(SIGTERM) }
+    }
+
+    /// SIGKILL at once and a short wait for the exit: the clean-up of a failed test (`defer`).
+    public func kill() {
+        guard process.isRunning else { return }
+        process.send(SIGKILL)
+        for _ in 0..<1_000 where process.isRunning { usleep(1_000) }
+    }
 
     /// SIGTERM, then waits for the exit (SIGKILL after 20 s); returns the exit status.
     @discardableResult

@@ -4,43 +4,6 @@ import GnomonStore
 import GnomonTesting
 import Testing
 
-/// A `gnomon daemon` serving its API on a free port of 127.0.0.1, on a test's home; stopped by
-/// pid (SIGTERM) at the end of the test.
-///
-/// A minimal fixture of this suite's own: the daemon writes the URL it bound to
-/// `$GNOMON_HOME/server.url` and its admin token to `$GNOMON_HOME/api-token`.
-struct ServedDaemon {
-    let process: CLI.Running
-    let url: String
-    let token: String
-
-    static func start(_ cli: CLI, extra: [String] = []) async throws -> ServedDaemon {
-        let process = try cli.start(["daemon", "--listen", "127.0.0.1:0", "--kill-grace", "2s"] + extra, name: "daemon")
-        let urlFile = cli.home.home + "/server.url", tokenFile = cli.home.home + "/api-token"
-        let up = await eventually(within: .seconds(20), every: .milliseconds(20)) {
-            FileManager.default.fileExists(atPath: urlFile) || !process.process.isRunning
-        }
-        guard up, process.process.isRunning else {
-            process.process.send(SIGKILL)
-            throw TestSetupError("the daemon did not serve: \(await process.finish())")
-        }
-        let url = try String(contentsOfFile: urlFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return ServedDaemon(process: process, url: url, token: token)
-    }
-
-    /// SIGTERM without waiting (a test that stopped early); the daemon drains on its own.
-    func terminate() {
-        if process.process.isRunning { process.process.send(SIGTERM) }
-    }
-
-    /// SIGTERM, then the exit.
-    func stop() async {
-        process.process.send(SIGTERM)
-        _ = await process.finish()
-    }
-}
-
 /// The CLI against a remote daemon (`--server`, `GNOMON_SERVER`, `GNOMON_TOKEN`, `--token-file`):
 /// the same home listed, shown and steered locally and through the API prints the same text and
 /// JSON and exits with the same status.
@@ -120,7 +83,7 @@ struct RemoteCLITests {
     /// A home with jobs, a served daemon and two finished runs: 1 of `ok` succeeded, 2 of `bad` failed.
     static func prepared(_ cli: CLI, daemonOptions: [String] = []) async throws -> ServedDaemon {
         for (name, text) in jobs { try cli.home.writeJob(name, text) }
-        let daemon = try await ServedDaemon.start(cli, extra: daemonOptions)
+        let daemon = try await ServedDaemon.start(cli.home, extraArguments: daemonOptions)
         do {
             let first = try await cli.run(["trigger", "ok", "--wait"])
             try #require(first.status == 0, "\(first)")
@@ -134,7 +97,7 @@ struct RemoteCLITests {
     }
 
     func served(_ daemon: ServedDaemon, token: String? = nil) -> [String: String] {
-        CLI.environment.merging(["GNOMON_SERVER": daemon.url, "GNOMON_TOKEN": token ?? daemon.token]) { $1 }
+        CLI.environment.merging(["GNOMON_SERVER": daemon.url, "GNOMON_TOKEN": token ?? daemon.adminToken]) { $1 }
     }
 
     @Test("each command prints the same text and JSON and exits the same through the API as on the home itself")
@@ -162,7 +125,7 @@ struct RemoteCLITests {
         let cli = CLI(home: home)
         let daemon = try await Self.prepared(cli)
         defer { daemon.terminate() }
-        let tokenFile = try home.write(daemon.token + "\n", to: "token")
+        let tokenFile = try home.write(daemon.adminToken + "\n", to: "token")
         let local = try await cli.run(["show", "2", "--json"])
         let remote = try await cli.run(["show", "2", "--json", "--server", daemon.url + "/", "--token-file", tokenFile])
         #expect(remote.status == 0 && remote.stdout == local.stdout, "\(remote)")
@@ -199,7 +162,7 @@ struct RemoteCLITests {
               sleeps:
                 run: sleep \(TestTiming.longSleep)
             """)
-        let daemon = try await ServedDaemon.start(cli)
+        let daemon = try await ServedDaemon.start(cli.home)
         defer { daemon.terminate() }
         for (id, environment) in [("1", CLI.environment), ("2", served(daemon))] {
             let trigger = try await cli.run(["trigger", "slow"], environment: environment)
@@ -221,7 +184,7 @@ struct RemoteCLITests {
               talk:
                 run: echo first; while [ ! -e '\(gate)' ]; do sleep 0.05; done; echo second; echo third
             """)
-        let daemon = try await ServedDaemon.start(cli)
+        let daemon = try await ServedDaemon.start(cli.home)
         defer { daemon.terminate() }
         let trigger = try await cli.run(["trigger", "talks"], environment: served(daemon))
         #expect(trigger.stdout == "1\n", "\(trigger)")

@@ -13,6 +13,17 @@ struct BrowserHarness {
     /// Creates the file a gated task waits for.
     func open(gate name: String) throws { try home.write("open", to: name) }
 
+    /// The gate files the tests' jobs wait for; all are opened before the daemon stops, so no
+    /// task of a test outlives it.
+    static let gates = ["gate", "never"]
+
+    /// Opens every gate and stops the browser and the daemon.
+    func stop() async {
+        for gate in Self.gates { try? open(gate: gate) }
+        await browser.stop()
+        await daemon.stop()
+    }
+
     /// Where failing browser tests save what the page looked like.
     static let failureFolder = NSTemporaryDirectory() + "gnomon-browser-failures"
 
@@ -41,12 +52,10 @@ struct BrowserHarness {
             let shot = "\(failureFolder)/\(name.replacingOccurrences(of: " ", with: "-"))-\(getpid()).png"
             try? await browser.screenshot(to: shot)
             print("browser test \"\(name)\" failed; the page is in \(shot), the daemon's log in \(daemon.logPath)")
-            await browser.stop()
-            await daemon.stop()
+            await harness.stop()
             throw error
         }
-        await browser.stop()
-        await daemon.stop()
+        await harness.stop()
     }
 
     /// Signs in through the form with the admin token, from a page that sent the browser there.

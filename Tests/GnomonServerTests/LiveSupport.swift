@@ -5,60 +5,45 @@ import GnomonStore
 import GnomonTesting
 import Testing
 
-/// A real `gnomon daemon` serving on a free port of 127.0.0.1, its folders in a temporary root,
-/// and a raw HTTP/1.1 client for it (sockets, so a test can drop a connection mid-stream).
-/// Stopped (SIGTERM, then SIGKILL) when the value goes.
+/// The shared `ServedDaemon` (GnomonTesting) with what the event-stream, log and retry tests add:
+/// a home made first (jobs written before the start), a start that also waits for the jobs to
+/// be loaded, the daemon's database opened by the test, and event streams read message by
+/// message. SIGKILLed when the value goes if a test did not stop it.
 final class LiveDaemon: @unchecked Sendable {
     let folders: TemporaryHome
     var home: String { folders.home }
     var jobs: String { folders.jobs }
-    private(set) var process: TestProcess?
-    private(set) var port: Int = 0
-    private(set) var token: String = ""
-    var logPath: String { folders.path("daemon.log") }
-    var log: String { folders.read("daemon.log") ?? "" }
+    private(set) var served: ServedDaemon?
+    var port: Int { served?.port ?? 0 }
+    var token: String { served?.adminToken ?? "" }
+    var log: String { served?.log ?? "" }
 
     init() throws {
         folders = try TemporaryHome()
     }
 
-    deinit {
-        if let process, process.isRunning {
-            process.send(SIGKILL)
-            for _ in 0..<1000 where process.isRunning { usleep(1000) }
-        }
-    }
+    deinit { served?.kill() }
 
     func write(job name: String, _ yaml: String) throws {
         try folders.writeJob(name, yaml)
     }
 
-    /// Starts the daemon and waits until it listens (it writes `server.url`) and has its jobs.
+    /// Starts the daemon and waits until it serves and has loaded its jobs.
     func start(_ extra: [String] = []) async throws {
-        let binary = try GnomonBinary.require()
-        let process = try TestProcess.start(
-            [binary, "daemon", "--jobs", jobs, "--home", home, "--kill-grace", "2s", "--listen", "127.0.0.1:0"] + extra,
-            environment: HostEnvironment.current, stderr: logPath)
-        self.process = process
-        let urlFile = home + "/server.url"
-        let ready = await eventually(within: .seconds(20), every: .milliseconds(20)) {
-            (FileManager.default.fileExists(atPath: urlFile) && self.log.contains("jobs loaded")) || !process.isRunning
+        let served = try await ServedDaemon.start(folders, extraArguments: extra)
+        self.served = served
+        let loaded = await eventually(within: .seconds(20), every: .milliseconds(20)) {
+            served.log.contains("jobs loaded") || !served.process.isRunning
         }
-        try #require(ready && process.isRunning, "the daemon did not start serving:\n\(log)")
-        let url = try String(contentsOfFile: urlFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        port = try #require(Int(url.split(separator: ":").last ?? ""), "server.url holds \(url)")
-        token = try String(contentsOfFile: home + "/api-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(loaded && served.process.isRunning, "the daemon did not load its jobs:\n\(served.log)")
     }
 
     /// SIGTERM and the exit code.
     @discardableResult
     func stop() async -> Int32? {
-        guard let process else { return nil }
-        process.send(SIGTERM)
-        let exited = await eventually(within: .seconds(20), every: .milliseconds(20)) { !process.isRunning }
-        self.process = nil
-        if !exited { process.send(SIGKILL) }
-        return await process.exitCode()
+        guard let served else { return nil }
+        self.served = nil
+        return await served.stop()
     }
 
     private var opened: GnomonStore?

@@ -26,7 +26,7 @@ struct MetricsEndpointTests {
     func valuesAfterRealRuns() async throws {
         let home = try TemporaryHome()
         try Self.writeJobs(home)
-        let daemon = try await MetricsDaemon.start(home)
+        let daemon = try await ServedDaemon.start(home)
         defer { daemon.kill() }
         let ok = try await daemon.trigger("ok")
         let bad = try await daemon.trigger("bad")
@@ -69,7 +69,7 @@ struct MetricsEndpointTests {
         #expect((first.value("gnomon_scheduler_lag_seconds") ?? -1) >= 0)
 
         // Kill the slow run: the next scrape counts it, and no counter went down.
-        let kill = try await daemon.request("POST", "/api/v1/runs/\(slow)/kill", body: "{}")
+        let kill = try await daemon.request("POST", "/api/v1/runs/\(slow)/kill", json: "{}")
         #expect(kill.status == 202, "\(kill.text)")
         let killed = await eventually(within: .seconds(20), every: .milliseconds(20)) { try store.run(slow)?.summary.status == .cancelled }
         try #require(killed)
@@ -85,7 +85,7 @@ struct MetricsEndpointTests {
         let home = try TemporaryHome()
         try Self.writeJobs(home)
         try FileManager.default.removeItem(atPath: home.jobs + "/resting.yaml")
-        var daemon = try await MetricsDaemon.start(home)
+        var daemon = try await ServedDaemon.start(home)
         defer { daemon.kill() }
         // The first scrape seeds before these runs exist: everything after comes from events.
         _ = try await daemon.metrics()
@@ -98,7 +98,7 @@ struct MetricsEndpointTests {
         try #require(ended)
         let counted = try await daemon.metrics()
         #expect(await daemon.stop() == 0)
-        daemon = try await MetricsDaemon.start(home)
+        daemon = try await ServedDaemon.start(home)
         let seeded = try await daemon.metrics()
         for family in ["gnomon_runs_started_total", "gnomon_runs_finished_total", "gnomon_task_attempts_total",
                        "gnomon_job_last_success_time_seconds", "gnomon_run_duration_seconds_bucket",
@@ -113,7 +113,7 @@ struct MetricsEndpointTests {
     func access() async throws {
         let home = try TemporaryHome()
         _ = try home.writeJob("ok", "tasks:\n  only:\n    run: \"true\"\n")
-        let guarded = try await MetricsDaemon.start(home)
+        let guarded = try await ServedDaemon.start(home)
         defer { guarded.kill() }
         let anonymous = try await guarded.request("GET", "/metrics", token: "")
         #expect(anonymous.status == 401, "\(anonymous.text)")
@@ -124,7 +124,7 @@ struct MetricsEndpointTests {
         #expect(signed.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(await guarded.stop() == 0)
 
-        let open = try await MetricsDaemon.start(home, extra: ["--metrics-public"])
+        let open = try await ServedDaemon.start(home, extraArguments: ["--metrics-public"])
         defer { open.kill() }
         let scraped = try await open.request("GET", "/metrics", token: "")
         #expect(scraped.status == 200, "\(scraped.text)")
@@ -140,7 +140,7 @@ struct MetricsEndpointTests {
     func officialParser() async throws {
         let home = try TemporaryHome()
         try Self.writeJobs(home)
-        let daemon = try await MetricsDaemon.start(home)
+        let daemon = try await ServedDaemon.start(home)
         defer { daemon.kill() }
         let run = try await daemon.trigger("ok")
         let store = try GnomonStore.open(home: home.home)

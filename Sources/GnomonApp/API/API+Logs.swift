@@ -12,22 +12,6 @@ extension APIContext {
     /// The most lines `tail` takes.
     static let maxTailLines = 100_000
 
-    /// One window of a log: where it starts, where the next one does, how big the file is now,
-    /// whether the attempt has ended (then the file grows no more) and the text (UTF-8; invalid
-    /// bytes replaced with U+FFFD).
-    struct LogWindow: Codable, Sendable {
-        var offset: Int64
-        var nextOffset: Int64
-        var size: Int64
-        var ended: Bool
-        var text: String
-
-        enum CodingKeys: String, CodingKey {
-            case offset, size, ended, text
-            case nextOffset = "next_offset"
-        }
-    }
-
     func attemptLog(_ request: ServerRequest) throws(APIError) -> ServerResponse {
         try request.onlyQuery(["offset", "limit", "tail", "download"])
         let id = try request.idParameter("id", what: "run")

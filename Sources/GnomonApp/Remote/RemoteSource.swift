@@ -118,7 +118,7 @@ public struct RemoteSource: CommandSource {
         var offset: Int64 = 0
         while true {
             let page = try await client.get(
-                path, query: [("offset", String(offset)), ("limit", String(1 << 20))], as: LogPage.self,
+                path, query: [("offset", String(offset)), ("limit", String(1 << 20))], as: LogWindow.self,
                 what: "the log of \(record.task) attempt \(record.number)")
             if !page.text.isEmpty { output.write(Data(page.text.utf8)) }
             let moved = page.nextOffset > offset
@@ -127,19 +127,5 @@ public struct RemoteSource: CommandSource {
             if !follow || page.ended { return }
             try? await Task.sleep(for: .milliseconds(200))
         }
-    }
-}
-
-/// A page of an attempt's log, as `GET .../attempts/{n}/log?offset=&limit=` answers.
-struct LogPage: Decodable, Sendable {
-    var offset: Int64
-    var nextOffset: Int64
-    var size: Int64
-    var ended: Bool
-    var text: String
-
-    enum CodingKeys: String, CodingKey {
-        case offset, size, ended, text
-        case nextOffset = "next_offset"
     }
 }
