@@ -75,20 +75,9 @@ bench_server() {
     server_jobs_folder "$dir/jobs"
     "$gbench" dag wide 1000 "$dir/dag" >/dev/null
     cp "$dir/dag/jobs/wide.yaml" "$dir/jobs/wide.yaml"
-    rm -f "$home/server.url"
-    "$gnomon" daemon --jobs "$dir/jobs" --home "$home" --listen 127.0.0.1:0 2>"$dir/daemon.log" &
-    local pid=$! waited=0
-    # A failure below must not leave the daemon running: stop it before the usual clean-up.
-    trap 'kill -TERM '"$pid"' 2>/dev/null; cleanup' EXIT
-    while [ ! -s "$home/server.url" ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-        kill -0 "$pid" 2>/dev/null || { cat "$dir/daemon.log" >&2; die "the daemon exited at start"; }
-        ((waited < 600)) || die "the daemon did not serve within 60 s"
-    done
-    local url
-    url=$(cat "$home/server.url")
-    server_token=$(cat "$home/api-token")
+    serve_daemon "$home" "$dir/jobs" "$dir/daemon.log"
+    local url=$served_url pid=$served_pid waited
+    server_token=$served_token
     # The totals over the history are added up once, in the background, when the server starts;
     # wait for that (its log line) so that the first scrapes do not wait for it instead.
     for ((waited = 0; waited < 600; waited++)); do
@@ -113,9 +102,7 @@ bench_server() {
 
     bench_server_events "$url" "$pid"
 
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    trap cleanup EXIT
+    unserve_daemon
 }
 
 # events: 100 clients of GET /api/v1/events?job=wide&logs=1 following a 1,000-task wide run of

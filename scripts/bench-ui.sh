@@ -32,19 +32,8 @@ bench_ui() {
     cp "$dir/dag/jobs/layered.yaml" "$dir/jobs/layered.yaml"
     # 1 GiB of 100-byte lines.
     printf 'tasks:\n  write:\n    run: yes "%s" | head -c 1073741824\n' "$(printf 'x%.0s' $(seq 1 99))" > "$dir/jobs/biglog.yaml"
-    rm -f "$home/server.url"
-    "$gnomon" daemon --jobs "$dir/jobs" --home "$home" --listen 127.0.0.1:0 2>"$dir/daemon.log" &
-    local pid=$! waited=0
-    trap 'kill -TERM '"$pid"' 2>/dev/null; cleanup' EXIT
-    while [ ! -s "$home/server.url" ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-        kill -0 "$pid" 2>/dev/null || { cat "$dir/daemon.log" >&2; die "the daemon exited at start"; }
-        ((waited < 600)) || die "the daemon did not serve within 60 s"
-    done
-    local url token
-    url=$(cat "$home/server.url")
-    token=$(cat "$home/api-token")
+    serve_daemon "$home" "$dir/jobs" "$dir/daemon.log"
+    local url=$served_url token=$served_token
     local layered biglog
     layered=$(ui_trigger "$url" "$token" layered)
     biglog=$(ui_trigger "$url" "$token" biglog)
@@ -71,9 +60,7 @@ bench_ui() {
             "responsive" "heap <= $heap MiB, $nodes elements"
         say "ui: $name median $med ms, min $low, max $high; heap up to $heap MiB; $nodes elements"
     done
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    trap cleanup EXIT
+    unserve_daemon
 }
 
 # ui_trigger URL TOKEN JOB: triggers a run; prints its id.
