@@ -39,6 +39,12 @@ final class EventHub: Sendable {
         var run: Int64, task: String, number: Int
     }
 
+    /// What decides a client's share of a page of events.
+    private struct ChunkKey: Hashable {
+        var filter: EventFilter
+        var cursor: Int64
+    }
+
     private struct LogWatch {
         var job: String
         var path: String
@@ -197,14 +203,20 @@ final class EventHub: Sendable {
             }
             let messages = events.map { (event: $0, data: Self.message($0)) }
             state.withLock { state in
+                // Clients with the same filter and position get the same bytes: built once, shared.
+                var built: [ChunkKey: Data] = [:]
                 for (key, subscriber) in state.subscribers {
-                    var chunk = Data()
-                    let cursor = subscriber.cursor
-                    for message in messages where message.event.id > cursor
-                        && subscriber.filter.accepts(job: message.event.job, run: message.event.runID) {
-                        if subscriber.filter.logs, let growth = ended[message.event.id] { chunk.append(growth) }
-                        chunk.append(message.data)
-                    }
+                    let chunkKey = ChunkKey(filter: subscriber.filter, cursor: subscriber.cursor)
+                    let chunk = built[chunkKey] ?? {
+                        var chunk = Data()
+                        for message in messages where message.event.id > chunkKey.cursor
+                            && chunkKey.filter.accepts(job: message.event.job, run: message.event.runID) {
+                            if chunkKey.filter.logs, let growth = ended[message.event.id] { chunk.append(growth) }
+                            chunk.append(message.data)
+                        }
+                        built[chunkKey] = chunk
+                        return chunk
+                    }()
                     if !subscriber.append(chunk, limit: maxPendingBytes) { state.subscribers[key] = nil }
                 }
                 state.position = max(state.position, last.id)
