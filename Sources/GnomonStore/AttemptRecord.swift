@@ -15,8 +15,8 @@ public struct AttemptRecord: Sendable, Hashable {
     public var outcome: AttemptOutcome?
     /// The runner process that started the attempt.
     public var runnerInstance: String
-    /// What the attempt wrote to `GNOMON_OUTPUT`, once it succeeded; `nil` for an attempt that
-    /// did not succeed (it publishes nothing), or one still running.
+    /// What the attempt wrote to `GNOMON_OUTPUT`, once it succeeded (empty when it wrote none);
+    /// `nil` for an attempt that did not succeed (it publishes nothing), or one still running.
     public var outputs: [String: String]?
 
     public init(

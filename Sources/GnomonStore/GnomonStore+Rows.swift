@@ -90,7 +90,9 @@ extension GnomonStore {
             number: try r.required(2), task: try r.required(1), startedAt: try r.date(3),
             endedAt: try r.optionalDate(4), pid: try r.optional(5), pgid: try r.optional(6),
             containerName: try r.optional(7), logPath: try r.required(8), outcome: outcome,
-            runnerInstance: try r.required(13), outputs: try r.optionalJSON(14))
+            runnerInstance: try r.required(13),
+            // A successful attempt that wrote none has none (NULL in the row, {} here).
+            outputs: try r.optionalJSON(14) ?? (outcome?.succeeded == true ? [:] : nil))
         return (try r.required(0), attempt)
     }
 
