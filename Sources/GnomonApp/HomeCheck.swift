@@ -1,4 +1,5 @@
 import Foundation
+import GnomonExecution
 import GnomonStore
 
 /// `gnomon check`: the database's integrity, and the logs against it.
@@ -42,7 +43,8 @@ public enum HomeCheck {
         report.attempts = logs.count
         let files = FileManager.default
         report.missing = logs.filter { $0.outcome != "could_not_start" && !files.fileExists(atPath: $0.path) }
-        let named = Set(logs.map(\.path))
+        // An attempt's scratch files (its output and inputs files) belong to its log.
+        let named = Set(logs.flatMap { [$0.path] + AttemptFiles.scratch(logPath: $0.path) })
         report.orphaned = filesUnder(settings.home + "/logs").filter { !named.contains($0) }
         return report
     }

@@ -111,8 +111,28 @@ public enum RunHistory {
             }
             lines += attempts.lines()
             lines += slurmLines(detail.attempts)
+            lines += outputLines(detail.attempts)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The outputs each successful attempt published, one line per key (a value on one line,
+    /// shortened past 80 characters: `--json` has them whole); none without any.
+    static func outputLines(_ attempts: [AttemptRecord]) -> [String] {
+        var table = TextTable(headers: ["TASK", "#", "OUTPUT", "VALUE"])
+        for attempt in attempts {
+            for (key, value) in (attempt.outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
+                table.add([attempt.task, String(attempt.number), key, shown(value)])
+            }
+        }
+        return table.lines().count > 1 ? [""] + table.lines() : []
+    }
+
+    /// An output's value on one line: line ends as `\n`, cut at 80 characters with its size.
+    static func shown(_ value: String) -> String {
+        let flat = value.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        guard flat.count > 80 else { return flat }
+        return String(flat.prefix(80)) + "… (\(value.utf8.count) bytes)"
     }
 
     /// The Slurm job, node and last state of each attempt that ran on Slurm (its reference is

@@ -20,7 +20,18 @@ public struct LaunchBuilder: Sendable {
         self.settings = settings
     }
 
-    /// The launch of attempt `attempt` of `task`.
+    /// The launch of attempt `attempt` of `task`, its references to upstream outputs resolved
+    /// (``OutputReferences/resolve(_:outputs:item:)``); the unresolved reference when an
+    /// upstream task did not publish the output it names.
+    ///
+    /// - Parameter outputs: the outputs of each upstream task that succeeded in this run.
+    public func launch(
+        _ task: TaskSpec, attempt: Int, outputs: [String: [String: String]]
+    ) -> Result<AttemptLaunch, OutputReferences.Unresolved> {
+        OutputReferences.resolve(task, outputs: outputs).map { launch($0, attempt: attempt) }
+    }
+
+    /// The launch of attempt `attempt` of `task`, whose fields are used as written.
     ///
     /// - A local task (`run:`, `command:`) gets the runner's environment, then the task's `env`,
     ///   then Gnomon's variables; it starts in its `workdir` joined to the job file's folder.
@@ -30,6 +41,9 @@ public struct LaunchBuilder: Sendable {
     ///   path inside it).
     /// - A Slurm job is given what a local task is (the runner's environment, the task's `env`,
     ///   Gnomon's variables; its `workdir`): the nodes share the job's folders.
+    /// - Every attempt gets `GNOMON_OUTPUT`, the path of its own output file beside its log (in a
+    ///   container, where that file is mounted); a task with upstream tasks also gets
+    ///   `GNOMON_INPUTS`, the path of the JSON file of their outputs (written by the engine).
     public func launch(_ task: TaskSpec, attempt: Int) -> AttemptLaunch {
         let base: [String: String], workingDirectory: String
         switch task.action {
@@ -38,18 +52,27 @@ public struct LaunchBuilder: Sendable {
         case .container:
             (base, workingDirectory) = ([:], job.directory)
         }
-        let environment = AttemptEnvironment.make(
+        var environment = AttemptEnvironment.make(
             base: base, job: job, task: task, runID: runID, attempt: attempt, scheduledAt: scheduledAt, params: params)
+        let logPath = logPath(task: task.name, attempt: attempt)
+        let outputPath = AttemptFiles.outputPath(logPath: logPath)
+        // Only a task with upstream tasks has inputs.
+        let inputsPath = task.upstream.isEmpty ? nil : AttemptFiles.inputsPath(logPath: logPath)
+        let inContainer = task.action.executorKind == .container
+        environment["GNOMON_OUTPUT"] = inContainer ? AttemptFiles.containerOutputPath : outputPath
+        if let inputsPath { environment["GNOMON_INPUTS"] = inContainer ? AttemptFiles.containerInputsPath : inputsPath }
         return AttemptLaunch(
             identity: AttemptIdentity(job: job.name, run: runID, task: task.name, attempt: attempt),
             action: task.action,
             environment: environment,
             workingDirectory: workingDirectory,
             workingDirectoryKey: task.action.executorKind != .container && task.workdir != nil ? "tasks.\(task.name).workdir" : nil,
-            logPath: logPath(task: task.name, attempt: attempt),
+            logPath: logPath,
             timeout: task.timeout,
             killGrace: settings.killGrace,
-            logLimit: task.effectiveLogLimit)
+            logLimit: task.effectiveLogLimit,
+            outputPath: outputPath,
+            inputsPath: inputsPath)
     }
 
     /// Where the attempt's output is written.

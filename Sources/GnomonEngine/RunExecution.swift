@@ -29,7 +29,9 @@ final class RunExecution: Sendable {
     /// What child tasks tell the loop.
     enum Message: Sendable {
         case event(RunEvent)
-        case attemptEnded(task: String, attempt: Int, outcome: AttemptOutcome, recorded: Bool, spawned: Bool)
+        /// `outputs`: what a successful attempt wrote to `GNOMON_OUTPUT` (nil when it wrote none).
+        case attemptEnded(task: String, attempt: Int, outcome: AttemptOutcome, recorded: Bool, spawned: Bool,
+                          outputs: [String: String]? = nil)
         case storeFailed(String)
         /// A drain's grace period is over: kill what still runs.
         case drainGraceOver
@@ -91,6 +93,16 @@ final class RunExecution: Sendable {
         for adoption in prepared.adoptions { attempts[adoption.task] = startAdoption(adoption) }
         var pendingChanges: [StoreChange] = []
         var pendingProgress: [RunProgress] = []
+        // The outputs of each task that succeeded, by task: what references resolve to.
+        var outputs: [String: [String: String]] = [:]
+        if machine.tasks.values.contains(.succeeded) {
+            // A continued run: its tasks that succeeded before published their outputs then.
+            do {
+                outputs = try store.publishedOutputs(run: runID)
+            } catch {
+                continuation.yield(.storeFailed("could not read the outputs of run \(runID): \(error)"))
+            }
+        }
         var iterator = stream.makeAsyncIterator()
         while true {
             // The event's changes and the machine's decisions: queued now, committed together
@@ -110,7 +122,7 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
-                perform(action, attempts: &attempts, timers: &timers)
+                perform(action, attempts: &attempts, timers: &timers, outputs: outputs)
             }
             // While the launches prepare, and before the commit: an attempt prints its "started"
             // line only once its gate has opened, so after the event's lines (unless a commit
@@ -139,7 +151,7 @@ final class RunExecution: Sendable {
             case .drainGraceOver:
                 for attempt in attempts.values { attempt.cancel() }
                 actions = []
-            case let .attemptEnded(task, attempt, original, recorded, spawned):
+            case let .attemptEnded(task, attempt, original, recorded, spawned, published):
                 attempts[task] = nil
                 // Killed because the runner shuts down: recorded as interrupted, retried on restart.
                 // A run whose cancellation was asked for records its killed attempts cancelled, as the run ends.
@@ -153,9 +165,14 @@ final class RunExecution: Sendable {
                 }
                 if recorded || spawned {
                     pendingChanges.append(.attemptFinished(run: runID, task: task, number: attempt, outcome: outcome, at: now))
+                    // In the batch of the attempt's end, so in its transaction.
+                    if outcome.succeeded, let published, !published.isEmpty {
+                        pendingChanges.append(.attemptOutputs(run: runID, task: task, number: attempt, outputs: published))
+                    }
                 }
                 pendingProgress.append(.attemptFinished(task: task, attempt: attempt, outcome: outcome, at: now))
                 actions = machine.handle(.attemptFinished(task: task, attempt: attempt, outcome: outcome), now: now)
+                if outcome.succeeded, machine.tasks[task] == .succeeded { outputs[task] = published ?? [:] }
             case .storeFailed(let message):
                 // Sent once, by the recorder's only failed write.
                 observer.progress(.storeFailed(message: message))
@@ -185,11 +202,16 @@ final class RunExecution: Sendable {
         }
     }
 
-    private func perform(_ action: RunAction, attempts: inout [String: Task<Void, Never>], timers: inout [Task<Void, Never>]) {
+    private func perform(
+        _ action: RunAction, attempts: inout [String: Task<Void, Never>], timers: inout [Task<Void, Never>],
+        outputs: [String: [String: String]]
+    ) {
         switch action {
         case let .launch(task, attempt):
             guard let spec = specs[task] else { return }
-            attempts[task] = startAttempt(spec, attempt: attempt)
+            var upstream: [String: [String: String]] = [:]
+            for name in spec.upstream { upstream[name] = outputs[name] }
+            attempts[task] = startAttempt(spec, attempt: attempt, upstream: upstream)
         case .kill(let task):
             attempts[task]?.cancel()
         case let .wakeForRetry(task, at):
@@ -199,8 +221,11 @@ final class RunExecution: Sendable {
         }
     }
 
-    /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome.
-    private func startAttempt(_ spec: TaskSpec, attempt: Int) -> Task<Void, Never> {
+    /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome and, after
+    /// a success, the outputs it wrote.
+    ///
+    /// - Parameter upstream: the outputs of each upstream task that succeeded, by task.
+    private func startAttempt(_ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
         let committed = recorder.gate()
@@ -229,7 +254,17 @@ final class RunExecution: Sendable {
             let gate = SlotGate(pool: engine.pool, staging: engine.staging, committed: committed)
             // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
             // the first without building the environment of all the others first.
-            let launch = launches.launch(spec, attempt: attempt)
+            let launch: AttemptLaunch
+            switch Self.prepareLaunch(launches, spec, attempt: attempt, upstream: upstream) {
+            case .success(let prepared):
+                launch = prepared
+            case .failure(let refusal):
+                // Nothing ran; recorded as an attempt that could not start, its log saying why.
+                gate.finish()
+                continuation.yield(.attemptEnded(
+                    task: task, attempt: attempt, outcome: .couldNotStart(reason: refusal.reason), recorded: false, spawned: true))
+                return
+            }
             let recorded = Mutex(false)
             let onStart: @Sendable (StartedProcess) -> Void = { started in
                 let now = engine.clock.now()
@@ -247,14 +282,15 @@ final class RunExecution: Sendable {
                 recorded.withLock { $0 = !recorder.hasFailed }
                 observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))
             }
-            let outcome = await engine.executor.run(launch, gate: gate, onStart: onStart)
+            let ran = await engine.executor.run(launch, gate: gate, onStart: onStart)
             gate.finish()
+            let (outcome, published) = Self.collectOutputs(ran, logPath: launch.logPath)
             // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
             // would have no pid and no log).
             let recordedStart = recorded.withLock { $0 }
-            let ran = recordedStart || outcome != .cancelled
+            let spawned = recordedStart || outcome != .cancelled
             continuation.yield(.attemptEnded(
-                task: task, attempt: attempt, outcome: outcome, recorded: recordedStart, spawned: ran))
+                task: task, attempt: attempt, outcome: outcome, recorded: recordedStart, spawned: spawned, outputs: published))
         }
     }
 
@@ -263,9 +299,11 @@ final class RunExecution: Sendable {
     private func startAdoption(_ adoption: Adoption) -> Task<Void, Never> {
         let executor = engine.executor, continuation = self.continuation
         return Task {
-            let outcome = await executor.reattach(adoption.reference, logPath: adoption.logPath) ?? .lost
+            let ran = await executor.reattach(adoption.reference, logPath: adoption.logPath) ?? .lost
+            let (outcome, published) = Self.collectOutputs(ran, logPath: adoption.logPath)
             continuation.yield(.attemptEnded(
-                task: adoption.task, attempt: adoption.attempt, outcome: outcome, recorded: true, spawned: true))
+                task: adoption.task, attempt: adoption.attempt, outcome: outcome, recorded: true, spawned: true,
+                outputs: published))
         }
     }
 

@@ -43,6 +43,14 @@ public struct AttemptLaunch: Sendable, Hashable {
     public var killGrace: Duration
     /// How large the attempt's log may grow, and what happens past it.
     public var logLimit: LogLimit
+    /// The host path of the attempt's output file (``AttemptFiles/outputPath(logPath:)``), which
+    /// ``environment`` names as `GNOMON_OUTPUT`: a container executor creates it and mounts it
+    /// at ``AttemptFiles/containerOutputPath``; `nil` for none.
+    public var outputPath: String?
+    /// The host path of the attempt's inputs file, written by the engine before the launch and
+    /// named as `GNOMON_INPUTS`: a container executor mounts it read-only at
+    /// ``AttemptFiles/containerInputsPath``; `nil` for none.
+    public var inputsPath: String?
 
     public init(
         identity: AttemptIdentity,
@@ -53,7 +61,9 @@ public struct AttemptLaunch: Sendable, Hashable {
         logPath: String,
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(10),
-        logLimit: LogLimit = .standard
+        logLimit: LogLimit = .standard,
+        outputPath: String? = nil,
+        inputsPath: String? = nil
     ) {
         self.identity = identity
         self.action = action
@@ -64,6 +74,8 @@ public struct AttemptLaunch: Sendable, Hashable {
         self.timeout = timeout
         self.killGrace = killGrace
         self.logLimit = logLimit
+        self.outputPath = outputPath
+        self.inputsPath = inputsPath
     }
 }
 

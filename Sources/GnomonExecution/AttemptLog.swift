@@ -41,7 +41,7 @@ public enum AttemptLog {
     /// Writes the log of an attempt that could not start before any step of its own (no container
     /// runtime on this machine, an action its executor cannot run), so its log says why, like any
     /// attempt that could not start.
-    static func note(couldNotStart reason: String, at path: String) {
+    public static func note(couldNotStart reason: String, at path: String) {
         guard case .success(let descriptor) = create(at: path) else { return }
         recordCouldNotStart(reason, to: descriptor)
         close(descriptor)
@@ -49,7 +49,7 @@ public enum AttemptLog {
 
     /// Appends a line Gnomon writes about an attempt (a Slurm job's state) to its log, creating
     /// the log if it is missing; a log that cannot take it is no worse.
-    static func append(_ text: String, to path: String) {
+    public static func append(_ text: String, to path: String) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
         DescriptorText.write(text, to: descriptor)
@@ -62,7 +62,7 @@ public enum AttemptLog {
     }
 
     /// `mkdir -p`: creates `folder` and every missing ancestor.
-    private static func makeFolders(_ folder: String) -> LaunchProblem? {
+    static func makeFolders(_ folder: String) -> LaunchProblem? {
         var info = stat()
         if stat(folder, &info) == 0 {
             if info.st_mode & S_IFMT == S_IFDIR { return nil }

@@ -177,7 +177,11 @@ private struct ContainerBody: AttemptBody {
     let executor: ContainerExecutor
 
     func prepare(_ launch: ContainerLaunch, log: Int32) -> Result<[String], LaunchProblem> {
-        launch.createArguments(flavor: executor.runtime.flavor).mapError { LaunchProblem($0.reason) }
+        // The mount's source must exist, or the runtime would create a folder in its place.
+        if let output = launch.outputPath, let problem = AttemptFiles.createOutputFile(at: output) {
+            return .failure(problem)
+        }
+        return launch.createArguments(flavor: executor.runtime.flavor).mapError { LaunchProblem($0.reason) }
     }
 
     func stopper(for arguments: [String], launch: ContainerLaunch) -> ContainerStopper {

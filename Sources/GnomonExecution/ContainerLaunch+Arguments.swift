@@ -49,6 +49,16 @@ extension ContainerLaunch {
             case .failure(let problem): return .failure(problem)
             }
         }
+        // The attempt's own files; a host path holding ":" could not be told from the options.
+        for (host, inside, options) in [(outputPath, AttemptFiles.containerOutputPath, ""),
+                                        (inputsPath, AttemptFiles.containerInputsPath, ":ro")] {
+            guard let host else { continue }
+            guard !host.contains(":") else {
+                return .failure(ContainerLaunchProblem(reason:
+                    "the attempt's file \(host) cannot be mounted: its path holds \":\"; choose a GNOMON_HOME without one"))
+            }
+            arguments += ["--volume", "\(host):\(inside)\(options)"]
+        }
         if let workdir = spec.workdir { arguments += ["--workdir", workdir] }
         if let user = spec.user { arguments += ["--user", user] }
         if let cpus = spec.cpus {

@@ -27,6 +27,12 @@ public struct ContainerLaunch: Sendable, Hashable {
     public var killGrace: Duration
     /// How large the attempt's log may grow, and what happens past it.
     public var logLimit: LogLimit
+    /// The host path of the attempt's output file, created empty before the container and
+    /// mounted at ``AttemptFiles/containerOutputPath``; `nil` for none.
+    public var outputPath: String?
+    /// The host path of the attempt's inputs file, mounted read-only at
+    /// ``AttemptFiles/containerInputsPath``; `nil` for none.
+    public var inputsPath: String?
 
     public init(
         spec: ContainerSpec,
@@ -37,7 +43,9 @@ public struct ContainerLaunch: Sendable, Hashable {
         logPath: String,
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(10),
-        logLimit: LogLimit = .standard
+        logLimit: LogLimit = .standard,
+        outputPath: String? = nil,
+        inputsPath: String? = nil
     ) {
         self.spec = spec
         self.name = name
@@ -48,6 +56,8 @@ public struct ContainerLaunch: Sendable, Hashable {
         self.timeout = timeout
         self.killGrace = killGrace
         self.logLimit = logLimit
+        self.outputPath = outputPath
+        self.inputsPath = inputsPath
     }
 
     /// The container launch of an attempt of a `container:` task (`nil` for any other action):
@@ -65,7 +75,8 @@ public struct ContainerLaunch: Sendable, Hashable {
                 "gnomon.task": identity.task, "gnomon.attempt": String(identity.attempt),
             ],
             environment: launch.environment, hostDirectory: launch.workingDirectory, logPath: launch.logPath,
-            timeout: launch.timeout, killGrace: launch.killGrace, logLimit: launch.logLimit)
+            timeout: launch.timeout, killGrace: launch.killGrace, logLimit: launch.logLimit,
+            outputPath: launch.outputPath, inputsPath: launch.inputsPath)
     }
 
     /// The conventional container name of an attempt: `gnomon-JOB-RUN-TASK-ATTEMPT`, with every

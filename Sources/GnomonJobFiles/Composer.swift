@@ -75,7 +75,8 @@ enum Composer {
                     let node = YAMLNode.scalar(.init(
                         string: String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self),
                         isPlain: style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE,
-                        position: position))
+                        position: position,
+                        isQuoted: style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
                     define(Self.name(scalar.anchor), node)
                     add(node)
                 case YAML_ALIAS_EVENT:

@@ -51,7 +51,14 @@ extension JobReader {
 
     private func readImage(_ node: YAMLNode, _ path: String) -> String? {
         guard let image = reader.text(node, path, expected: "an image name, like localhost/loader:1.2") else { return nil }
-        if image.contains(where: \.isWhitespace) {
+        // Spaces inside a reference (`${{ tasks.a.outputs.tag }}`) are the reference's own.
+        let literal: String
+        if case .success(let template) = TemplateText.parse(image) {
+            literal = template.parts.map { if case .literal(let text) = $0 { text } else { "" } }.joined()
+        } else {
+            literal = image
+        }
+        if literal.contains(where: \.isWhitespace) {
             reader.report(node, path, "an image name has no spaces (got \"\(image)\"); put arguments under command:")
             return nil
         }

@@ -71,6 +71,8 @@ struct JobReader {
         }
         let sources = readTasks(taskNode, tasksPath)
         let graph = checkGraph(sources)
+        let names = sources.map(\.name)
+        for source in sources { checkReferences(of: source, names: names) }
         guard reader.diagnostics.isEmpty, let graph else { return nil }
         job.tasks = sources.compactMap { $0.spec(defaults: defaults) }
         // Without a reported problem every task has its action, so the graph built from the
@@ -89,6 +91,7 @@ struct JobReader {
             special[key] = "\(key) cannot have a default; list dependencies on each task"
         }
         reader.rejectUnknown(entries, known: JobFileFormat.defaultsKeys, special: special)
+        refuseReferencesInDefaults(entries)
         return readSettings(entries)
     }
 }

@@ -17,6 +17,8 @@ struct TaskSource {
     /// `nil` until exactly one valid action has been read.
     var action: TaskAction?
     var settings = TaskSettings()
+    /// The references to outputs in its fields, checked once every task is known.
+    var references: [JobReader.ReferenceSite] = []
 
     /// The finished task, its settings merged over the job's defaults; `nil` without an action.
     func spec(defaults: TaskSettings) -> TaskSpec? {

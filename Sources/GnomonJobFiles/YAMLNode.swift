@@ -15,6 +15,17 @@ enum YAMLNode {
         let string: String
         let isPlain: Bool
         let position: Position
+        /// Written in single or double quotes: its text starts one column after `position`.
+        var isQuoted = false
+
+        /// The file position of the character at `offset` (in characters) of the text, when the
+        /// text stands on one line as written (plain or quoted, nothing before it on another
+        /// line); the scalar's own position otherwise.
+        func position(atOffset offset: Int) -> Position {
+            let before = string.prefix(offset)
+            guard isPlain || isQuoted, !before.contains(where: \.isNewline) else { return position }
+            return Position(line: position.line, column: position.column + (isQuoted ? 1 : 0) + before.unicodeScalars.count)
+        }
     }
 
     /// Key and value pairs in the file's order, repeated keys included.

@@ -15,10 +15,14 @@ public struct AttemptRecord: Sendable, Hashable {
     public var outcome: AttemptOutcome?
     /// The runner process that started the attempt.
     public var runnerInstance: String
+    /// What the attempt wrote to `GNOMON_OUTPUT`, once it succeeded (empty when it wrote none);
+    /// `nil` for an attempt that did not succeed (it publishes nothing), or one still running.
+    public var outputs: [String: String]?
 
     public init(
         number: Int, task: String, startedAt: Date, endedAt: Date?, pid: Int32?, pgid: Int32?,
-        containerName: String?, logPath: String, outcome: AttemptOutcome?, runnerInstance: String
+        containerName: String?, logPath: String, outcome: AttemptOutcome?, runnerInstance: String,
+        outputs: [String: String]? = nil
     ) {
         self.number = number
         self.task = task
@@ -30,6 +34,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.logPath = logPath
         self.outcome = outcome
         self.runnerInstance = runnerInstance
+        self.outputs = outputs
     }
 }
 
@@ -39,7 +44,7 @@ extension AttemptRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case number, task, pid, pgid, outcome, signal, reason
         case startedAt = "started_at", endedAt = "ended_at", containerName = "container_name"
-        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance"
+        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance", outputs
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +63,7 @@ extension AttemptRecord: Codable {
         try container.encode(columns?.signal, forKey: .signal)
         try container.encode(columns?.reason, forKey: .reason)
         try container.encode(runnerInstance, forKey: .runnerInstance)
+        try container.encode(outputs, forKey: .outputs)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +92,7 @@ extension AttemptRecord: Codable {
             outcome = nil
         }
         runnerInstance = try container.decode(String.self, forKey: .runnerInstance)
+        outputs = try container.decodeIfPresent([String: String].self, forKey: .outputs)
     }
 }
 
@@ -108,7 +115,7 @@ struct OutcomeColumns: Equatable {
         switch outcome {
         case .exited(let code): exitCode = code
         case .signalled(let number): signal = number
-        case .couldNotStart(let text): reason = text
+        case .couldNotStart(let text), .outputRefused(let text): reason = text
         case .timedOut, .cancelled, .lost, .interrupted, .outOfMemory: break
         }
     }
@@ -124,6 +131,7 @@ struct OutcomeColumns: Equatable {
         case "lost": return .lost
         case "interrupted": return .interrupted
         case "out_of_memory": return .outOfMemory
+        case "output_refused": return reason.map { .outputRefused(reason: $0) }
         default: return nil
         }
     }

@@ -190,7 +190,7 @@ struct EventAppender {
         case let .attemptFinished(run, task, number, outcome, at):
             try append(at: at, type: .attemptEnded, job: try job(of: run), run: run, task: task, attempt: number,
                        status: OutcomeColumns(outcome).kind, detail: outcome.summary)
-        case .runRunner:
+        case .runRunner, .attemptOutputs:
             return
         }
     }

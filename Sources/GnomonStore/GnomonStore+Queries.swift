@@ -46,6 +46,25 @@ extension GnomonStore {
         }
     }
 
+    /// The outputs each task of run `id` published, by task: those of its latest attempt that
+    /// succeeded (none for a task whose successful attempt wrote none); tasks with no successful
+    /// attempt are absent. What a continued run (`gnomon retry`, recovery) resolves references
+    /// to the tasks that succeeded before it with.
+    public func publishedOutputs(run id: Int64) throws -> [String: [String: String]] {
+        try read("read the outputs of run \(id)") { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT task, outputs FROM attempts
+                WHERE run_id = ? AND outcome = 'exited' AND exit_code = 0 ORDER BY task, number
+                """)
+            var outputs: [String: [String: String]] = [:]
+            try forEachRow(statement, [id]) { row in
+                let r = StoredRow(row: row, table: "attempts", columns: ["task", "outputs"], location: location)
+                outputs[try r.required(0)] = try r.optionalJSON(1, as: [String: String].self) ?? [:]
+            }
+            return outputs
+        }
+    }
+
     /// One run in full, or nil if there is no such run.
     public func run(_ id: Int64) throws -> RunDetail? {
         try read("read run \(id)") { db in

@@ -28,7 +28,7 @@ extension GnomonStore {
     ])
     static let attemptColumns = Selection(table: "attempts", columns: [
         "run_id", "task", "number", "started_at", "ended_at", "pid", "pgid", "container_name", "log_path",
-        "outcome", "exit_code", "signal", "reason", "runner_instance",
+        "outcome", "exit_code", "signal", "reason", "runner_instance", "outputs",
     ])
     static let tickColumns = Selection(table: "ticks", columns: [
         "id", "job", "fire_time", "decided_at", "decision", "run_id", "detail",
@@ -90,7 +90,9 @@ extension GnomonStore {
             number: try r.required(2), task: try r.required(1), startedAt: try r.date(3),
             endedAt: try r.optionalDate(4), pid: try r.optional(5), pgid: try r.optional(6),
             containerName: try r.optional(7), logPath: try r.required(8), outcome: outcome,
-            runnerInstance: try r.required(13))
+            runnerInstance: try r.required(13),
+            // A successful attempt that wrote none has none (NULL in the row, {} here).
+            outputs: try r.optionalJSON(14) ?? (outcome?.succeeded == true ? [:] : nil))
         return (try r.required(0), attempt)
     }
 

@@ -298,6 +298,12 @@ extension GnomonStore {
                 columns.signal, columns.reason, run, task, number,
             ])
             if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
+        case .attemptOutputs(let run, let task, let number, let outputs):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE attempts SET outputs = ? WHERE run_id = ? AND task = ? AND number = ?
+                """)
+            try statement.execute(arguments: [try encodeJSON(outputs, what: change.label), run, task, number])
+            if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
         case .runRunner(let run, let pid, let instance):
             let statement = try db.cachedStatement(sql: """
                 UPDATE runs SET runner_pid = ?, runner_instance = ?, cancel_requested_at = NULL, cancel_reason = NULL

@@ -14,6 +14,10 @@ public enum StoreChange: Sendable, Hashable {
         containerName: String?, logPath: String, runnerInstance: String)
     /// Records how an attempt ended.
     case attemptFinished(run: Int64, task: String, number: Int, outcome: AttemptOutcome, at: Date)
+    /// Records what a successful attempt wrote to `GNOMON_OUTPUT`. Queued in the same batch as its
+    /// `attemptFinished` (after it), so both are in one transaction: an attempt recorded as
+    /// succeeded always has its outputs.
+    case attemptOutputs(run: Int64, task: String, number: Int, outputs: [String: String])
     /// A runner takes over an existing run (`gnomon retry`, recovery): records its process and
     /// instance and clears any earlier cancel request, which was meant for the earlier execution.
     case runRunner(run: Int64, pid: Int32, instance: String)
@@ -22,7 +26,8 @@ public enum StoreChange: Sendable, Hashable {
     public var run: Int64 {
         switch self {
         case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
-             .attemptStarted(let run, _, _, _, _, _, _, _, _),              .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _):
+             .attemptStarted(let run, _, _, _, _, _, _, _, _),              .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _),
+             .attemptOutputs(let run, _, _, _):
             return run
         }
     }
@@ -38,6 +43,8 @@ public enum StoreChange: Sendable, Hashable {
             return "record the start of run \(run) task \(task) attempt \(number)"
         case .attemptFinished(let run, let task, let number, _, _):
             return "record the end of run \(run) task \(task) attempt \(number)"
+        case .attemptOutputs(let run, let task, let number, let outputs):
+            return "record the \(outputs.count) output(s) of run \(run) task \(task) attempt \(number)"
         case .runRunner(let run, let pid, _):
             return "hand run \(run) to runner pid \(pid)"
         }

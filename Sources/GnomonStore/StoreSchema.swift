@@ -9,9 +9,11 @@ enum StoreSchema {
     static let runStatuses = "'queued','running','succeeded','failed','cancelled'"
     /// Every status a task may have (TaskStatus raw values).
     static let taskStatuses = "'waiting','ready','running','retrying','succeeded','failed','skipped','cancelled'"
-    /// Every kind an attempt outcome may have (AttemptOutcome.kind).
+    /// The kinds of attempt outcome `v1-runs` allowed (AttemptOutcome.kind).
     static let outcomeKinds =
         "'exited','signalled','timed_out','cancelled','could_not_start','lost','interrupted','out_of_memory'"
+    /// Every kind an attempt outcome may have since `v6-outputs` (AttemptOutcome.kind).
+    static let outcomeKindsWithOutputs = outcomeKinds + ",'output_refused'"
     /// Every decision a tick may record (TickDecision raw values).
     static let tickDecisions =
         "'started','caught_up','queued','replaced','skipped_overlap','paused','missed','dropped','duplicate','error'"
@@ -28,6 +30,7 @@ enum StoreSchema {
         migrator.registerMigration("v5-trigger-tasks", migrate: addTriggerTasks)
         migrator.registerMigration("v5-retention", migrate: createRetention)
         migrator.registerMigration("v5-retry-requests", migrate: addRetryRequests)
+        migrator.registerMigration("v6-outputs", migrate: addAttemptOutputs)
         return migrator
     }
 
@@ -284,6 +287,46 @@ enum StoreSchema {
               last_pruned_at TEXT
             );
             INSERT INTO retention (id) VALUES (1);
+            """)
+    }
+
+    /// The outputs an attempt published (`GNOMON_OUTPUT`), and the outcome of an attempt whose
+    /// output file was refused (`output_refused`, with its reason). SQLite cannot change a CHECK
+    /// constraint, so the attempts table is rebuilt with every row kept: outputs are a JSON
+    /// object of strings, only on an attempt that exited 0 (a failed attempt publishes nothing).
+    private static func addAttemptOutputs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE attempts_with_outputs (
+              id INTEGER PRIMARY KEY,
+              run_id INTEGER NOT NULL,
+              task TEXT NOT NULL,
+              number INTEGER NOT NULL CHECK (number >= 1),
+              started_at TEXT NOT NULL,
+              ended_at TEXT,
+              pid INTEGER,
+              pgid INTEGER,
+              container_name TEXT,
+              log_path TEXT NOT NULL,
+              outcome TEXT CHECK (outcome IN (\(outcomeKindsWithOutputs))),
+              exit_code INTEGER,
+              signal INTEGER,
+              reason TEXT,
+              runner_instance TEXT NOT NULL CHECK (runner_instance <> ''),
+              outputs TEXT CHECK (outputs IS NULL OR (json_valid(outputs) AND json_type(outputs) = 'object'
+                AND outcome = 'exited' AND exit_code = 0)),
+              FOREIGN KEY (run_id, task) REFERENCES run_tasks(run_id, task) ON DELETE CASCADE,
+              UNIQUE (run_id, task, number),
+              CHECK ((outcome IS NULL) = (ended_at IS NULL)),
+              CHECK ((coalesce(outcome, '') = 'exited') = (exit_code IS NOT NULL)),
+              CHECK ((coalesce(outcome, '') = 'signalled') = (signal IS NOT NULL)),
+              CHECK ((coalesce(outcome, '') IN ('could_not_start','output_refused')) = (reason IS NOT NULL))
+            );
+            INSERT INTO attempts_with_outputs (id, run_id, task, number, started_at, ended_at, pid, pgid,
+              container_name, log_path, outcome, exit_code, signal, reason, runner_instance)
+            SELECT id, run_id, task, number, started_at, ended_at, pid, pgid,
+              container_name, log_path, outcome, exit_code, signal, reason, runner_instance FROM attempts;
+            DROP TABLE attempts;
+            ALTER TABLE attempts_with_outputs RENAME TO attempts;
             """)
     }
 }

@@ -13,7 +13,7 @@ struct JSONShapeTests {
     static let showKeys = (runKeys + ["attempts", "params", "snapshot", "tasks"]).sorted()
     static let taskKeys = ["attempts", "name", "reason", "retry_at", "status", "updated_at"]
     static let attemptKeys = [
-        "container_name", "ended_at", "exit_code", "log_path", "number", "outcome", "pgid", "pid", "reason",
+        "container_name", "ended_at", "exit_code", "log_path", "number", "outcome", "outputs", "pgid", "pid", "reason",
         "runner_instance", "signal", "started_at", "task",
     ]
     static let jobKeys = [

@@ -13,7 +13,10 @@ struct LaunchBuilderTests {
     static let gnomonVariables = [
         "GNOMON_JOB": "etl", "GNOMON_RUN_ID": "42", "GNOMON_TASK": "load", "GNOMON_ATTEMPT": "2",
         "GNOMON_SCHEDULED_TIME": "2026-11-26T02:30:00Z", "GNOMON_PARAM_BATCH_SIZE": "10",
+        "GNOMON_OUTPUT": "/home/g/logs/etl/42/load.2.output",
     ]
+    /// In a container the output file is mounted at its own path.
+    static let containerVariables = gnomonVariables.merging(["GNOMON_OUTPUT": "/gnomon/output"]) { $1 }
 
     static let builder = LaunchBuilder(
         job: JobSpec(name: "etl", tasks: [], directory: "/jobs/etl"), runID: 42, scheduledAt: scheduledAt,
@@ -25,6 +28,7 @@ struct LaunchBuilderTests {
         let action: TaskAction
         var env: [String: String] = [:]
         var workdir: String?
+        var dependsOn: [String] = []
         let environment: [String: String]
         let workingDirectory: String
         var testDescription: String { name }
@@ -51,15 +55,23 @@ struct LaunchBuilderTests {
              environment: runner.merging(gnomonVariables) { $1 }, workingDirectory: "/data/in"),
         Case(name: "a container sees only its env and Gnomon's variables, never the runner's",
              action: container, env: ["MODE": "full"],
-             environment: ["MODE": "full"].merging(gnomonVariables) { $1 }, workingDirectory: "/jobs/etl"),
+             environment: ["MODE": "full"].merging(containerVariables) { $1 }, workingDirectory: "/jobs/etl"),
         Case(name: "a container works from the job's folder whatever the task's workdir",
              action: container, workdir: "reports",
-             environment: gnomonVariables, workingDirectory: "/jobs/etl"),
+             environment: containerVariables, workingDirectory: "/jobs/etl"),
+        Case(name: "a task with upstream tasks also gets its inputs file",
+             action: .command(["load"]), dependsOn: ["extract"],
+             environment: runner.merging(gnomonVariables) { $1 }.merging(["GNOMON_INPUTS": "/home/g/logs/etl/42/load.2.inputs.json"]) { $1 },
+             workingDirectory: "/jobs/etl"),
+        Case(name: "a container with upstream tasks sees its inputs file where it is mounted",
+             action: container, dependsOn: ["extract"],
+             environment: containerVariables.merging(["GNOMON_INPUTS": "/gnomon/inputs.json"]) { $1 }, workingDirectory: "/jobs/etl"),
     ]
 
     @Test("launch", arguments: cases)
     func launch(_ testCase: Case) {
-        let task = TaskSpec(name: "load", action: testCase.action, timeout: .seconds(90), env: testCase.env, workdir: testCase.workdir)
+        let task = TaskSpec(name: "load", action: testCase.action, dependsOn: testCase.dependsOn, timeout: .seconds(90),
+                            env: testCase.env, workdir: testCase.workdir)
 
         let launch = Self.builder.launch(task, attempt: 2)
 

@@ -40,6 +40,8 @@ struct JSONShapeTests {
         let outcome: AttemptOutcome?
         /// The JSON text of `outcome`, `exit_code`, `signal` and `reason`.
         let kind: String, exitCode: String, signal: String, reason: String
+        /// The attempt's outputs and their JSON text.
+        var outputs: [String: String]? = nil, outputsJSON = "null"
         var testDescription: String { name }
     }
 
@@ -53,16 +55,22 @@ struct JSONShapeTests {
                     kind: #""could_not_start""#, exitCode: "null", signal: "null", reason: #""no such file""#),
         AttemptCase(name: "timed out", outcome: .timedOut,
                     kind: #""timed_out""#, exitCode: "null", signal: "null", reason: "null"),
+        AttemptCase(name: "succeeded with outputs", outcome: .exited(code: 0),
+                    kind: #""exited""#, exitCode: "0", signal: "null", reason: "null",
+                    outputs: ["day": "2024-05-01", "notes": "a\nb"], outputsJSON: #"{"day":"2024-05-01","notes":"a\nb"}"#),
+        AttemptCase(name: "outputs refused", outcome: .outputRefused(reason: "line 2 of the output file: x"),
+                    kind: #""output_refused""#, exitCode: "null", signal: "null", reason: #""line 2 of the output file: x""#),
     ])
     func attemptShape(_ c: AttemptCase) throws {
         let attempt = AttemptRecord(
             number: 2, task: "load", startedAt: at("2024-05-01T12:00:01Z"),
             endedAt: c.outcome == nil ? nil : at("2024-05-01T12:00:02Z"), pid: 300, pgid: 300,
-            containerName: nil, logPath: "/logs/42/load.2.log", outcome: c.outcome, runnerInstance: "5F0C")
+            containerName: nil, logPath: "/logs/42/load.2.log", outcome: c.outcome, runnerInstance: "5F0C",
+            outputs: c.outputs)
         let ended = c.outcome == nil ? "null" : #""2024-05-01T12:00:02Z""#
         #expect(try Self.json(attempt) == """
             {"container_name":null,"ended_at":\(ended),"exit_code":\(c.exitCode),"log_path":"/logs/42/load.2.log",\
-            "number":2,"outcome":\(c.kind),"pgid":300,"pid":300,"reason":\(c.reason),"runner_instance":"5F0C",\
+            "number":2,"outcome":\(c.kind),"outputs":\(c.outputsJSON),"pgid":300,"pid":300,"reason":\(c.reason),"runner_instance":"5F0C",\
             "signal":\(c.signal),"started_at":"2024-05-01T12:00:01Z","task":"load"}
             """)
         #expect(try Self.roundTrip(attempt))

@@ -67,6 +67,7 @@ struct RunLifecycleTests {
     @Test("a retry time is kept while retrying and every outcome kind reads back", arguments: [
         AttemptOutcome.exited(code: 0), .exited(code: -1), .signalled(signal: 15), .timedOut, .cancelled,
         .couldNotStart(reason: "no such file: /bin/nope"), .lost, .interrupted, .outOfMemory,
+        .outputRefused(reason: "line 2 of the output file: \"x\" is neither key=value nor key<<DELIMITER"),
     ])
     func outcomesRoundTrip(_ outcome: AttemptOutcome) throws {
         let store = try GnomonStore.inMemory()

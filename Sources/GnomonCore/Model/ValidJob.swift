@@ -17,27 +17,32 @@ public struct ValidJob: Sendable, Hashable {
     public struct Problems: Error, Sendable, Hashable, CustomStringConvertible {
         public let graph: [TaskGraph.Problem]
         public let schedule: ScheduleProblem?
+        /// References to outputs that cannot be used (``OutputReferences/problems(in:)``), each
+        /// as `tasks.NAME.PATH: message`.
+        public let references: [String]
 
         public var description: String {
-            (graph.map(\.description) + [schedule?.message].compactMap { $0 }).joined(separator: "; ")
+            (graph.map(\.description) + [schedule?.message].compactMap { $0 } + references).joined(separator: "; ")
         }
     }
 
-    /// Checks `spec`: builds its graph and parses its schedule, or throws every problem found.
+    /// Checks `spec`: builds its graph, parses its schedule and checks its references to outputs,
+    /// or throws every problem found.
     public init(_ spec: JobSpec) throws(Problems) {
         let graph = TaskGraph.build(spec.tasks)
         let schedule = spec.schedule.map { $0.parse() }
+        let references = OutputReferences.problems(in: spec).map { "tasks.\($0.task).\($0.path): \($0.problem)" }
         switch (graph, schedule) {
-        case (.success(let graph), .success(let schedule)?):
+        case (.success(let graph), .success(let schedule)?) where references.isEmpty:
             self.init(checked: spec, graph: graph, schedule: schedule)
-        case (.success(let graph), nil):
+        case (.success(let graph), nil) where references.isEmpty:
             self.init(checked: spec, graph: graph, schedule: nil)
         default:
             let graphProblems: [TaskGraph.Problem]
             if case .failure(let problems) = graph { graphProblems = problems.all } else { graphProblems = [] }
             var scheduleProblem: ScheduleProblem?
             if case .failure(let problem)? = schedule { scheduleProblem = problem }
-            throw Problems(graph: graphProblems, schedule: scheduleProblem)
+            throw Problems(graph: graphProblems, schedule: scheduleProblem, references: references)
         }
     }
 

@@ -16,6 +16,11 @@ public enum OutputFile {
         public var line: Int
         public var message: String
 
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
+
         public var description: String { "line \(line) of the output file: \(message)" }
     }
 

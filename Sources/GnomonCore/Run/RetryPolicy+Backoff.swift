@@ -8,7 +8,7 @@ extension RetryPolicy {
         case .exited(let code):
             guard code != 0 else { return false }
             return onExitCodes.map { $0.contains(code) } ?? true
-        case .signalled, .timedOut, .couldNotStart, .outOfMemory:
+        case .signalled, .timedOut, .couldNotStart, .outOfMemory, .outputRefused:
             return onExitCodes == nil
         case .lost, .interrupted:
             // Gnomon's own death or shutdown: always tried again, without using up a retry.

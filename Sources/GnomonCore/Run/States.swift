@@ -73,6 +73,9 @@ public enum AttemptOutcome: Sendable, Hashable, Codable {
     case interrupted
     /// The container was killed for using more memory than its limit.
     case outOfMemory
+    /// The task exited 0 but its output file (`GNOMON_OUTPUT`) was refused: a malformed line or
+    /// a limit passed, named in `reason`. Nothing it wrote is published.
+    case outputRefused(reason: String)
 
     public var succeeded: Bool { self == .exited(code: 0) }
 
@@ -87,6 +90,7 @@ public enum AttemptOutcome: Sendable, Hashable, Codable {
         case .lost: return "lost"
         case .interrupted: return "interrupted"
         case .outOfMemory: return "out_of_memory"
+        case .outputRefused: return "output_refused"
         }
     }
 
@@ -101,6 +105,7 @@ public enum AttemptOutcome: Sendable, Hashable, Codable {
         case .lost: return "lost (runner died)"
         case .interrupted: return "interrupted by shutdown"
         case .outOfMemory: return "killed: out of memory"
+        case .outputRefused(let reason): return "exit 0 but its outputs were refused: \(reason)"
         }
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GnomonCore
 import GnomonEngine
+import GnomonExecution
 import GnomonStore
 import Logging
 import Synchronization
@@ -178,10 +179,12 @@ public final class Pruner: Sendable {
         }
     }
 
-    /// Deletes log files nothing points at any more, and each run's log folder once empty.
+    /// Deletes log files nothing points at any more (with the scratch files a crashed attempt
+    /// may have left beside its log), and each run's log folder once empty.
     static func removeLogs(_ paths: [String], into report: inout PruneReport) {
         var folders: Set<String> = []
         for path in paths {
+            AttemptFiles.remove(logPath: path)
             let size = fileSize(path)
             guard unlink(path) == 0 else { continue }
             report.logFiles += 1

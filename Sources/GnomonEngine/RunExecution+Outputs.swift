@@ -1,0 +1,70 @@
+import Foundation
+import GnomonCore
+import GnomonExecution
+
+/// Outputs between tasks: an attempt's references are resolved and its inputs file written
+/// before it is launched; after a success its output file is read (``OutputFile``).
+extension RunExecution {
+    /// Why an attempt could not be launched: the could-not-start reason.
+    struct LaunchRefusal: Error {
+        let reason: String
+    }
+
+    /// The launch of attempt `attempt` of `spec`, its references resolved from `upstream` and, for
+    /// a task with upstream tasks, its inputs file written (`GNOMON_INPUTS`: an object of each
+    /// upstream task that succeeded, by name, holding its outputs). A refusal is written to the
+    /// attempt's log as for any attempt that could not start.
+    static func prepareLaunch(
+        _ launches: LaunchBuilder, _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]
+    ) -> Result<AttemptLaunch, LaunchRefusal> {
+        let launch: AttemptLaunch
+        switch launches.launch(spec, attempt: attempt, outputs: upstream) {
+        case .success(let resolved): launch = resolved
+        case .failure(let unresolved):
+            let reason = "tasks.\(spec.name).\(unresolved)"
+            AttemptLog.note(couldNotStart: reason, at: launches.logPath(task: spec.name, attempt: attempt))
+            return .failure(LaunchRefusal(reason: reason))
+        }
+        if let inputsPath = launch.inputsPath {
+            let problem: String?
+            do {
+                problem = AttemptFiles.writeInputs(try inputsText(upstream), to: inputsPath)
+            } catch {
+                problem = "could not encode the inputs file: \(error)"
+            }
+            if let problem {
+                AttemptLog.note(couldNotStart: problem, at: launch.logPath)
+                return .failure(LaunchRefusal(reason: problem))
+            }
+        }
+        return .success(launch)
+    }
+
+    /// The JSON of an inputs file: keys sorted, so the same outputs always give the same bytes.
+    static func inputsText(_ upstream: [String: [String: String]]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(upstream), as: UTF8.self) + "\n"
+    }
+
+    /// The outcome of an attempt that ended `outcome`, and what it published: after a success,
+    /// the outputs its output file holds (nil for none), or `.outputRefused` with the line at
+    /// fault, also written to its log. The attempt's scratch files are removed either way: its
+    /// outputs travel with its end from here on.
+    static func collectOutputs(_ outcome: AttemptOutcome, logPath: String) -> (AttemptOutcome, [String: String]?) {
+        defer { AttemptFiles.remove(logPath: logPath) }
+        guard outcome.succeeded else { return (outcome, nil) }
+        let parsed = AttemptFiles.readOutput(at: AttemptFiles.outputPath(logPath: logPath)).flatMap { text in
+            text.map { OutputFile.parse($0).map(Optional.some) } ?? .success(nil)
+        }
+        switch parsed {
+        case .success(let pairs?):
+            return (outcome, Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
+        case .success(nil):
+            return (outcome, nil)
+        case .failure(let problem):
+            AttemptLog.append("gnomon: the outputs were refused: \(problem)\n", to: logPath)
+            return (.outputRefused(reason: problem.description), nil)
+        }
+    }
+}
