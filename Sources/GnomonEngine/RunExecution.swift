@@ -228,20 +228,27 @@ final class RunExecution: Sendable {
     private func startAttempt(_ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
+        let job = prepared.job.name
         let committed = recorder.gate()
         return Task(executorPreference: ProcessLoop.shared) {
             // Too little free space in the home: the task waits, ready, with the reason recorded
-            // (`gnomon show`), and starts when space returns.
+            // (`gnomon show`), and starts when space returns. The event record is told once per
+            // wait episode (`disk_low`, then `disk_ok`), which the notification rules can alert.
             if let shortage = engine.disk.shortage() {
                 recorder.enqueue([.taskStatus(run: runID, task: task, status: .ready, reason: shortage.reason, retryAt: nil,
                                               at: engine.clock.now())])
                 recorder.commit()
+                engine.tellWaitBegan(shortage, job: job, run: runID, task: task)
                 guard await engine.disk.waitForSpace() else {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     return
                 }
+                engine.tellWaitEnded()
                 recorder.enqueue([.taskStatus(run: runID, task: task, status: .ready, reason: nil, retryAt: nil,
                                               at: engine.clock.now())])
+            } else if engine.disk.isWaiting {
+                // The attempts of the episode were cancelled before they saw space return.
+                engine.tellWaitEnded()
             }
             // Prepared while the previous attempts run, spawned the moment a worker slot frees up
             // (the slot is taken at the executor's gate).

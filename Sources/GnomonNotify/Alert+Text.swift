@@ -15,6 +15,8 @@ extension Alert.Kind {
         case .late: "is late"
         case .invalid: "has an invalid job file"
         case .test: "test message"
+        case .diskLow: "waits for disk space"
+        case .diskOk: "has disk space again"
         }
     }
 }

@@ -13,6 +13,7 @@ public struct Alert: Codable, Sendable, Hashable {
     /// What happened, as `type` names it.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case failure, success, recovery, retry, timeout, skipped, missed, late, invalid, test
+        case diskLow = "disk_low", diskOk = "disk_ok"
     }
 
     /// A task of the run that failed, with the end of its log.

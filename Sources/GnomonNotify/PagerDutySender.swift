@@ -3,7 +3,8 @@ import GnomonCore
 
 /// Sends an alert as a PagerDuty Events API v2 event: `resolve` for a recovery, `trigger` for
 /// everything else, one incident per job (`dedup_key: gnomon-JOB`), so the recovery resolves the
-/// page its failure opened.
+/// page its failure opened. The home's disk space has an incident of its own
+/// (`gnomon-disk-space`): `disk_low` triggers it, `disk_ok` resolves it.
 public struct PagerDutySender: AlertSender {
     public let target: PagerDutyTarget
 
@@ -21,14 +22,19 @@ public struct PagerDutySender: AlertSender {
     /// The incident key of a job's alerts.
     public static func dedupKey(job: String) -> String { "gnomon-" + job }
 
+    /// The incident key of the home's disk space alerts.
+    public static let diskSpaceKey = "gnomon-disk-space"
+
     /// The event's JSON: for a trigger, `routing_key`, `event_action`, `dedup_key` and `payload`
     /// (`summary` the alert's text, `source: gnomon`, `severity: error`, `timestamp` the latest of
     /// the alert's times when it has one, `custom_details` the whole alert); a resolve carries
     /// only the first three.
     public static func body(of alert: Alert, routingKey: String) -> [UInt8] {
-        let resolves = alert.type == .recovery
+        let resolves = alert.type == .recovery || alert.type == .diskOk
+        let disk = alert.type == .diskLow || alert.type == .diskOk
         let event = Event(
-            routingKey: routingKey, eventAction: resolves ? "resolve" : "trigger", dedupKey: dedupKey(job: alert.job),
+            routingKey: routingKey, eventAction: resolves ? "resolve" : "trigger",
+            dedupKey: disk ? diskSpaceKey : dedupKey(job: alert.job),
             payload: resolves ? nil : Payload(
                 summary: alert.text, source: "gnomon", severity: "error",
                 timestamp: (alert.finishedAt ?? alert.startedAt ?? alert.scheduledAt).map(ISOTime.utc),

@@ -77,6 +77,17 @@ extension GnomonStore {
         }
     }
 
+    /// Appends `disk_low` (attempts of the home began to wait for free space) or `disk_ok` (it
+    /// returned), about the attempt of `task` in run `run` whose wait began the episode.
+    public func recordDiskSpace(low: Bool, job: String, run: Int64, task: String, detail: String, at: Date) throws {
+        try write("record that disk space \(low ? "ran low" : "returned") (job \(job), run \(run))") { db in
+            try EventAppender.appending(in: db, store: self) { events in
+                try events.append(at: at, type: low ? .diskLow : .diskOk, job: job, run: run, task: task,
+                                  status: low ? "low" : "ok", detail: detail)
+            }
+        }
+    }
+
     /// How the daemon decided fire time `fireTime` of `job`: whether a run for it had started by
     /// `deadline`, and whether the time was skipped or paused on purpose (not late, then).
     public func fireTimeState(job: String, fireTime: Date, deadline: Date) throws -> (startedInTime: Bool, skipped: Bool) {

@@ -31,6 +31,7 @@ enum StoreSchema {
         migrator.registerMigration("v5-retention", migrate: createRetention)
         migrator.registerMigration("v5-retry-requests", migrate: addRetryRequests)
         migrator.registerMigration("v6-outputs", migrate: addAttemptOutputs)
+        migrator.registerMigration("v6-disk-events", migrate: addDiskEventTypes)
         return migrator
     }
 
@@ -154,7 +155,7 @@ enum StoreSchema {
 
     /// Every event type (EventType raw values).
     static let eventTypes = "'run_created','run_started','run_finished','task_changed','attempt_started',"
-        + "'attempt_ended','fire_time','job_invalid','job_valid','job_silent','job_late'"
+        + "'attempt_ended','fire_time','job_invalid','job_valid','job_silent','job_late','disk_low','disk_ok'"
 
     /// The durable event record, and each job file's validity (whose changes are events).
     ///
@@ -199,6 +200,20 @@ enum StoreSchema {
     private static func widenEventTypes(_ db: Database) throws {
         let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'events'") ?? ""
         guard !definition.contains("'job_late'") || !definition.contains("'job_silent'") else { return }
+        try db.execute(sql: eventsTable("events_widened") + """
+            INSERT INTO events_widened SELECT id, at, type, job, run_id, task, attempt, status, detail FROM events;
+            DROP TABLE events;
+            ALTER TABLE events_widened RENAME TO events;
+            """)
+    }
+
+    /// The events table of a database made before `disk_low` and `disk_ok` existed (they are
+    /// written into `v3-events` for new databases): rebuilt with every type, its rows kept, as
+    /// `v5-event-types` does. A table that lists them already is left as it is. The copy takes
+    /// about a second per million events, once.
+    private static func addDiskEventTypes(_ db: Database) throws {
+        let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'events'") ?? ""
+        guard !definition.contains("'disk_low'") || !definition.contains("'disk_ok'") else { return }
         try db.execute(sql: eventsTable("events_widened") + """
             INSERT INTO events_widened SELECT id, at, type, job, run_id, task, attempt, status, detail FROM events;
             DROP TABLE events;

@@ -65,4 +65,10 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case jobSilent = "job_silent"
     /// A fire time's run had not started `late_after` after it (`detail` says which and by when).
     case jobLate = "job_late"
+    /// Free space in the home fell below `min_free_space` and attempts began to wait for it
+    /// (`task` and `run_id`: the attempt whose wait began it; `detail`: the free space and the
+    /// threshold). Told once per wait episode.
+    case diskLow = "disk_low"
+    /// Free space returned after a `disk_low`, about the same attempt; the waiting attempts start.
+    case diskOk = "disk_ok"
 }

@@ -75,6 +75,10 @@ struct AlertPolicyTests {
         Case(name: "a silent job is told as late",
              rules: [rule(["chat"], [.late])],
              steps: [Step(.silent, ["late:chat"])]),
+        Case(name: "disk space low and back go to the rules that ask, and leave a failure streak alone",
+             rules: [rule(["chat"], [.failure, .recovery]), rule(["pager", "chat"], [.diskLow, .diskOk])],
+             steps: [Step(failed, ["failure:chat"]), Step(.diskSpace(low: true), ["disk_low:pager,chat"]),
+                     Step(.diskSpace(low: false), ["disk_ok:pager,chat"]), Step(failed), Step(succeeded, ["recovery:chat"])]),
     ]
 
     @Test("each step's alerts", arguments: cases)

@@ -56,7 +56,7 @@ struct JobSpecCodingTests {
         #expect(try JSONDecoder().decode(JobSpec.self, from: text) == job)
         let rule = NotifyRule(to: ["x"], on: Set(NotifyCondition.allCases.reversed()))
         let json = String(decoding: try encoder.encode(rule), as: UTF8.self)
-        #expect(json == #"{"afterConsecutiveFailures":1,"on":["failure","success","recovery","retry","timeout","skipped","missed","late","invalid"],"repeat":"never","to":["x"]}"#)
+        #expect(json == #"{"afterConsecutiveFailures":1,"on":["failure","success","recovery","retry","timeout","skipped","missed","late","invalid","disk_low","disk_ok"],"repeat":"never","to":["x"]}"#)
     }
 
     @Test("settings round-trip, and settings coded with fewer keys decode with the defaults")

@@ -71,7 +71,7 @@ struct JobNotifyTests {
                 expected: ["jobs/etl.yaml:1:17: notify[0].to[0]: no channel \"ops-chat\"; no channels are defined: define it under channels: in the settings file (gnomon.yaml)"]),
         Invalid(name: "an unknown event and key", yaml: "notify:\n  - { to: [oncall], on: [failed], repat: 1h }\n" + tasks,
                 expected: [
-                    "jobs/etl.yaml:2:26: notify[0].on[0]: must be one of failure, success, recovery, retry, timeout, skipped, missed, late, invalid (got \"failed\")",
+                    "jobs/etl.yaml:2:26: notify[0].on[0]: must be one of failure, success, recovery, retry, timeout, skipped, missed, late, invalid, disk_low, disk_ok (got \"failed\")",
                     "jobs/etl.yaml:2:35: notify[0].repat: unknown key \"repat\"; did you mean \"repeat\"?",
                 ]),
         Invalid(name: "a misspelt top-level key", yaml: "late_afer: 10m\n" + tasks,

@@ -122,7 +122,7 @@ struct SettingsDiagnosticTests {
                 after_consecutive_failure: 3
                 repeat: evry_failure
             """, expected: [
-                "gnomon.yaml:5:10: notify[0].on[0]: must be one of failure, success, recovery, retry, timeout, skipped, missed, late, invalid (got \"failur\"); did you mean \"failure\"?",
+                "gnomon.yaml:5:10: notify[0].on[0]: must be one of failure, success, recovery, retry, timeout, skipped, missed, late, invalid, disk_low, disk_ok (got \"failur\"); did you mean \"failure\"?",
                 "gnomon.yaml:5:27: notify[0].on[2]: event \"failure\" is named twice; remove one",
                 "gnomon.yaml:6:5: notify[0].after_consecutive_failure: unknown key \"after_consecutive_failure\"; did you mean \"after_consecutive_failures\"?",
                 "gnomon.yaml:7:13: notify[0].repeat: must be never, every_failure or a duration like 4h (got \"evry_failure\"); did you mean \"every_failure\"?",

@@ -39,11 +39,12 @@ struct UpgradeTests {
         #expect(try store.ticks(job: "etl", limit: 10).map(\.decision) == [.started, .missed])
 
         // The upgraded database takes everything this version writes: a new run, and every event
-        // type (v3-events databases made before job_silent and job_late existed are widened).
+        // type (v3-events databases made before job_silent and job_late existed are widened, and
+        // every earlier one before disk_low and disk_ok, by v6-disk-events).
         let id = try store.createRun(newRun())
         #expect(id == 3)
         try await store.writer.write { db in
-            for (offset, type) in ["job_silent", "job_late", "run_created"].enumerated() {
+            for (offset, type) in ["job_silent", "job_late", "run_created", "disk_low", "disk_ok"].enumerated() {
                 try db.execute(sql: "INSERT INTO events (id, at, type, job) VALUES (?, '2026-12-01T00:00:00.000Z', ?, 'etl')",
                                arguments: [1000 + offset, type])
             }

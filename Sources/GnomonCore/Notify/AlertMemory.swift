@@ -56,6 +56,9 @@ public enum AlertCause: Sendable, Hashable {
     case late(scheduledAt: Date)
     /// No run succeeded within `expect_success_every`.
     case silent
+    /// Attempts began to wait for free space in the home (`low`), or it returned. About the home,
+    /// not one job: the notifier asks every rule, the settings file's and each job file's.
+    case diskSpace(low: Bool)
 }
 
 /// One alert to send: what it tells and to which channels.
@@ -66,5 +69,14 @@ public struct PlannedAlert: Sendable, Hashable {
     public init(kind: NotifyCondition, channels: [String]) {
         self.kind = kind
         self.channels = channels
+    }
+}
+
+extension AlertCause {
+    /// Whether it is about the whole home rather than one job: decided under every rule, the
+    /// settings file's and each job file's.
+    public var isAboutTheHome: Bool {
+        if case .diskSpace = self { return true }
+        return false
     }
 }

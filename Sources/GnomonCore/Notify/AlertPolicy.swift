@@ -11,7 +11,8 @@ import Foundation
 /// - A cancelled run alerts nothing and leaves the streak as it is.
 /// - Retries, skipped and missed fire times, invalid files, late runs and a silent job (the dead
 ///   man's switch, told as `late`) alert the rules that ask for them, each time they are told
-///   (the notifier tells a late streak once, and a silent job once per interval).
+///   (the notifier tells a late streak once, and a silent job once per interval). So do the
+///   home's disk space running low and returning (told once per wait episode).
 ///
 /// A channel named by several rules gets one alert of a kind per event.
 public enum AlertPolicy {
@@ -72,6 +73,8 @@ public enum AlertPolicy {
         case .silent:
             memory.silenceToldAt = now
             for rule in rulesAsking(.late) { add(.late, rule.to) }
+        case .diskSpace(let low):
+            for rule in rulesAsking(low ? .diskLow : .diskOk) { add(low ? .diskLow : .diskOk, rule.to) }
         }
         return (alerts, memory)
     }

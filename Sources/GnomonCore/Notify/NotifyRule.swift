@@ -66,6 +66,10 @@ public enum NotifyCondition: String, Sendable, Hashable, Codable, CaseIterable {
     case late
     /// The job's file became invalid.
     case invalid
+    /// Free space in the home fell below `min_free_space`: new attempts wait (once per episode).
+    case diskLow = "disk_low"
+    /// Free space returned after `disk_low`: the waiting attempts start.
+    case diskOk = "disk_ok"
 }
 
 /// Whether a job that keeps failing alerts again after its first alert.

@@ -19,7 +19,7 @@ enum AlertBuilder {
             return finished.timeIntervalSince(started)
         }
         var text = Alert.oneLine(type: type, job: event.job, runID: event.runID, failedTasks: failed)
-        if run == nil, let detail = event.detail { text += ": " + detail }
+        if run == nil || event.type == .diskLow || event.type == .diskOk, let detail = event.detail { text += ": " + detail }
         return Alert(
             eventID: event.id, type: type, job: event.job, runID: event.runID,
             status: summary?.status.rawValue ?? event.status, previousStatus: previous?.rawValue,

@@ -142,7 +142,8 @@ public final class Notifier: Sendable {
             let before = remembered[event.job] ?? AlertMemory()
             guard event.id > before.throughEvent, let (cause, run) = try cause(of: event) else { continue }
             let job = run?.snapshot ?? config.jobs[event.job]?.spec
-            let rules = job.map(config.settings.rules(for:)) ?? config.settings.notify
+            let jobRules = job.map(config.settings.rules(for:)) ?? config.settings.notify
+            let rules = cause.isAboutTheHome ? Self.everyRule(config) + jobRules : jobRules
             var decided = AlertPolicy.decide(cause, rules: rules, memory: before, now: event.at)
             decided.memory.throughEvent = event.id
             remembered[event.job] = decided.memory
@@ -206,6 +207,12 @@ public final class Notifier: Sendable {
         deadline.cancel()
     }
 
+    /// The rules an event about the whole home is decided under, beside those of its run's job:
+    /// the settings file's and every job file's own (a channel named by several is told once).
+    static func everyRule(_ config: Config) -> [NotifyRule] {
+        config.settings.notify + config.jobs.keys.sorted().flatMap { config.jobs[$0]?.spec.notify ?? [] }
+    }
+
     /// What an event means to the rules, with its run in full when it is about one; nil when it
     /// can raise no alert.
     private func cause(of event: StoredEvent) throws -> (AlertCause, RunDetail?)? {
@@ -232,6 +239,8 @@ public final class Notifier: Sendable {
         case .jobLate:
             guard let fire = event.status.flatMap(ISOTime.parse) else { return nil }
             return (.late(scheduledAt: fire), nil)
+        case .diskLow, .diskOk:
+            return (.diskSpace(low: event.type == .diskLow), try event.runID.flatMap(store.run))
         default:
             return nil
         }

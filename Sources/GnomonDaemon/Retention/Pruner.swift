@@ -87,12 +87,15 @@ public final class Pruner: Sendable {
 
     private func passLogged(now: Date, stop: StopFlag) {
         do {
+            let started = ContinuousClock.now
             let report = try prune(now: now, stop: stop)
             guard report.removedAnything else { return }
+            // How long the pass took (its pauses included): `scripts/bench prune` reads it.
+            let seconds = (ContinuousClock.now - started).secondsDouble
             logger?.info("pruned history", metadata: [
                 "runs": "\(report.runs)", "attempts": "\(report.attempts)", "log_files": "\(report.logFiles)",
                 "log_bytes": "\(report.logBytes)", "events": "\(report.events)", "ticks": "\(report.ticks)",
-                "database_bytes": "\(report.databaseBytesAfter)",
+                "database_bytes": "\(report.databaseBytesAfter)", "seconds": "\(String(format: "%.1f", seconds))",
             ])
         } catch {
             logger?.error("could not prune the history", metadata: ["error": "\(error)"])

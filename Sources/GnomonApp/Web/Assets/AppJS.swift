@@ -12,7 +12,7 @@ const G = (() => {
     active: '▶', invalid: '!', valid: '✓', exited: '✗', signalled: '⚡', timed_out: '⌛',
     could_not_start: '!'};
   const EVENT_TYPES = ['run_created', 'run_started', 'run_finished', 'task_changed', 'attempt_started',
-    'attempt_ended', 'fire_time', 'job_invalid', 'job_valid', 'job_silent', 'job_late', 'log'];
+    'attempt_ended', 'fire_time', 'job_invalid', 'job_valid', 'job_silent', 'job_late', 'disk_low', 'disk_ok', 'log'];
   let csrf = null;
   let me = null;
 
