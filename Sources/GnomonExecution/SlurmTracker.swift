@@ -224,7 +224,7 @@ final class SlurmTracker: Sendable {
             return state.watches[id]?.logPath
         }) else { return }
         AttemptLog.append("gnomon: Slurm job \(id): \(report.summary)\n", to: logPath)
-        SlurmSubmission.writeState(report, logPath: logPath)
+        SlurmStateFile.write(report, logPath: logPath)
     }
 
     private func finish(_ id: String, _ report: SlurmJobReport) {

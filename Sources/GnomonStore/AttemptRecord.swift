@@ -15,10 +15,13 @@ public struct AttemptRecord: Sendable, Hashable {
     public var outcome: AttemptOutcome?
     /// The runner process that started the attempt.
     public var runnerInstance: String
+    /// The Slurm job the attempt ran as; nil for an attempt that did not run on Slurm.
+    public var slurm: SlurmJobRecord?
 
     public init(
         number: Int, task: String, startedAt: Date, endedAt: Date?, pid: Int32?, pgid: Int32?,
-        containerName: String?, logPath: String, outcome: AttemptOutcome?, runnerInstance: String
+        containerName: String?, logPath: String, outcome: AttemptOutcome?, runnerInstance: String,
+        slurm: SlurmJobRecord? = nil
     ) {
         self.number = number
         self.task = task
@@ -30,6 +33,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.logPath = logPath
         self.outcome = outcome
         self.runnerInstance = runnerInstance
+        self.slurm = slurm
     }
 }
 
@@ -39,7 +43,7 @@ extension AttemptRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case number, task, pid, pgid, outcome, signal, reason
         case startedAt = "started_at", endedAt = "ended_at", containerName = "container_name"
-        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance"
+        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance", slurm
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +62,7 @@ extension AttemptRecord: Codable {
         try container.encode(columns?.signal, forKey: .signal)
         try container.encode(columns?.reason, forKey: .reason)
         try container.encode(runnerInstance, forKey: .runnerInstance)
+        try container.encode(slurm, forKey: .slurm)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +91,7 @@ extension AttemptRecord: Codable {
             outcome = nil
         }
         runnerInstance = try container.decode(String.self, forKey: .runnerInstance)
+        slurm = try container.decodeIfPresent(SlurmJobRecord.self, forKey: .slurm)
     }
 }
 

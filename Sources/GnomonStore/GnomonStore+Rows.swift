@@ -28,7 +28,7 @@ extension GnomonStore {
     ])
     static let attemptColumns = Selection(table: "attempts", columns: [
         "run_id", "task", "number", "started_at", "ended_at", "pid", "pgid", "container_name", "log_path",
-        "outcome", "exit_code", "signal", "reason", "runner_instance",
+        "outcome", "exit_code", "signal", "reason", "runner_instance", "slurm_job_id",
     ])
     static let tickColumns = Selection(table: "ticks", columns: [
         "id", "job", "fire_time", "decided_at", "decision", "run_id", "detail",
@@ -90,7 +90,8 @@ extension GnomonStore {
             number: try r.required(2), task: try r.required(1), startedAt: try r.date(3),
             endedAt: try r.optionalDate(4), pid: try r.optional(5), pgid: try r.optional(6),
             containerName: try r.optional(7), logPath: try r.required(8), outcome: outcome,
-            runnerInstance: try r.required(13))
+            runnerInstance: try r.required(13),
+            slurm: try r.optional(14, as: String.self).map { SlurmJobRecord(id: $0.isEmpty ? nil : $0) })
         return (try r.required(0), attempt)
     }
 

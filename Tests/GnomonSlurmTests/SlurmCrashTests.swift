@@ -53,7 +53,7 @@ struct SlurmCrashTests {
             }
             try await gnomon.start()
             let id = try await gnomon.trigger("crash")
-            let recordedJob = { gnomon.run(id)?.attempts.first?.containerName.flatMap { $0.hasPrefix("slurm:") ? String($0.dropFirst(6)) : nil } }
+            let recordedJob = { gnomon.run(id)?.attempts.first?.slurm?.id }
             switch c.window {
             case .beforeSubmitting, .betweenSubmittingAndRecording:
                 #expect(await eventually(within: TestTiming.patience, every: .milliseconds(50)) { gnomon.reachedHold }, "\(gnomon.log)")
