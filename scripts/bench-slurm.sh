@@ -5,8 +5,9 @@
 #            200 one-second tasks, pairs in alternation: `gnomon run` of a job of 200 slurm:
 #            tasks, and a bare loop that submits the same 200 jobs with sbatch and polls squeue
 #            once a second until all have ended. The median wall-time ratio and each pair's
-#            ratio (the spread); and slurmctld's RPCs per minute during Gnomon's runs (sdiag's
-#            per-message counts, reset before each run), submissions left out: what polling costs.
+#            ratio (the spread); and slurmctld's query RPCs per minute (squeue, scontrol: what
+#            polling costs; sdiag's per-message counts, reset before each run) of Gnomon's runs
+#            and of the bare loop's.
 
 slurm_start() {
     local root=$1 i
@@ -44,16 +45,24 @@ slurm_bare() {
     slurm_drain
 }
 
-# RPCs counted by sdiag since its last reset, submissions left out.
+# The RPCs sdiag counted since its last reset, by kind: "QUERIES OTHERS". Queries are what
+# polling costs (REQUEST_JOB_INFO* from squeue and scontrol, node and partition info); others are
+# the jobs' own life (slurmd's completions, epilogs; cancellations); submissions and sdiag's own
+# statistics requests are left out.
 slurm_rpcs() {
     sdiag | awk '/Remote Procedure Call statistics by message type/ { on = 1; next }
         /Remote Procedure Call statistics by user/ { on = 0 }
-        on && /count:/ && !/REQUEST_SUBMIT_BATCH_JOB/ { for (i = 1; i <= NF; i++) if ($i ~ /^count:/) { split($i, c, ":"); n += c[2] } }
-        END { print n + 0 }'
+        on && /count:/ && $1 !~ /REQUEST_SUBMIT_BATCH_JOB|STATS/ {
+            for (i = 1; i <= NF; i++) if ($i ~ /^count:/) { split($i, c, ":"); if ($1 ~ /INFO/) q += c[2]; else o += c[2] }
+        }
+        END { print q + 0, o + 0 }'
 }
 
+# per_minute COUNT SECONDS
+per_minute() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.1f\n", r / (s / 60) }'; }
+
 bench_slurm() {
-    local root="$scratch/slurm" jobs="$scratch/slurm-jobs" home i t0 t1 g b rpcs
+    local root="$scratch/slurm" jobs="$scratch/slurm-jobs" home i t0 t1 g b rpcs brpcs
     command -v sbatch >/dev/null || die "the slurm benchmark needs slurm-wlm and munge (scripts/setup installs them)"
     mkdir -p "$root" "$jobs"
     slurm_start "$root"
@@ -62,7 +71,7 @@ bench_slurm() {
         echo "tasks:"
         for ((i = 0; i < 200; i++)); do echo "  t$i: { run: sleep 1, slurm: { cpus: 1 } }"; done
     } > "$jobs/sleepy.yaml"
-    : > "$scratch/slurm-gnomon" ; : > "$scratch/slurm-bare"; : > "$scratch/slurm-rpm"
+    : > "$scratch/slurm-gnomon"; : > "$scratch/slurm-bare"; : > "$scratch/slurm-rpm"; : > "$scratch/slurm-bare-rpm"
     for ((i = 1; i <= runs; i++)); do
         home="$scratch/slurm-home-$i"
         sdiag -r >/dev/null
@@ -73,22 +82,29 @@ bench_slurm() {
         rpcs=$(slurm_rpcs)
         g=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
         echo "$g" >> "$scratch/slurm-gnomon"
-        awk -v r="$rpcs" -v s="$g" 'BEGIN { printf "%.1f\n", r / (s / 60) }' >> "$scratch/slurm-rpm"
+        per_minute "${rpcs% *}" "$g" >> "$scratch/slurm-rpm"
+        slurm_drain
+        sdiag -r >/dev/null
         t0=$(now_ns)
         slurm_bare "$scratch"
         t1=$(now_ns)
+        brpcs=$(slurm_rpcs)
         b=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
         echo "$b" >> "$scratch/slurm-bare"
-        say "slurm pair $i: gnomon ${g} s, bare loop ${b} s, Gnomon's RPCs (submissions aside) $rpcs"
+        per_minute "${brpcs% *}" "$b" >> "$scratch/slurm-bare-rpm"
+        say "slurm pair $i: gnomon ${g} s, bare loop ${b} s; query RPCs (others): gnomon ${rpcs% *} (${rpcs#* }), bare loop ${brpcs% *} (${brpcs#* })"
     done
     slurm_stop "$root"
     trap cleanup EXIT
-    local gm bm ratio spread rpm
+    local gm bm ratio spread rpm brpm gr br
     gm=$(median < "$scratch/slurm-gnomon")
     bm=$(median < "$scratch/slurm-bare")
     ratio=$(awk -v g="$gm" -v b="$bm" 'BEGIN { printf "%.3f", g / b }')
     spread=$(paste "$scratch/slurm-gnomon" "$scratch/slurm-bare" | awk '{ printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / $2 }')
+    gr=$(sort -g "$scratch/slurm-gnomon" | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%s-%s", a, b }')
+    br=$(sort -g "$scratch/slurm-bare" | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%s-%s", a, b }')
     rpm=$(median < "$scratch/slurm-rpm")
-    row "200 one-second Slurm tasks, wall time (median of $runs; pair ratios: $spread)" "${gm} s" "${bm} s (sbatch loop)" "$ratio" "1.10" "$(verdict "$ratio" 1.10)"
-    row "slurmctld RPCs per minute of Gnomon's run, submissions aside (median)" "$rpm" "-" "-" "-" "-"
+    brpm=$(median < "$scratch/slurm-bare-rpm")
+    row "200 one-second Slurm tasks, wall time (median of $runs; gnomon $gr s, bare $br s; pair ratios: $spread)" "${gm} s" "${bm} s (sbatch loop)" "$ratio" "1.10" "$(verdict "$ratio" 1.10)"
+    row "slurmctld query RPCs per minute (squeue, scontrol; median of $runs)" "$rpm" "$brpm (squeue once a second)" "-" "-" "-"
 }

@@ -135,16 +135,13 @@ public enum RunHistory {
         return String(flat.prefix(80)) + "… (\(value.utf8.count) bytes)"
     }
 
-    /// The Slurm job, node and last state of each attempt that ran on Slurm (its reference is
-    /// `slurm:ID`; the state is what the daemon last wrote to `LOG.slurm`); none without any.
+    /// The Slurm job, node and last state of each attempt that ran on Slurm (the state as the
+    /// daemon last saw it); none without any.
     static func slurmLines(_ attempts: [AttemptRecord]) -> [String] {
-        var table = TextTable(headers: ["TASK", "#", "SLURM JOB", "STATE"])
+        var table = TextTable(headers: ["TASK", "#", "SLURM JOB", "NODE", "STATE"])
         for attempt in attempts {
-            guard let reference = attempt.containerName, reference.hasPrefix("slurm:") else { continue }
-            let saved = (try? String(contentsOfFile: attempt.logPath + ".slurm", encoding: .utf8)) ?? ""
-            let fields = saved.split(separator: "\t", omittingEmptySubsequences: false)
-            let state = fields.count == 3 ? fields[2].trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
-            table.add([attempt.task, String(attempt.number), String(reference.dropFirst(6)), state])
+            guard let job = attempt.slurm else { continue }
+            table.add([attempt.task, String(attempt.number), job.id ?? "-", job.node ?? "-", job.state ?? "unknown"])
         }
         return table.lines().count > 1 ? [""] + table.lines() : []
     }

@@ -41,7 +41,7 @@ public struct Workspace: Sendable {
             if let note = try? store.prunedRun(id) { throw Self.runPruned(id, note, settings: settings) }
             throw Self.runNotFound(id, settings: settings, databaseExists: true)
         }
-        return detail
+        return detail.withSlurmStates()
     }
 
     /// The message for a run that retention removed (still not found, exit 3).

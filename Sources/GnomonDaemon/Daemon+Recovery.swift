@@ -23,7 +23,7 @@ extension Daemon {
         if live > 0 { logger.info("unfinished runs with a live runner left alone", metadata: ["count": "\(live)"]) }
         guard !orphans.isEmpty else { return }
         logger.notice("recovering runs whose runner died", metadata: ["count": "\(orphans.count)"])
-        let recorded = orphans.flatMap(RunEngine.openAttempts).compactMap { $0.containerName == nil ? $0.pgid : nil }
+        let recorded = orphans.flatMap(RunEngine.openAttempts).compactMap { $0.containerName == nil && $0.slurm == nil ? $0.pgid : nil }
         let unrecorded = engine.unrecordedGroups(ofRuns: orphans)
         let groups = Array(Set(recorded + unrecorded))
         await RunEngine.terminateOrphanGroups(groups, grace: options.killGrace)

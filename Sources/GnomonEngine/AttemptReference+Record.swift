@@ -2,26 +2,25 @@ import GnomonExecution
 import GnomonStore
 
 extension AttemptReference {
-    /// The reference an attempt was recorded with, if any. The store keeps it in one column
-    /// (`attempts.container_name`): a container's name, or `slurm:ID` for a Slurm job.
+    /// The reference an attempt was recorded with, if any: a Slurm job (`attempts.slurm_job_id`,
+    /// empty while its id is not known) or a container's name (`attempts.container_name`).
     init?(recordedIn attempt: AttemptRecord) {
-        guard let name = attempt.containerName else { return nil }
-        if name.hasPrefix(Self.slurmPrefix) {
-            self = .slurm(String(name.dropFirst(Self.slurmPrefix.count)))
-        } else {
+        if let job = attempt.slurm {
+            self = .slurm(job.id ?? "")
+        } else if let name = attempt.containerName {
             self = .container(name)
+        } else {
+            return nil
         }
     }
 
-    /// The reference as the store records it: the container's name, or `slurm:ID`.
+    /// The container's name, as the store records it; nil for any other reference.
     var recordedContainerName: String? {
-        switch kind {
-        case .container: return identifier
-        case .slurm: return Self.slurmPrefix + identifier
-        case .local: return nil
-        }
+        kind == .container ? identifier : nil
     }
 
-    /// Marks a Slurm job's id in the reference column; a container's name cannot contain `:`.
-    static let slurmPrefix = "slurm:"
+    /// The Slurm job's id ('' when not known), as the store records it; nil for any other reference.
+    var recordedSlurmJob: String? {
+        kind == .slurm ? identifier : nil
+    }
 }

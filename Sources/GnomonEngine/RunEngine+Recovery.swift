@@ -43,13 +43,14 @@ extension RunEngine {
     /// of attempts a dead runner spawned but did not live to record (each attempt's group leader
     /// has its log as standard output). Empty where `/proc` cannot be read.
     ///
-    /// The logs of recorded container attempts are left out: with podman the container's own
-    /// processes write to the log, and a SIGTERM to them (or to the attached CLI, which passes it
-    /// on) would kill the container that recovery is about to adopt.
+    /// The logs of recorded container and Slurm attempts are left out: with podman the container's
+    /// own processes write to the log, and a SIGTERM to them (or to the attached CLI, which passes
+    /// it on) would kill the container that recovery is about to adopt; a Slurm job's processes
+    /// write to theirs when its node is this machine.
     public func unrecordedGroups(ofRuns runs: [RunDetail]) -> [Int32] {
         var folders: [String: Int64] = [:]
         var adoptable: Set<String> = []
-        for attempt in runs.flatMap(Self.openAttempts) where attempt.containerName != nil {
+        for attempt in runs.flatMap(Self.openAttempts) where AttemptReference(recordedIn: attempt) != nil {
             adoptable.insert(attempt.logPath)
             adoptable.insert((attempt.logPath as NSString).resolvingSymlinksInPath)
         }
@@ -115,7 +116,8 @@ extension RunEngine {
             guard let reference = executor.unrecordedReference(logPath: logPath) else { continue }
             changes.append(.attemptStarted(
                 run: runID, task: task, number: number, at: now, pid: nil, pgid: nil,
-                containerName: reference.recordedContainerName, logPath: logPath, runnerInstance: settings.runnerInstance))
+                containerName: reference.recordedContainerName, logPath: logPath, runnerInstance: settings.runnerInstance,
+                slurmJob: reference.recordedSlurmJob))
             if cancelled {
                 await executor.discard(reference, logPath: logPath)
                 changes.append(.attemptFinished(run: runID, task: task, number: number, outcome: .lost, at: now))

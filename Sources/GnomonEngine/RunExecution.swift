@@ -284,7 +284,7 @@ final class RunExecution: Sendable {
                         // A Slurm job has no process here (0): no pid to record or kill.
                         pid: started.pid > 0 ? started.pid : nil, pgid: started.pgid > 0 ? started.pgid : nil,
                         containerName: started.reference?.recordedContainerName, logPath: launch.logPath,
-                        runnerInstance: engine.settings.runnerInstance),
+                        runnerInstance: engine.settings.runnerInstance, slurmJob: started.reference?.recordedSlurmJob),
                 ], commitWithin: Self.rideAlongDelay)
                 recorded.withLock { $0 = !recorder.hasFailed }
                 observer.progress(.attemptStarted(task: task, attempt: attempt, pid: started.pid, at: now))

@@ -85,7 +85,7 @@ public final class SlurmExecutor: TaskExecutor {
         }
         guard let id else { return .lost }
         DescriptorText.write("gnomon: submitted as Slurm job \(id) (\(submission.jobName))\n", to: log)
-        SlurmSubmission.writeState(SlurmJobReport(id: id, state: "SUBMITTED", node: "", reason: "None"), logPath: logPath)
+        SlurmStateFile.write(SlurmJobReport(id: id, state: "SUBMITTED", node: "", reason: "None"), logPath: logPath)
         stopper.track(job: id)
         onStart(StartedProcess(pid: 0, pgid: 0, reference: .slurm(id)))
         return await conclude(job: id, token: submission.token, jobName: submission.jobName, logPath: logPath)

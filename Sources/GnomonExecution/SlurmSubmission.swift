@@ -5,7 +5,7 @@ import Glibc
 ///
 /// The files sit beside the attempt's log (a folder the nodes share): `LOG.sbatch` is the
 /// wrapper, `LOG.exit` the task's exit status written by it, `LOG.slurm` the job's id, node and
-/// state as Gnomon last saw them (read by `gnomon show`).
+/// state as Gnomon last saw them (``SlurmStateFile``).
 struct SlurmSubmission: Sendable {
     let launch: AttemptLaunch
     let spec: SlurmSpec
@@ -45,7 +45,6 @@ struct SlurmSubmission: Sendable {
 
     var scriptPath: String { launch.logPath + ".sbatch" }
     static func exitPath(logPath: String) -> String { logPath + ".exit" }
-    static func statePath(logPath: String) -> String { logPath + ".slurm" }
 
     /// The wrapper: runs the task, writes its exit status to `LOG.exit` (atomically), exits with it.
     var script: String {
@@ -117,15 +116,5 @@ struct SlurmSubmission: Sendable {
     static func wrapperExit(logPath: String) -> Int32? {
         let text = ContainerExecutor.tail(of: exitPath(logPath: logPath), bytes: 64)
         return text.split(whereSeparator: { $0.isWhitespace }).first.flatMap { Int32($0) }
-    }
-
-    /// Records the job's id, node and state for `gnomon show` (written then renamed).
-    static func writeState(_ report: SlurmJobReport, logPath: String) {
-        let path = statePath(logPath: logPath)
-        let descriptor = open(path + ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return }
-        DescriptorText.write("\(report.id)\t\(report.node)\t\(report.summary)\n", to: descriptor)
-        close(descriptor)
-        rename(path + ".tmp", path)
     }
 }

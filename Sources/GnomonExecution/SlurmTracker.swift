@@ -7,7 +7,8 @@ import Synchronization
 /// - One batched `squeue -t all -j ID,ID,...` asks about all of them; the interval starts at
 ///   the configuration's `pollInterval` and doubles while nothing changes, up to its maximum; a
 ///   new job, or a wrapper's exit file appearing, brings it back (exit files are checked on the
-///   shared file system every 250 ms, which costs slurmctld nothing).
+///   shared file system every 250 ms, which costs slurmctld nothing), never below
+///   `pollInterval`: one `squeue` per interval at most, whatever the number of jobs.
 /// - A job `squeue` shows with another comment is not ours (an id reused after a controller
 ///   crash). A job it no longer shows is looked up with `sacct` (by id, matched by job name);
 ///   one that neither knows after three looks is reported lost.
@@ -101,14 +102,17 @@ final class SlurmTracker: Sendable {
             if ids.isEmpty { return }
             let changed = await pollOnce(ids)
             interval = changed ? base : min(cli.configuration.maximumPollInterval, interval * 2)
-            await sleep(interval)
+            await sleep(interval, minimum: base)
         }
     }
 
-    /// Sleeps up to `interval`, ending early when a job is added or a wrapper's exit file appears.
-    private func sleep(_ interval: Duration) async {
+    /// Sleeps up to `interval`, ending early when a job is added or a wrapper's exit file
+    /// appears, but never before `minimum`: however many jobs come and go, slurmctld gets at most
+    /// one `squeue` per `pollInterval` from this tracker.
+    private func sleep(_ interval: Duration, minimum: Duration) async {
         let step = Duration.milliseconds(250)
         var slept = Duration.zero
+        var woken = false
         while slept < interval {
             let nap = min(step, interval - slept)
             try? await Task.sleep(for: nap)
@@ -123,7 +127,8 @@ final class SlurmTracker: Sendable {
                 }
                 return wake
             }
-            if wake { return }
+            woken = woken || wake
+            if woken && slept >= minimum { return }
         }
     }
 
@@ -224,7 +229,7 @@ final class SlurmTracker: Sendable {
             return state.watches[id]?.logPath
         }) else { return }
         AttemptLog.append("gnomon: Slurm job \(id): \(report.summary)\n", to: logPath)
-        SlurmSubmission.writeState(report, logPath: logPath)
+        SlurmStateFile.write(report, logPath: logPath)
     }
 
     private func finish(_ id: String, _ report: SlurmJobReport) {

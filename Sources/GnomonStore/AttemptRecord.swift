@@ -18,11 +18,14 @@ public struct AttemptRecord: Sendable, Hashable {
     /// What the attempt wrote to `GNOMON_OUTPUT`, once it succeeded (empty when it wrote none);
     /// `nil` for an attempt that did not succeed (it publishes nothing), or one still running.
     public var outputs: [String: String]?
+    /// The Slurm job the attempt ran as; nil for an attempt that did not run on Slurm.
+    public var slurm: SlurmJobRecord?
 
     public init(
         number: Int, task: String, startedAt: Date, endedAt: Date?, pid: Int32?, pgid: Int32?,
         containerName: String?, logPath: String, outcome: AttemptOutcome?, runnerInstance: String,
-        outputs: [String: String]? = nil
+        outputs: [String: String]? = nil,
+        slurm: SlurmJobRecord? = nil
     ) {
         self.number = number
         self.task = task
@@ -35,6 +38,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.outcome = outcome
         self.runnerInstance = runnerInstance
         self.outputs = outputs
+        self.slurm = slurm
     }
 }
 
@@ -44,7 +48,7 @@ extension AttemptRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case number, task, pid, pgid, outcome, signal, reason
         case startedAt = "started_at", endedAt = "ended_at", containerName = "container_name"
-        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance", outputs
+        case logPath = "log_path", exitCode = "exit_code", runnerInstance = "runner_instance", outputs, slurm
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +68,7 @@ extension AttemptRecord: Codable {
         try container.encode(columns?.reason, forKey: .reason)
         try container.encode(runnerInstance, forKey: .runnerInstance)
         try container.encode(outputs, forKey: .outputs)
+        try container.encode(slurm, forKey: .slurm)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +98,7 @@ extension AttemptRecord: Codable {
         }
         runnerInstance = try container.decode(String.self, forKey: .runnerInstance)
         outputs = try container.decodeIfPresent([String: String].self, forKey: .outputs)
+        slurm = try container.decodeIfPresent(SlurmJobRecord.self, forKey: .slurm)
     }
 }
 

@@ -196,7 +196,7 @@ struct EventAppender {
             }
             try append(at: at, type: .taskChanged, job: try job(of: run), run: run, task: task,
                        status: status.rawValue, detail: detail)
-        case let .attemptStarted(run, task, number, at, _, _, _, _, _):
+        case let .attemptStarted(run, task, number, at, _, _, _, _, _, _):
             try append(at: at, type: .attemptStarted, job: try job(of: run), run: run, task: task, attempt: number)
         case let .attemptFinished(run, task, number, outcome, at):
             try append(at: at, type: .attemptEnded, job: try job(of: run), run: run, task: task, attempt: number,

@@ -28,7 +28,7 @@ extension GnomonStore {
     ])
     static let attemptColumns = Selection(table: "attempts", columns: [
         "run_id", "task", "number", "started_at", "ended_at", "pid", "pgid", "container_name", "log_path",
-        "outcome", "exit_code", "signal", "reason", "runner_instance", "outputs",
+        "outcome", "exit_code", "signal", "reason", "runner_instance", "outputs", "slurm_job_id",
     ])
     static let tickColumns = Selection(table: "ticks", columns: [
         "id", "job", "fire_time", "decided_at", "decision", "run_id", "detail",
@@ -92,7 +92,8 @@ extension GnomonStore {
             containerName: try r.optional(7), logPath: try r.required(8), outcome: outcome,
             runnerInstance: try r.required(13),
             // A successful attempt that wrote none has none (NULL in the row, {} here).
-            outputs: try r.optionalJSON(14) ?? (outcome?.succeeded == true ? [:] : nil))
+            outputs: try r.optionalJSON(14) ?? (outcome?.succeeded == true ? [:] : nil),
+            slurm: try r.optional(15, as: String.self).map { SlurmJobRecord(id: $0.isEmpty ? nil : $0) })
         return (try r.required(0), attempt)
     }
 

@@ -176,7 +176,7 @@ extension GnomonStore {
         var endings: [Int: Int] = [:]
         for (index, change) in changes.enumerated() {
             switch change {
-            case let .attemptStarted(run, task, number, _, _, _, _, _, _):
+            case let .attemptStarted(run, task, number, _, _, _, _, _, _, _):
                 started[AttemptKey(run: run, task: task, number: number)] = index
             case let .attemptFinished(run, task, number, _, _):
                 if let start = started.removeValue(forKey: AttemptKey(run: run, task: task, number: number)) {
@@ -259,28 +259,28 @@ extension GnomonStore {
             ])
             if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
         case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,
-                             let logPath, let runnerInstance):
+                             let logPath, let runnerInstance, let slurmJob):
             let started = StoreDate.databaseText(at)
             if let (outcome, endedAt) = ending {
                 let columns = OutcomeColumns(outcome)
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
-                      runner_instance, ended_at, outcome, exit_code, signal, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      runner_instance, ended_at, outcome, exit_code, signal, reason, slurm_job_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 try insert.execute(arguments: [
                     run, task, number, started, pid, pgid, container, logPath, runnerInstance,
-                    StoreDate.databaseText(endedAt), columns.kind, columns.exitCode, columns.signal, columns.reason,
+                    StoreDate.databaseText(endedAt), columns.kind, columns.exitCode, columns.signal, columns.reason, slurmJob,
                 ])
             } else {
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
-                      runner_instance)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      runner_instance, slurm_job_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 try insert.execute(arguments: [
                     run, task, number, started, pid, pgid, container, logPath,
-                    runnerInstance,
+                    runnerInstance, slurmJob,
                 ])
             }
             let count = try db.cachedStatement(sql: """
@@ -319,9 +319,9 @@ extension GnomonStore {
     /// Turns a constraint failure of `change` into the StoreError that says what was wrong.
     private func explain(_ error: DatabaseError, of change: StoreChange, _ db: Database) throws -> any Error {
         switch (change, error.extendedResultCode) {
-        case (.attemptStarted(let run, let task, let number, _, _, _, _, _, _), .SQLITE_CONSTRAINT_UNIQUE):
+        case (.attemptStarted(let run, let task, let number, _, _, _, _, _, _, _), .SQLITE_CONSTRAINT_UNIQUE):
             return StoreError.duplicateAttempt(location: location, run: run, task: task, number: number)
-        case (.attemptStarted(let run, let task, _, _, _, _, _, _, _), .SQLITE_CONSTRAINT_FOREIGNKEY):
+        case (.attemptStarted(let run, let task, _, _, _, _, _, _, _, _), .SQLITE_CONSTRAINT_FOREIGNKEY):
             return try missingTask(run: run, task: task, change, db)
         default:
             return StoreError.wrap(error, location: location, operation: change.label)

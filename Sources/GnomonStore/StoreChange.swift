@@ -9,9 +9,10 @@ public enum StoreChange: Sendable, Hashable {
     /// Sets a task's status, reason and retry time (`retryAt` is kept only for `retrying`).
     case taskStatus(run: Int64, task: String, status: TaskStatus, reason: String?, retryAt: Date?, at: Date)
     /// Inserts attempt `number` (1-based) of a task and raises the task's attempt count to it.
+    /// `slurmJob` is the id of the Slurm job it runs as ('' while not known), nil for any other.
     case attemptStarted(
         run: Int64, task: String, number: Int, at: Date, pid: Int32?, pgid: Int32?,
-        containerName: String?, logPath: String, runnerInstance: String)
+        containerName: String?, logPath: String, runnerInstance: String, slurmJob: String? = nil)
     /// Records how an attempt ended.
     case attemptFinished(run: Int64, task: String, number: Int, outcome: AttemptOutcome, at: Date)
     /// Records what a successful attempt wrote to `GNOMON_OUTPUT`. Queued in the same batch as its
@@ -26,7 +27,7 @@ public enum StoreChange: Sendable, Hashable {
     public var run: Int64 {
         switch self {
         case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
-             .attemptStarted(let run, _, _, _, _, _, _, _, _),              .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _),
+             .attemptStarted(let run, _, _, _, _, _, _, _, _, _), .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _),
              .attemptOutputs(let run, _, _, _):
             return run
         }
@@ -39,7 +40,7 @@ public enum StoreChange: Sendable, Hashable {
             return "record run \(run) as \(status.rawValue)"
         case .taskStatus(let run, let task, let status, _, _, _):
             return "record run \(run) task \(task) as \(status.rawValue)"
-        case .attemptStarted(let run, let task, let number, _, _, _, _, _, _):
+        case .attemptStarted(let run, let task, let number, _, _, _, _, _, _, _):
             return "record the start of run \(run) task \(task) attempt \(number)"
         case .attemptFinished(let run, let task, let number, _, _):
             return "record the end of run \(run) task \(task) attempt \(number)"

@@ -32,6 +32,7 @@ enum StoreSchema {
         migrator.registerMigration("v5-retry-requests", migrate: addRetryRequests)
         migrator.registerMigration("v6-outputs", migrate: addAttemptOutputs)
         migrator.registerMigration("v6-disk-events", migrate: addDiskEventTypes)
+        migrator.registerMigration("v6-slurm-reference", migrate: addSlurmJobs)
         return migrator
     }
 
@@ -242,6 +243,17 @@ enum StoreSchema {
     private static func addRetryRequests(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE trigger_requests ADD COLUMN retry_of INTEGER REFERENCES runs(id) ON DELETE CASCADE;
+            """)
+    }
+
+    /// An attempt that ran as a Slurm job records the job's id in `slurm_job_id` ('' while it is
+    /// not known: an attempt recorded by recovery, whose job is found by its token). Earlier
+    /// versions kept it in `container_name` as `slurm:ID`: those values move.
+    private static func addSlurmJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE attempts ADD COLUMN slurm_job_id TEXT;
+            UPDATE attempts SET slurm_job_id = substr(container_name, 7), container_name = NULL
+              WHERE container_name LIKE 'slurm:%';
             """)
     }
 

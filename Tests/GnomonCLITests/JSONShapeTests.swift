@@ -14,7 +14,7 @@ struct JSONShapeTests {
     static let taskKeys = ["attempts", "name", "reason", "retry_at", "status", "updated_at"]
     static let attemptKeys = [
         "container_name", "ended_at", "exit_code", "log_path", "number", "outcome", "outputs", "pgid", "pid", "reason",
-        "runner_instance", "signal", "started_at", "task",
+        "runner_instance", "signal", "slurm", "started_at", "task",
     ]
     static let jobKeys = [
         "last_run", "name", "next_fire_time", "path", "paused", "problem", "problems", "schedule", "timezone", "valid",

@@ -117,6 +117,15 @@ final class SlurmDaemon: @unchecked Sendable {
         return try #require(Int64(output.outputText.trimmingCharacters(in: .whitespacesAndNewlines)), "trigger: \(output.errorText)")
     }
 
+    /// `gnomon show ID` (with `--json` when asked): what it printed.
+    func show(_ id: Int64, json: Bool = false) async throws -> String {
+        let output = try await ProcessSpawner.shared.runCapturingOutput(
+            [try GnomonBinary.require(), "show", String(id), "--home", folders.home] + (json ? ["--json"] : []),
+            environment: cluster.environment)
+        try #require(output.status == .exited(code: 0), "gnomon show \(id): \(output.errorText)")
+        return output.outputText
+    }
+
     func run(_ id: Int64) -> RunDetail? {
         (try? GnomonStore.open(home: folders.home).run(id)) ?? nil
     }

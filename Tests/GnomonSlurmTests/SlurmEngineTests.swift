@@ -34,7 +34,7 @@ struct SlurmEngineTests {
             let detail = try #require(try home.openStore().run(prepared.id))
             #expect(status == .succeeded)
             #expect(Self.outcomes(detail, "flaky") == [.exited(code: 3), .exited(code: 0)])
-            #expect(detail.attempts.allSatisfy { $0.containerName?.hasPrefix("slurm:") == true && $0.pid == nil })
+            #expect(detail.attempts.allSatisfy { $0.slurm?.id.flatMap(Int.init) != nil && $0.containerName == nil && $0.pid == nil })
         }
     }
 

@@ -121,9 +121,9 @@ private extension StoreChange {
         case let .runStatus(_, status, reason, at): return .runStatus(run: id, status: status, reason: reason, at: at)
         case let .taskStatus(_, task, status, reason, retryAt, at):
             return .taskStatus(run: id, task: task, status: status, reason: reason, retryAt: retryAt, at: at)
-        case let .attemptStarted(_, task, number, at, pid, pgid, container, log, runner):
+        case let .attemptStarted(_, task, number, at, pid, pgid, container, log, runner, slurm):
             return .attemptStarted(run: id, task: task, number: number, at: at, pid: pid, pgid: pgid,
-                                   containerName: container, logPath: log, runnerInstance: runner)
+                                   containerName: container, logPath: log, runnerInstance: runner, slurmJob: slurm)
         case let .attemptFinished(_, task, number, outcome, at):
             return .attemptFinished(run: id, task: task, number: number, outcome: outcome, at: at)
         default: return self

@@ -71,8 +71,26 @@ struct JSONShapeTests {
         #expect(try Self.json(attempt) == """
             {"container_name":null,"ended_at":\(ended),"exit_code":\(c.exitCode),"log_path":"/logs/42/load.2.log",\
             "number":2,"outcome":\(c.kind),"outputs":\(c.outputsJSON),"pgid":300,"pid":300,"reason":\(c.reason),"runner_instance":"5F0C",\
-            "signal":\(c.signal),"started_at":"2024-05-01T12:00:01Z","task":"load"}
+            "signal":\(c.signal),"slurm":null,"started_at":"2024-05-01T12:00:01Z","task":"load"}
             """)
+        #expect(try Self.roundTrip(attempt))
+    }
+
+    @Test("a Slurm attempt: its job's id, node and state under slurm")
+    func slurmShape() throws {
+        var attempt = AttemptRecord(
+            number: 1, task: "train", startedAt: at("2024-05-01T12:00:01Z"), endedAt: nil, pid: nil, pgid: nil,
+            containerName: nil, logPath: "/logs/42/train.1.log", outcome: nil, runnerInstance: "5F0C",
+            slurm: SlurmJobRecord(id: "117", node: "node7", state: "RUNNING on node7"))
+        #expect(try Self.json(attempt) == """
+            {"container_name":null,"ended_at":null,"exit_code":null,"log_path":"/logs/42/train.1.log",\
+            "number":1,"outcome":null,"pgid":null,"pid":null,"reason":null,"runner_instance":"5F0C",\
+            "signal":null,"slurm":{"job_id":"117","node":"node7","state":"RUNNING on node7"},\
+            "started_at":"2024-05-01T12:00:01Z","task":"train"}
+            """)
+        #expect(try Self.roundTrip(attempt))
+        attempt.slurm = SlurmJobRecord(id: nil)
+        #expect(try Self.json(attempt).contains(#""slurm":{"job_id":null,"node":null,"state":null}"#))
         #expect(try Self.roundTrip(attempt))
     }
 

@@ -85,6 +85,33 @@ struct RunLifecycleTests {
         #expect(detail.tasks.last?.attempts == 1)
     }
 
+    struct SlurmCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let recorded: String?
+        let read: SlurmJobRecord?
+        var testDescription: String { name }
+    }
+
+    @Test("a Slurm attempt's job id reads back; an unknown id ('') reads as nil", arguments: [
+        SlurmCase(name: "a job id", recorded: "117", read: SlurmJobRecord(id: "117")),
+        SlurmCase(name: "an id not known yet", recorded: "", read: SlurmJobRecord(id: nil)),
+        SlurmCase(name: "not a Slurm attempt", recorded: nil, read: nil),
+    ])
+    func slurmJob(_ c: SlurmCase) throws {
+        let home = try TemporaryHome()
+        let store = try GnomonStore.open(home: home.home)
+        let t0 = at("2024-05-01T12:00:00Z")
+        let id = try store.createRun(newRun())
+        try store.record([
+            .attemptStarted(
+                run: id, task: "extract", number: 1, at: t0, pid: nil, pgid: nil, containerName: nil,
+                logPath: "/logs/1/extract.1.log", runnerInstance: "runner-A", slurmJob: c.recorded),
+        ])
+        let attempt = try #require(try store.run(id)?.attempts.first)
+        #expect(attempt.slurm == c.read)
+        #expect(attempt.containerName == nil)
+    }
+
     @Test("a run created running or finished gets its start and finish times")
     func createdWithStatus() throws {
         let store = try GnomonStore.inMemory()

@@ -53,6 +53,26 @@ struct UpgradeTests {
         #expect(try await SQLiteShell.run(home.database, "PRAGMA foreign_key_check") == "")
     }
 
+    @Test("v6-slurm-reference moves a Slurm job id kept as container_name slurm:ID to slurm_job_id; container names stay")
+    func slurmReferenceMoves() async throws {
+        let home = try Self.home(with: "v4-deliveries")
+        // As versions before v6-slurm-reference recorded them: run 2's open attempt ran on Slurm
+        // (a job id, and one recorded by recovery before its id was known), run 1's in a container.
+        try await SQLiteShell.run(home.database, """
+            UPDATE attempts SET container_name = 'slurm:117' WHERE run_id = 2;
+            UPDATE attempts SET container_name = 'gnomon-etl-1-extract' WHERE run_id = 1 AND task = 'extract' AND number = 1;
+            UPDATE attempts SET container_name = 'slurm:' WHERE run_id = 1 AND task = 'load';
+            """)
+        let store = try GnomonStore.open(home: home.home)
+        let running = try #require(try store.run(2))
+        #expect(!running.attempts.isEmpty)
+        #expect(running.attempts.allSatisfy { $0.slurm == SlurmJobRecord(id: "117") && $0.containerName == nil })
+        let finished = try #require(try store.run(1))
+        #expect(finished.attempts.map(\.containerName) == ["gnomon-etl-1-extract", nil, nil])
+        #expect(finished.attempts.map(\.slurm) == [nil, nil, SlurmJobRecord(id: nil)])
+        #expect(try await SQLiteShell.run(home.database, "SELECT count(*) FROM attempts WHERE container_name LIKE 'slurm:%'") == "0")
+    }
+
     @Test("a database made by a newer gnomon is refused with a clear message and not altered")
     func newerRefused() async throws {
         let home = try Self.home(with: "v4-deliveries")

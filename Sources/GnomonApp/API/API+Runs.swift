@@ -76,7 +76,7 @@ extension APIContext {
         guard let detail = try store({ try $0.run(id) }) else {
             throw .notFound("run \(id) not found; GET /api/v1/runs lists the recorded runs")
         }
-        return detail
+        return detail.withSlurmStates()
     }
 
     /// Asks the run's runner to stop it; 202 with the run as it is now (its status turns
