@@ -19,6 +19,11 @@ enum JSONText {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Appends `string` as a JSON string literal (quoted and escaped).
+    static func appendString(_ string: String, to output: inout [UInt8]) {
+        Scalar.appendString(string, to: &output)
+    }
+
     /// One value of the document being built.
     fileprivate enum Node {
         /// Finished JSON text: a string, a number, a boolean or null.

@@ -76,6 +76,27 @@ struct BrowserTests {
         }
     }
 
+    @Test("a task's outputs are shown on its run page")
+    func outputsShown() async throws {
+        let job = """
+            tasks:
+              measure:
+                run: |
+                  echo "day=2026-11-30" >> "$GNOMON_OUTPUT"
+                  printf 'files<<END\\na b.txt\\nc.txt\\nEND\\n' >> "$GNOMON_OUTPUT"
+            """
+        try await BrowserHarness.run("outputs", jobs: { _ in ["measure": job] }) { ui in
+            let id = try await ui.trigger("measure")
+            _ = await eventually(within: .seconds(30), every: .milliseconds(50)) { try await ui.runStatus(id) == "succeeded" }
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)?task=measure")
+            try await ui.waitForText("#outputs", "day", within: .seconds(20))
+            let text = try await ui.browser.text(try await ui.browser.waitFor("#outputs"))
+            #expect(text.contains("Outputs of attempt #1"), "\(text)")
+            #expect(text.contains("2026-11-30"), "\(text)")
+            #expect(text.contains("a b.txt\nc.txt"), "a multi-line value keeps its lines: \(text)")
+        }
+    }
+
     /// 10 layers of 100 tasks, each after one task of the layer before.
     static let thousandTasks: String = {
         var lines = ["tasks:"]

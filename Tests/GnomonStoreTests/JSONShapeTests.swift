@@ -84,7 +84,7 @@ struct JSONShapeTests {
             slurm: SlurmJobRecord(id: "117", node: "node7", state: "RUNNING on node7"))
         #expect(try Self.json(attempt) == """
             {"container_name":null,"ended_at":null,"exit_code":null,"log_path":"/logs/42/train.1.log",\
-            "number":1,"outcome":null,"pgid":null,"pid":null,"reason":null,"runner_instance":"5F0C",\
+            "number":1,"outcome":null,"outputs":null,"pgid":null,"pid":null,"reason":null,"runner_instance":"5F0C",\
             "signal":null,"slurm":{"job_id":"117","node":"node7","state":"RUNNING on node7"},\
             "started_at":"2024-05-01T12:00:01Z","task":"train"}
             """)

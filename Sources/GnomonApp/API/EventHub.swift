@@ -321,11 +321,7 @@ final class EventHub: Sendable {
     /// An event as a Server-Sent Events message: its id, its type as the event name, the stored
     /// event as one line of JSON.
     static func message(_ event: StoredEvent) -> Data {
-        let json = (try? JSONOutput.data(event, what: "event \(event.id)")) ?? Data("{}".utf8)
-        var data = Data("id: \(event.id)\nevent: \(event.type.rawValue)\ndata: ".utf8)
-        data.append(json)
-        data.append(contentsOf: Array("\n\n".utf8))
-        return data
+        Data("id: \(event.id)\nevent: \(event.type.rawValue)\ndata: \(event.jsonLine)\n\n".utf8)
     }
 
     /// A `log` message: bytes `from..<to` of an attempt's log exist now (no id: not durable).

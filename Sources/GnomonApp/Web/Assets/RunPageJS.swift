@@ -153,12 +153,30 @@ extension WebAsset {
         h('div', {class: 'row'}, h('h2', null, `Task ${selected}`), badge(task.status), task.reason ? h('span', {class: 'muted'}, task.reason) : ''),
         list.length ? h('div', {class: 'scroll'}, h('table', {id: 'attempts'},
           h('thead', null, h('tr', null, h('th', null, 'Attempt'), h('th', null, 'Outcome'), h('th', null, 'Started'), h('th', {class: 'num'}, 'Took'), h('th', null, 'Log'))),
-          h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`),
+          h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`, slurmNote(attempt)),
             h('td', null, badge(outcomeState(attempt), outcomeText(attempt))), h('td', null, time(attempt.started_at)),
             h('td', {class: 'num'}, duration(span(attempt.started_at, attempt.ended_at))),
             h('td', null, h('button', {type: 'button', onclick: () => showLog(attempt.number)}, 'Show'),
               ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
-          : h('p', {class: 'muted'}, 'No attempt yet.'));
+          : h('p', {class: 'muted'}, 'No attempt yet.'),
+        outputsOf(list));
+    }
+
+    /** Where an attempt that ran on Slurm ran: its job id, node and last state. */
+    function slurmNote(attempt) {
+      const job = attempt.slurm;
+      if (!job) return '';
+      return h('div', {class: 'muted slurm'}, `Slurm job ${job.job_id || '(id not yet known)'}`,
+        job.node ? ` on ${job.node}` : '', job.state ? ` · ${job.state}` : '');
+    }
+
+    /** What the task's latest successful attempt wrote to GNOMON_OUTPUT, key by key. */
+    function outputsOf(list) {
+      const done = [...list].reverse().find((attempt) => attempt.outputs && Object.keys(attempt.outputs).length);
+      if (!done) return '';
+      return h('div', {id: 'outputs'}, h('h3', null, `Outputs of attempt #${done.number}`),
+        h('dl', {class: 'facts'}, Object.entries(done.outputs).sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([key, value]) => [h('dt', null, h('code', null, key)), h('dd', null, h('pre', {class: 'output'}, value))])));
     }
 
     /* The log keeps its own node (moving it would lose its scroll position). */

@@ -6,6 +6,7 @@ extension WebAsset {
 --ok:#1a7f37;--bad:#c62828;--run:#0b63c4;--wait:#6b7280;--warn:#a15c00;--skip:#7c5a9c}
 *{box-sizing:border-box}
 [hidden]{display:none !important}
+pre.output{margin:0;white-space:pre-wrap;word-break:break-all;max-height:12rem;overflow:auto}
 body{margin:0;font:15px/1.4 system-ui,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}
 code,pre,.mono{font-family:"DejaVu Sans Mono",ui-monospace,monospace;font-size:13px}
