@@ -119,7 +119,7 @@ let package = Package(
         ]),
         // The HTTP server and API on a real port, with a real store and real tasks.
         .testTarget(name: "GnomonServerTests", dependencies: [
-            "GnomonServer", "GnomonApp", "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonTesting",
+            "GnomonServer", "GnomonApp", "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",

@@ -1,4 +1,5 @@
 import Foundation
+import GnomonExecution
 import GnomonTesting
 import Testing
 
@@ -94,6 +95,24 @@ struct BrowserTests {
             #expect(text.contains("Outputs of attempt #1"), "\(text)")
             #expect(text.contains("2026-11-30"), "\(text)")
             #expect(text.contains("a b.txt\nc.txt"), "a multi-line value keeps its lines: \(text)")
+        }
+    }
+
+    /// What a Slurm attempt leaves behind is written over a local one (its job id in the store, its
+    /// last state beside its log): the run page shows them as it would for a real cluster's.
+    @Test("a Slurm attempt's job id, node and state are shown under its number")
+    func slurmAttemptShown() async throws {
+        try await BrowserHarness.run("slurm attempt", jobs: { _ in ["train": "tasks:\n  fit:\n    run: echo fitted\n"] }) { ui in
+            let id = try await ui.trigger("train")
+            _ = await eventually(within: .seconds(30), every: .milliseconds(50)) { try await ui.runStatus(id) == "succeeded" }
+            let sql = "UPDATE attempts SET slurm_job_id = '117' WHERE run_id = \(id) RETURNING log_path"
+            let output = try await ProcessSpawner.shared.runCapturingOutput(
+                ["/usr/bin/sqlite3", "-bail", "-cmd", ".timeout 10000", ui.home.database, sql], environment: TemporaryHome.taskEnvironment)
+            let log = output.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(output.status == .exited(code: 0) && !log.isEmpty, "sqlite3: \(output.errorText)")
+            try "117\tnode7\tCOMPLETED on node7\n".write(toFile: log + ".slurm", atomically: true, encoding: .utf8)
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)?task=fit")
+            try await ui.waitForText("#attempts", "Slurm job 117 on node7 · COMPLETED on node7", within: .seconds(20))
         }
     }
 
