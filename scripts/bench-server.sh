@@ -120,20 +120,11 @@ server_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # the run's own wall time as recorded (its started_at to its finished_at, in milliseconds), and
 # the daemon's CPU from the trigger until the run was seen succeeded (polled every 0.2 s).
 server_timed_run() {
-    local url=$1 pid=$2 out=$3 id status c0 c1 i hz
+    local url=$1 pid=$2 out=$3 id c0 c1 hz
     hz=$(getconf CLK_TCK)
     c0=$(server_cpu "$pid")
-    id=$(curl -s -f -X POST -H "Authorization: Bearer $server_token" -H 'Content-Type: application/json' -d '{}' \
-        "$url/api/v1/jobs/wide/runs" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') \
-        || die "triggering the wide job failed"
-    for ((i = 0; i < 3000; i++)); do
-        sleep 0.2
-        status=$(curl -s -H "Authorization: Bearer $server_token" "$url/api/v1/runs/$id" \
-            | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
-        [ "$status" = succeeded ] && break
-        case "$status" in failed|cancelled) die "run $id ended $status" ;; esac
-    done
-    [ "$status" = succeeded ] || die "run $id did not succeed"
+    id=$(api_trigger "$url" "$server_token" wide)
+    api_wait "$url" "$server_token" "$id" 0.2 3000
     c1=$(server_cpu "$pid")
     curl -s -H "Authorization: Bearer $server_token" "$url/api/v1/runs/$id" | python3 -c '
 import json, sys

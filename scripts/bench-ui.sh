@@ -35,10 +35,10 @@ bench_ui() {
     serve_daemon "$home" "$dir/jobs" "$dir/daemon.log"
     local url=$served_url token=$served_token
     local layered biglog
-    layered=$(ui_trigger "$url" "$token" layered)
-    biglog=$(ui_trigger "$url" "$token" biglog)
-    ui_wait "$url" "$token" "$layered"
-    ui_wait "$url" "$token" "$biglog"
+    layered=$(api_trigger "$url" "$token" layered)
+    biglog=$(api_trigger "$url" "$token" biglog)
+    api_wait "$url" "$token" "$layered" 0.1 6000
+    api_wait "$url" "$token" "$biglog" 0.1 6000
     say "ui: run $layered (1,000 tasks) and run $biglog (1 GiB log) succeeded; timing pages"
     local ready_run="document.querySelector('main[data-ready=yes]') !== null"
     local ready_log="$ready_run && document.querySelector('#log-status') !== null && !document.querySelector('#log-status').textContent.includes('opening') && document.querySelector('#log').textContent.length > 0"
@@ -61,22 +61,4 @@ bench_ui() {
         say "ui: $name median $med ms, min $low, max $high; heap up to $heap MiB; $nodes elements"
     done
     unserve_daemon
-}
-
-# ui_trigger URL TOKEN JOB: triggers a run; prints its id.
-ui_trigger() {
-    curl -s -f -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d '{}' "$1/api/v1/jobs/$3/runs" \
-        | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' || die "triggering $3 failed"
-}
-
-# ui_wait URL TOKEN RUN: waits (up to 10 minutes) until the run succeeded.
-ui_wait() {
-    local status i
-    for ((i = 0; i < 6000; i++)); do
-        status=$(curl -s -H "Authorization: Bearer $2" "$1/api/v1/runs/$3" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
-        [ "$status" = succeeded ] && return 0
-        case "$status" in failed|cancelled) die "run $3 ended $status" ;; esac
-        sleep 0.1
-    done
-    die "run $3 did not succeed within 10 minutes"
 }
