@@ -116,6 +116,9 @@ server_event_pairs=${server_event_pairs:-5}
 # server_cpu PID: the process's user + system CPU in clock ticks.
 server_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# clients_cpu PID...: the processes' user + system CPU together, in clock ticks.
+clients_cpu() { local pid; for pid in "$@"; do server_cpu "$pid"; done | awk '{ t += $1 } END { print t + 0 }'; }
+
 # server_timed_run URL PID OUT: triggers `wide`, waits for success; appends "wall_s cpu_s" to OUT:
 # the run's own wall time as recorded (its started_at to its finished_at, in milliseconds), and
 # the daemon's CPU from the trigger until the run was seen succeeded (polled every 0.2 s).
@@ -126,10 +129,10 @@ server_timed_run() {
     id=$(api_trigger "$url" "$server_token" wide)
     api_wait "$url" "$server_token" "$id" 0.2 3000
     c1=$(server_cpu "$pid")
-    curl -s -H "Authorization: Bearer $server_token" "$url/api/v1/runs/$id" | python3 -c '
+    api_run "$url" "$server_token" "$id" | python3 -c '
 import json, sys
 from datetime import datetime
-run = json.load(sys.stdin)
+run = json.load(sys.stdin)["runs"][0]
 parse = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))
 wall = (parse(run["finished_at"]) - parse(run["started_at"])).total_seconds()
 print(f"{wall:.3f} {(int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]):.3f}")' "$c0" "$c1" "$hz" >> "$out"
@@ -145,7 +148,7 @@ bench_server_events() {
     serve_daemon "$dir/home" "$dir/jobs" "$dir/daemon.log"
     local url=$served_url pid=$served_pid
     server_token=$served_token
-    : > "$dir/without"; : > "$dir/with"
+    : > "$dir/without"; : > "$dir/with"; : > "$dir/clients-cpu"
     # One untimed run first, so neither side pays for a cold start.
     server_timed_run "$url" "$pid" "$dir/warm"
     for ((pair = 0; pair < server_event_pairs; pair++)); do
@@ -161,13 +164,17 @@ bench_server_events() {
             [ "$(grep -l 'retry:' "$dir"/client-* 2>/dev/null | wc -l)" -ge 100 ] && break
             sleep 0.05
         done
+        local c0 c1
+        c0=$(clients_cpu "${clients[@]}")
         server_timed_run "$url" "$pid" "$dir/with"
+        c1=$(clients_cpu "${clients[@]}")
+        echo "$c0 $c1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($2 - $1) / hz }' >> "$dir/clients-cpu"
         kill "${clients[@]}" 2>/dev/null || true
         wait "${clients[@]}" 2>/dev/null || true
         ((pair % 2 == 0)) || server_timed_run "$url" "$pid" "$dir/without"
         local events
         events=$(grep -c '^id:' "$dir/client-0" || true)
-        say "server events: pair $((pair + 1)): without $(tail -1 "$dir/without"), with 100 clients $(tail -1 "$dir/with") (wall s, daemon cpu s); a client saw $events events"
+        say "server events: pair $((pair + 1)): without $(tail -1 "$dir/without"), with 100 clients $(tail -1 "$dir/with") (wall s, daemon cpu s); a client saw $events events ($(wc -c < "$dir/client-0") bytes); the 100 clients' own CPU meanwhile $(tail -1 "$dir/clients-cpu") s"
     done
     paste -d' ' "$dir/without" "$dir/with" | awk '{ print $3 / $1 }' > "$dir/ratio"
     paste -d' ' "$dir/without" "$dir/with" | awk '{ print 100 * ($4 - $2) / $3 }' > "$dir/share"
@@ -176,6 +183,11 @@ bench_server_events() {
     share=$(median < "$dir/share"); slow=$(sort -g "$dir/share" | head -1); shigh=$(sort -g "$dir/share" | tail -1)
     row "1,000-task run wall time, 100 event clients / none (median of $server_event_pairs pairs; min-max)" \
         "$(printf '%.3f (%.3f-%.3f)' "$ratio" "$low" "$high")" "-" "$ratio" "<= 1.05" "$(verdict "$ratio" 1.05)"
+    paste -d' ' "$dir/with" "$dir/clients-cpu" | awk '{ print 100 * $3 / $1 }' > "$dir/clients-share"
+    local cshare clow chigh
+    cshare=$(median < "$dir/clients-share"); clow=$(sort -g "$dir/clients-share" | head -1); chigh=$(sort -g "$dir/clients-share" | tail -1)
+    row "the 100 curl clients' own CPU during the run, share of a core (context: same 2 cores)" \
+        "$(printf '%.1f%% (%.1f-%.1f)' "$cshare" "$clow" "$chigh")" "-" "-" "-" "context"
     row "daemon CPU for 100 event clients, share of a core (median; min-max)" \
         "$(printf '%.1f%% (%.1f-%.1f)' "$share" "$slow" "$shigh")" "-" "-" "< 10%" "$(verdict "$share" 10)"
     unserve_daemon
