@@ -20,6 +20,14 @@ extension TaskGraph {
         /// Tasks per layer, the first layer first.
         public let layerSizes: [Int]
 
+        public init(tasks: Int, edges: Int, roots: Int, leaves: Int, layerSizes: [Int]) {
+            self.tasks = tasks
+            self.edges = edges
+            self.roots = roots
+            self.leaves = leaves
+            self.layerSizes = layerSizes
+        }
+
         /// The widest layer: its number (from 1) and size; the first such layer if several tie.
         public var widestLayer: (layer: Int, tasks: Int) {
             var best = (layer: 0, tasks: 0)
