@@ -152,8 +152,8 @@ final class RunExecution: Sendable {
                 actions = []
             case .drainGraceOver:
                 for attempt in attempts.values { attempt.cancel() }
-                while let (task, attempt) = queued.next() {
-                    continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                while let (task, launch) = queued.next() {
+                    continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
                 }
                 actions = []
             case let .attemptEnded(task, attempt, original, recorded, spawned, published):
@@ -219,11 +219,11 @@ final class RunExecution: Sendable {
     ) {
         switch action {
         case let .launch(task, attempt):
-            queued.append(task: task, attempt: attempt)
+            queued.append(task: task, LaunchQueue.Launch(attempt: attempt, committed: recorder.gate()))
         case .kill(let task):
-            if let attempt = queued.remove(task) {
+            if let launch = queued.remove(task) {
                 // Never started: nothing ran, as for an attempt cancelled while it waits for a slot.
-                continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
             }
             attempts[task]?.cancel()
         case let .wakeForRetry(task, at):
@@ -238,27 +238,30 @@ final class RunExecution: Sendable {
     private func startQueued(
         _ queued: inout LaunchQueue, attempts: inout [String: Task<Void, Never>], outputs: [String: [String: String]]
     ) {
-        while attempts.count < attemptsInFlight, let (task, attempt) = queued.next() {
+        while attempts.count < attemptsInFlight, let (task, launch) = queued.next() {
             guard let spec = specs[task] else { continue }
             if recorder.hasFailed {
-                continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
+                continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
                 continue
             }
             var upstream: [String: [String: String]] = [:]
             for name in spec.upstream { upstream[name] = outputs[name] }
-            attempts[task] = startAttempt(spec, attempt: attempt, upstream: upstream)
+            attempts[task] = startAttempt(spec, attempt: launch.attempt, upstream: upstream, committed: launch.committed)
         }
     }
 
     /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome and, after
     /// a success, the outputs it wrote.
     ///
-    /// - Parameter upstream: the outputs of each upstream task that succeeded, by task.
-    private func startAttempt(_ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]) -> Task<Void, Never> {
+    /// - Parameters:
+    ///   - upstream: the outputs of each upstream task that succeeded, by task.
+    ///   - committed: opens once the changes that made the task ready are committed.
+    private func startAttempt(
+        _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]], committed: RunRecorder.Gate
+    ) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
         let job = prepared.job.name
-        let committed = recorder.gate()
         return Task(executorPreference: ProcessLoop.shared) {
             // Too little free space in the home: the task waits, ready, with the reason recorded
             // (`gnomon show`), and starts when space returns. The event record is told once per
