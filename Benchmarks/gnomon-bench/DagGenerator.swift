@@ -5,7 +5,8 @@ import Foundation
 ///     gnomon-bench dag SHAPE COUNT DIR [PROGRAM ARG...]
 ///
 /// SHAPE is `chain` (each task depends on the previous), `wide` (no dependencies) or `layered`
-/// (10 layers; each task depends on two tasks of the layer above). Writes `DIR/jobs/SHAPE.yaml`
+/// (10 layers, or one per 1,000 tasks past 10,000, so 100 layers of 1,000 at 100,000 tasks; each
+/// task depends on two tasks of the layer above). Writes `DIR/jobs/SHAPE.yaml`
 /// and `DIR/SHAPE.mk`. Every task runs PROGRAM (default `/bin/true`) as a plain argv, without a
 /// shell, in both files; `{}` in an argument is replaced by the task's name.
 enum DagGenerator {
@@ -13,8 +14,9 @@ enum DagGenerator {
         case chain, wide, layered
     }
 
-    /// Layers of the `layered` shape.
-    static let layers = 10
+    /// Layers of the `layered` shape of `count` tasks: 10, or one per 1,000 tasks in bigger graphs
+    /// (layers of at most 1,000 keep a layer's fan-out what a big pipeline's stage would have).
+    static func layers(count: Int) -> Int { max(10, count / 1000) }
 
     struct Task {
         let name: String
@@ -48,7 +50,7 @@ enum DagGenerator {
         case .chain:
             return (0..<count).map { Task(name: name($0), upstream: $0 == 0 ? [] : [name($0 - 1)]) }
         case .layered:
-            let perLayer = max(1, count / layers)
+            let perLayer = max(1, count / layers(count: count))
             return (0..<count).map { index in
                 let layer = index / perLayer, position = index % perLayer
                 guard layer > 0 else { return Task(name: name(index), upstream: []) }

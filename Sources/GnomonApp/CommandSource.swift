@@ -26,6 +26,10 @@ public protocol CommandSource: Sendable {
     /// The recorded run `id`, or a `.notFound` error.
     func run(_ id: Int64) async throws(AppError) -> RunDetail
 
+    /// The recorded run `id` for reading without its job definition: a local database leaves the
+    /// snapshot out (it holds only the job's name), which is most of the cost of a big run.
+    func runWithoutSnapshot(_ id: Int64) async throws(AppError) -> RunDetail
+
     /// The fire times the daemon considered for `job`, latest first; nil when there is no database yet.
     func ticks(job: String, limit: Int) async throws(AppError) -> [Tick]?
 
@@ -104,6 +108,13 @@ public final class LocalSource: CommandSource {
             throw Workspace.runNotFound(id, settings: settings, databaseExists: false)
         }
         return try workspace.run(id)
+    }
+
+    public func runWithoutSnapshot(_ id: Int64) throws(AppError) -> RunDetail {
+        guard let workspace = try workspace() else {
+            throw Workspace.runNotFound(id, settings: settings, databaseExists: false)
+        }
+        return try workspace.run(id, snapshot: false)
     }
 
     public func ticks(job: String, limit: Int) throws(AppError) -> [Tick]? {

@@ -65,12 +65,14 @@ public enum RunHistory {
 
     /// One run in full: its tasks with state and reason, every attempt with outcome and log.
     public static func show(run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date()) throws(AppError) -> String {
-        try render(try LocalSource(settings: settings).run(id), json: json, now: now)
+        let source = LocalSource(settings: settings)
+        return try render(json ? try source.run(id) : try source.runWithoutSnapshot(id), json: json, now: now)
     }
 
-    /// One run in full, from `source`.
+    /// One run in full, from `source`; the text does not print the job's definition, so it is
+    /// not read.
     public static func show(run id: Int64, json: Bool, source: any CommandSource, now: Date = Date()) async throws(AppError) -> String {
-        try render(try await source.run(id), json: json, now: now)
+        try render(json ? try await source.run(id) : try await source.runWithoutSnapshot(id), json: json, now: now)
     }
 
     /// A run as `gnomon show` prints it.

@@ -19,7 +19,7 @@ public enum RunLogs {
         run id: Int64, task: String?, attempt: Int?, follow: Bool, source: any CommandSource,
         output: FileHandle = .standardOutput
     ) async throws(AppError) {
-        let detail = try await source.run(id)
+        let detail = try await source.runWithoutSnapshot(id)
         let selected = try select(detail, task: task, attempt: attempt)
         let headers = selected.count > 1 || task == nil
         for record in selected {
@@ -34,7 +34,7 @@ public enum RunLogs {
         var attempts = detail.attempts
         if let task {
             guard detail.tasks.contains(where: { $0.name == task }) else {
-                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(detail.tasks.map(\.name).joined(separator: ", "))")
+                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(Suggest.list(detail.tasks.map(\.name)))")
             }
             attempts = attempts.filter { $0.task == task }
             if let attempt {

@@ -34,9 +34,11 @@ public struct Workspace: Sendable {
     }
 
     /// The recorded run `id`, or a not-found error that says how to list runs.
-    public func run(_ id: Int64) throws(AppError) -> RunDetail {
+    ///
+    /// - Parameter snapshot: false leaves the job's stored definition out (see `GnomonStore.run`).
+    public func run(_ id: Int64, snapshot: Bool = true) throws(AppError) -> RunDetail {
         let detail: RunDetail?
-        do { detail = try store.run(id) } catch { throw AppError(error) }
+        do { detail = try store.run(id, snapshot: snapshot) } catch { throw AppError(error) }
         guard let detail else {
             if let note = try? store.prunedRun(id) { throw Self.runPruned(id, note, settings: settings) }
             throw Self.runNotFound(id, settings: settings, databaseExists: true)

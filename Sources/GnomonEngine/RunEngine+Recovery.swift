@@ -111,7 +111,7 @@ extension RunEngine {
         // died): it is recorded now and re-attached to, found by its token; never started again.
         let recorded = Dictionary(detail.attempts.map { ($0.task, $0.number) }, uniquingKeysWith: max)
         for (task, number) in unrecordedLogNumbers(detail).sorted(by: { $0.key < $1.key })
-        where number > (recorded[task] ?? 0) && !(previous[task] ?? .waiting).isFinished && graph.names.contains(task) {
+        where number > (recorded[task] ?? 0) && !(previous[task] ?? .waiting).isFinished && graph.topologicalIndex[task] != nil {
             let logPath = settings.logPath(job: detail.summary.job, run: runID, task: task, attempt: number)
             guard let reference = executor.unrecordedReference(logPath: logPath) else { continue }
             changes.append(.attemptStarted(
@@ -153,7 +153,9 @@ extension RunEngine {
             free[task, default: 0] += number - (attempts[task] ?? 0)
             attempts[task] = number
         }
-        for task in unfinished {
+        // Tasks recorded waiting stay as they are: in a run of 100,000 most are, and rewriting
+        // each would hold the first resumed task back by a second.
+        for task in unfinished where previous[task] != .waiting {
             changes.append(.taskStatus(
                 run: runID, task: task, status: .waiting, reason: "runner died; continued by recovery", retryAt: nil, at: now))
         }

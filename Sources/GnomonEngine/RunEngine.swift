@@ -92,7 +92,7 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
                 + "(\(problems.joined(separator: "; "))), so the database was changed by something other than gnomon; "
                 + "start a new run with `gnomon run \(job)`"
         case let .unknownTasks(job, names, known):
-            return "job \(job) has no task \(names.map { "\"\($0)\"" }.joined(separator: ", ")); its tasks are \(known.joined(separator: ", "))"
+            return "job \(job) has no task \(names.map { "\"\($0)\"" }.joined(separator: ", ")); its tasks are \(Suggest.list(known))"
         case let .runNotFound(id):
             return "run \(id) not found; `gnomon runs` lists the recorded runs"
         case let .runNotRetryable(id, status):

@@ -70,6 +70,7 @@ final class RunExecution: Sendable {
     func run() async -> RunStatus {
         var machine = prepared.machine
         var attempts: [String: Task<Void, Never>] = [:]
+        var queued = LaunchQueue()
         var timers: [Task<Void, Never>] = []
         let continuation = self.continuation
         control.attach { request in
@@ -122,8 +123,9 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
-                perform(action, attempts: &attempts, timers: &timers, outputs: outputs)
+                perform(action, attempts: &attempts, queued: &queued, timers: &timers)
             }
+            startQueued(&queued, attempts: &attempts, outputs: outputs)
             // While the launches prepare, and before the commit: an attempt prints its "started"
             // line only once its gate has opened, so after the event's lines (unless a commit
             // already under way on another thread takes this event's changes along).
@@ -150,6 +152,9 @@ final class RunExecution: Sendable {
                 actions = []
             case .drainGraceOver:
                 for attempt in attempts.values { attempt.cancel() }
+                while let (task, launch) = queued.next() {
+                    continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
+                }
                 actions = []
             case let .attemptEnded(task, attempt, original, recorded, spawned, published):
                 attempts[task] = nil
@@ -202,17 +207,24 @@ final class RunExecution: Sendable {
         }
     }
 
+    /// Attempts of one run that exist as tasks at once (preparing, waiting for a worker slot,
+    /// running): a few times the pool's width keeps every freed slot taken at once, and a run
+    /// that makes 100,000 tasks ready holds the rest as names in its ``LaunchQueue``, not as
+    /// 100,000 suspended tasks (about 10 KiB each).
+    var attemptsInFlight: Int { max(64, 4 * (engine.pool.width + engine.staging.width)) }
+
     private func perform(
-        _ action: RunAction, attempts: inout [String: Task<Void, Never>], timers: inout [Task<Void, Never>],
-        outputs: [String: [String: String]]
+        _ action: RunAction, attempts: inout [String: Task<Void, Never>], queued: inout LaunchQueue,
+        timers: inout [Task<Void, Never>]
     ) {
         switch action {
         case let .launch(task, attempt):
-            guard let spec = specs[task] else { return }
-            var upstream: [String: [String: String]] = [:]
-            for name in spec.upstream { upstream[name] = outputs[name] }
-            attempts[task] = startAttempt(spec, attempt: attempt, upstream: upstream)
+            queued.append(task: task, LaunchQueue.Launch(attempt: attempt, committed: recorder.gate()))
         case .kill(let task):
+            if let launch = queued.remove(task) {
+                // Never started: nothing ran, as for an attempt cancelled while it waits for a slot.
+                continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
+            }
             attempts[task]?.cancel()
         case let .wakeForRetry(task, at):
             timers.append(startTimer(at: at, message: .event(.retryDue(task: task))))
@@ -221,15 +233,35 @@ final class RunExecution: Sendable {
         }
     }
 
+    /// Starts queued launches, in the order the machine made them, while fewer than
+    /// ``attemptsInFlight`` attempts exist.
+    private func startQueued(
+        _ queued: inout LaunchQueue, attempts: inout [String: Task<Void, Never>], outputs: [String: [String: String]]
+    ) {
+        while attempts.count < attemptsInFlight, let (task, launch) = queued.next() {
+            guard let spec = specs[task] else { continue }
+            if recorder.hasFailed {
+                continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
+                continue
+            }
+            var upstream: [String: [String: String]] = [:]
+            for name in spec.upstream { upstream[name] = outputs[name] }
+            attempts[task] = startAttempt(spec, attempt: launch.attempt, upstream: upstream, committed: launch.committed)
+        }
+    }
+
     /// Starts one attempt: waits for a worker slot, runs the task, reports the outcome and, after
     /// a success, the outputs it wrote.
     ///
-    /// - Parameter upstream: the outputs of each upstream task that succeeded, by task.
-    private func startAttempt(_ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]) -> Task<Void, Never> {
+    /// - Parameters:
+    ///   - upstream: the outputs of each upstream task that succeeded, by task.
+    ///   - committed: opens once the changes that made the task ready are committed.
+    private func startAttempt(
+        _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]], committed: RunRecorder.Gate
+    ) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
         let job = prepared.job.name
-        let committed = recorder.gate()
         return Task(executorPreference: ProcessLoop.shared) {
             // Too little free space in the home: the task waits, ready, with the reason recorded
             // (`gnomon show`), and starts when space returns. The event record is told once per

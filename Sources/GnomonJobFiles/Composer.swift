@@ -15,6 +15,9 @@ enum Composer {
         /// `nil` for a file with no document at all (empty, or only comments).
         var root: YAMLNode?
         var problems: [TextGuard.Problem] = []
+        /// Nodes written in the text (scalars, lists and mappings; an alias is not one): the
+        /// reader's budget of values visited is this plus what aliases may add.
+        var written = 0
     }
 
     /// Composes `text`, parsing it once.
@@ -51,6 +54,7 @@ enum Composer {
         var anchors: [String: YAMLNode] = [:]
         var root: YAMLNode?
         var documentEnded = false
+        var written = 0
 
         mutating func run(_ parser: inout yaml_parser_t, text: String) -> Composition {
             var event = yaml_event_t()
@@ -62,7 +66,7 @@ enum Composer {
                 let position = YAMLNode.Position(line: event.start_mark.line + 1, column: event.start_mark.column + 1)
                 switch event.type {
                 case YAML_STREAM_END_EVENT:
-                    return Composition(root: root)
+                    return Composition(root: root, written: written)
                 case YAML_DOCUMENT_START_EVENT where documentEnded:
                     return Composition(problems: [TextGuard.Problem(
                         line: position.line, column: position.column,
@@ -78,6 +82,7 @@ enum Composer {
                         position: position,
                         isQuoted: style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
                     define(Self.name(scalar.anchor), node)
+                    written += 1
                     add(node)
                 case YAML_ALIAS_EVENT:
                     guard let name = Self.name(event.data.alias.anchor), let node = anchors[name] else {
@@ -87,8 +92,10 @@ enum Composer {
                     }
                     add(node)
                 case YAML_SEQUENCE_START_EVENT:
+                    written += 1
                     stack.append(Frame(position: position, anchor: Self.name(event.data.sequence_start.anchor), isMapping: false))
                 case YAML_MAPPING_START_EVENT:
+                    written += 1
                     stack.append(Frame(position: position, anchor: Self.name(event.data.mapping_start.anchor), isMapping: true))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { break }

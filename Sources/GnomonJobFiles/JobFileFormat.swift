@@ -44,8 +44,10 @@ public enum JobFileFormat {
     public static let maximumBackoff: Double = 100
     /// Largest per-run concurrency; far above what one machine runs at once.
     public static let maximumConcurrency = 1000
-    /// Most tasks in one job file.
-    public static let maximumTasks = 1000
+    /// Most tasks in one run: the file's tasks, counting each `foreach` instance as one. A
+    /// hundred thousand covers per-partition and per-sample pipelines; the whole system (loading,
+    /// the run, its records, `show`, the API) is measured at this size by `scripts/bench big`.
+    public static let maximumTasksPerRun = 100_000
     /// Most CPUs a container may be given.
     public static let maximumCPUs: Double = 1024
     /// Longest job or task name.

@@ -52,7 +52,7 @@ public enum JobFileLoader {
                 path: path, line: 1, column: 1, keyPath: "",
                 message: "the file is empty; a job needs at least tasks:, for example  tasks: { hello: { run: echo hello } }")])
         }
-        let reader = NodeReader(path: path)
+        let reader = NodeReader(path: path, written: composition.written)
         let job = JobReader(reader: reader, channels: channels).read(root: root, name: jobName(path: path) ?? "", directory: directory(of: path))
         diagnostics += reader.diagnostics
         if let job, diagnostics.isEmpty { return .loaded(job) }

@@ -9,8 +9,8 @@ extension JobReader {
         }
         guard let entries = reader.entries(node, path, expected: "a mapping of task names to tasks", noun: "task")
         else { return [] }
-        if entries.count > JobFileFormat.maximumTasks {
-            reader.report(node, path, "a job may have at most \(JobFileFormat.maximumTasks) tasks (got \(entries.count)); split it into several jobs")
+        if entries.count > JobFileFormat.maximumTasksPerRun {
+            reader.report(node, path, "a run may have at most \(JobFileFormat.maximumTasksPerRun) tasks (got \(entries.count)); split the job into several jobs")
             return []
         }
         return entries.map(readTask)

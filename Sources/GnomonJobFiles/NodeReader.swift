@@ -14,17 +14,22 @@ final class NodeReader {
         let path: String
     }
 
-    /// Most nodes visited in one file. Aliases can make a small file expand enormously; a job
-    /// file of a thousand tasks with a dozen settings each stays well under this.
-    static let nodeBudget = 100_000
+    /// Most nodes visited in one file beyond the ones written in it. Aliases can make a small
+    /// file expand enormously; a thousand tasks sharing a dozen settings through an alias stay
+    /// well under this, and a file of 100,000 tasks written out is read whatever its size.
+    static let aliasBudget = 100_000
 
     private(set) var diagnostics: [Diagnostic] = []
     let path: String
     private var visited = 0
-    private var exhausted: Bool { visited > Self.nodeBudget }
+    /// Most nodes visited: the ones written, plus ``aliasBudget``.
+    private let budget: Int
+    private var exhausted: Bool { visited > budget }
 
-    init(path: String) {
+    /// - Parameter written: nodes written in the file (``Composer/Composition/written``).
+    init(path: String, written: Int = 0) {
         self.path = path
+        self.budget = written + Self.aliasBudget
     }
 
     // MARK: Reporting
@@ -50,11 +55,11 @@ final class NodeReader {
     /// Counts a visited node; `false` once the budget is spent (reported once).
     func tick(_ node: YAMLNode) -> Bool {
         visited += 1
-        if visited == Self.nodeBudget + 1 {
+        if visited == budget + 1 {
             let (line, column) = position(of: node)
             diagnostics.append(Diagnostic(
                 path: path, line: line, column: column, keyPath: "",
-                message: "the file expands to more than \(Self.nodeBudget) values through its aliases; write the values out or simplify"))
+                message: "the file expands to more than \(Self.aliasBudget) values through its aliases (beyond the \(budget - Self.aliasBudget) written); write the values out or simplify"))
         }
         return !exhausted
     }

@@ -42,7 +42,7 @@ public enum SettingsFileLoader {
         }
         // An empty file (or only comments) is empty settings.
         guard let root = composition.root, !NodeReader.isNull(root) else { return SettingsFileResult(settings: GnomonSettings()) }
-        let reader = NodeReader(path: path)
+        let reader = NodeReader(path: path, written: composition.written)
         let read = SettingsReader(reader: reader, directory: JobFileLoader.directory(of: path)).read(root: root)
         return SettingsFileResult(settings: read.settings, diagnostics: JobFileLoader.sorted(reader.diagnostics),
                                   channelNames: read.channelNames)

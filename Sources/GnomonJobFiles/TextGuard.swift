@@ -7,8 +7,10 @@
 /// that are aliases, explicit `?` keys or flow collections. It scans line by line, follows quoted
 /// scalars, comments and block scalars, and over-estimates depth rather than under-estimating it.
 enum TextGuard {
-    /// Largest job file read, in bytes.
-    static let maximumBytes = 1 << 20
+    /// Largest job file read, in bytes (64 MiB): a run of ``JobFileFormat/maximumTasksPerRun``
+    /// tasks written out at a few hundred bytes each fits, and the reader's budget of values
+    /// grows with what is written.
+    static let maximumBytes = 64 << 20
     /// Deepest nesting accepted; far above the six levels a job file needs, far below the
     /// depth at which freeing the tree of nodes becomes a risk to the stack.
     static let maximumDepth = 64
@@ -25,7 +27,7 @@ enum TextGuard {
         let size = text.utf8.count
         if size > maximumBytes {
             return [Problem(line: 1, column: 1,
-                            message: "the file is \(size) bytes long; a job file may be at most \(maximumBytes) bytes (1 MiB)")]
+                            message: "the file is \(size) bytes long; a job file may be at most \(maximumBytes) bytes (64 MiB)")]
         }
         var scanner = LineScanner()
         var problems: [Problem] = []

@@ -66,11 +66,15 @@ extension GnomonStore {
     }
 
     /// One run in full, or nil if there is no such run.
-    public func run(_ id: Int64) throws -> RunDetail? {
+    ///
+    /// - Parameter snapshot: false leaves the job's stored definition out (``RunDetail/snapshot``
+    ///   holds only the job's name, no tasks): decoding it is most of the cost of reading a run
+    ///   of 100,000 tasks, and `gnomon show` does not print it.
+    public func run(_ id: Int64, snapshot: Bool = true) throws -> RunDetail? {
         try read("read run \(id)") { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(Self.runDetailColumns.sql) FROM runs WHERE id = ?")
-            return try details(of: statement, [id], db).first
+            return try details(of: statement, [id], db, snapshot: snapshot).first
         }
     }
 
@@ -125,12 +129,13 @@ extension GnomonStore {
     /// Full records for the runs `statement` selects with `runDetailColumns`: two more queries
     /// whatever the number of runs.
     private func details(
-        of statement: Statement, _ arguments: StatementArguments, _ db: Database
+        of statement: Statement, _ arguments: StatementArguments, _ db: Database, snapshot: Bool = true
     ) throws -> [RunDetail] {
         let runs = try fetch(statement, arguments) { row in
             let r = Self.runDetailColumns.reader(row, location)
-            return (summary: try summary(row), params: try r.json(13, as: [String: String].self),
-                    snapshot: try r.json(14, as: JobSpec.self))
+            let summary = try summary(row)
+            return (summary: summary, params: try r.json(13, as: [String: String].self),
+                    snapshot: snapshot ? try r.json(14, as: JobSpec.self) : JobSpec(name: summary.job, tasks: [], directory: ""))
         }
         if runs.isEmpty { return [] }
         let ids = Self.idList(runs.map(\.summary.id))

@@ -98,6 +98,21 @@ struct CommandTests {
         Case(name: "graph of a job", command: { b in
             (.success, try JobGraph.render(job: "ok", format: .text, settings: b.settings))
         }, status: .success, says: "hello"),
+        Case(name: "graph of a job past 200 tasks is a summary", command: { b in
+            _ = try b.home.writeJob("big", "tasks:\n" + (0...200).map { "  t\($0): { run: \"true\" }\n" }.joined())
+            return (.success, try JobGraph.render(job: "big", format: .text, settings: b.settings))
+        }, status: .success, says: """
+            job big: 201 tasks, 0 dependencies, 1 layers (more than 200 tasks: a summary, not a drawing)
+            roots: 201 (no upstream); leaves: 201 (nothing waits on them)
+            widest layer: layer 1, 201 tasks
+            tasks per layer (a task's layer is 1 + the deepest layer it waits on):
+              layer 1: 201 tasks
+            draw every task with `gnomon graph big --full`
+            """),
+        Case(name: "graph --full of a job past 200 tasks draws every task", command: { b in
+            _ = try b.home.writeJob("big", "tasks:\n" + (0...200).map { "  t\($0): { run: \"true\" }\n" }.joined())
+            return (.success, try JobGraph.render(job: "big", format: .text, full: true, settings: b.settings))
+        }, status: .success, says: "t199\nt200\n"),
         Case(name: "graph of an invalid job", command: { b in
             (.success, try JobGraph.render(job: "bad", format: .dot, settings: b.settings))
         }, status: .failure, says: "job bad is invalid"),

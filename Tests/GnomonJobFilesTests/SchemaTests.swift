@@ -84,7 +84,7 @@ struct SchemaTests {
         let concurrency = try Self.object(schema, "properties/concurrency")
         #expect(concurrency["maximum"] as? Int == JobFileFormat.maximumConcurrency)
         let tasks = try Self.object(schema, "properties/tasks")
-        #expect(tasks["maxProperties"] as? Int == JobFileFormat.maximumTasks)
+        #expect(tasks["maxProperties"] as? Int == JobFileFormat.maximumTasksPerRun)
         let retry = try Self.object(schema, "definitions/retry/oneOf/1/properties/limit")
         #expect(retry["maximum"] as? Int == JobFileFormat.maximumRetries)
         let backoff = try Self.object(schema, "definitions/retry/oneOf/1/properties/backoff")

@@ -83,6 +83,7 @@ struct OpenAPIContractTests {
             ("GET", "/api/v1/runs", "/api/v1/runs?limit=2", nil),
             ("GET", "/api/v1/runs", "/api/v1/runs?status=succeeded,failed&trigger=manual", nil),
             ("GET", "/api/v1/runs/{id}", "/api/v1/runs/\(id)", nil),
+            ("GET", "/api/v1/runs/{id}", "/api/v1/runs/\(id)?task_limit=1", nil),
             ("POST", "/api/v1/jobs/{job}/pause", "/api/v1/jobs/slow/pause", "{}"),
             ("POST", "/api/v1/jobs/{job}/resume", "/api/v1/jobs/slow/resume", nil),
             ("POST", "/api/v1/runs/{id}/kill", "/api/v1/runs/\(slowID)/kill", nil),

@@ -65,15 +65,66 @@ extension APIContext {
         return try json(RunPage(runs: runs, nextCursor: next), what: "the runs")
     }
 
+    /// One page of a run's tasks (`GET /api/v1/runs/{id}?task_limit=N&task_cursor=C`): the run's
+    /// summary (its `task_counts` count every task) and parameters, up to `task_limit` tasks in
+    /// the job's order from the cursor with their attempts, how many tasks the run has, and the
+    /// cursor of the next page (null on the last). The job snapshot is left out: at 100,000 tasks
+    /// it alone is tens of megabytes.
+    struct RunTaskPage: Encodable, Sendable {
+        var detail: RunDetail
+        var tasksTotal: Int
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case params, tasks, attempts
+            case tasksTotal = "tasks_total"
+            case nextCursor = "next_task_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try detail.summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(detail.params, forKey: .params)
+            try container.encode(detail.tasks, forKey: .tasks)
+            try container.encode(detail.attempts, forKey: .attempts)
+            try container.encode(tasksTotal, forKey: .tasksTotal)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    /// The most tasks one page of a run holds.
+    static let maxTaskPage = 10_000
+
     func showRun(_ request: ServerRequest) throws(APIError) -> ServerResponse {
-        try request.onlyQuery([])
-        let detail = try run(request.idParameter("id", what: "run"))
-        return try json(detail, what: "run \(detail.summary.id)")
+        try request.onlyQuery(["task_limit", "task_cursor"])
+        let id = try request.idParameter("id", what: "run")
+        guard request.query("task_limit") != nil || request.query("task_cursor") != nil else {
+            let detail = try run(id)
+            return try json(detail, what: "run \(detail.summary.id)")
+        }
+        let limit = try request.intQuery("task_limit", in: 1...Self.maxTaskPage, default: 1000)
+        var start = 0
+        if let cursor = request.query("task_cursor") {
+            guard let position = Int(cursor), position > 0 else {
+                throw .badRequest("task_cursor=\(cursor) is not a cursor this API gave; pass the next_task_cursor of the previous page")
+            }
+            start = position
+        }
+        var detail = try run(id, snapshot: false)
+        let total = detail.tasks.count
+        let end = min(total, start + limit)
+        detail.tasks = start < end ? Array(detail.tasks[start..<end]) : []
+        let names = Set(detail.tasks.map(\.name))
+        detail.attempts = detail.attempts.filter { names.contains($0.task) }
+        let page = RunTaskPage(detail: detail, tasksTotal: total, nextCursor: end < total ? String(end) : nil)
+        return try json(page, what: "run \(id)")
     }
 
     /// The recorded run `id`, or 404 saying how to list runs.
-    func run(_ id: Int64) throws(APIError) -> RunDetail {
-        guard let detail = try store({ try $0.run(id) }) else {
+    ///
+    /// - Parameter snapshot: false leaves the job's stored definition out (see `GnomonStore.run`).
+    func run(_ id: Int64, snapshot: Bool = true) throws(APIError) -> RunDetail {
+        guard let detail = try store({ try $0.run(id, snapshot: snapshot) }) else {
             throw .notFound("run \(id) not found; GET /api/v1/runs lists the recorded runs")
         }
         return detail.withSlurmStates()

@@ -52,6 +52,11 @@ public struct RemoteSource: CommandSource {
         try await client.get(Self.run(id), as: RunDetail.self, what: "run \(id)")
     }
 
+    /// The API's answer carries the snapshot; it is read whole.
+    public func runWithoutSnapshot(_ id: Int64) async throws(AppError) -> RunDetail {
+        try await run(id)
+    }
+
     public func ticks(job: String, limit: Int) async throws(AppError) -> [Tick]? {
         try await client.get(Self.job(job) + "/ticks", query: [("limit", String(limit))], as: [Tick].self, what: "the fire times of \(job)")
     }

@@ -138,12 +138,27 @@ public struct TaskGraph: Sendable, Hashable {
         for name in names {
             for edge in upstream[name] ?? [] { downstreamOf[edge.from, default: []].append(name) }
         }
-        func visit(_ node: String) {
-            colour[node] = 1
-            stack.append(node)
-            for next in downstreamOf[node] ?? [] {
+        // Depth-first without recursion: a chain of 100,000 tasks is 100,000 levels deep, far
+        // more than a thread's stack holds as calls. Each frame is a node on the current path
+        // and the index of its next downstream task to look at.
+        for root in names where colour[root, default: 0] == 0 {
+            var frames: [(node: String, next: Int)] = [(root, 0)]
+            colour[root] = 1
+            stack.append(root)
+            while let frame = frames.popLast() {
+                let children = downstreamOf[frame.node] ?? []
+                guard frame.next < children.count else {
+                    stack.removeLast()
+                    colour[frame.node] = 2
+                    continue
+                }
+                let next = children[frame.next]
+                frames.append((frame.node, frame.next + 1))
                 switch colour[next, default: 0] {
-                case 0: visit(next)
+                case 0:
+                    colour[next] = 1
+                    stack.append(next)
+                    frames.append((next, 0))
                 case 1:
                     let start = stack.lastIndex(of: next)!
                     let loop = Array(stack[start...])
@@ -154,10 +169,7 @@ public struct TaskGraph: Sendable, Hashable {
                 default: break
                 }
             }
-            stack.removeLast()
-            colour[node] = 2
         }
-        for name in names where colour[name, default: 0] == 0 { visit(name) }
         return cycles
     }
 }

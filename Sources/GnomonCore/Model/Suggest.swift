@@ -1,5 +1,15 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggest {
+    /// Names an error message lists before it says how many more there are.
+    public static let listedNames = 20
+
+    /// `names` joined with commas, the first ``listedNames`` of them and then `and N more`: an
+    /// error about one task of a run of 100,000 stays one line.
+    public static func list(_ names: [String]) -> String {
+        guard names.count > listedNames else { return names.joined(separator: ", ") }
+        return names.prefix(listedNames).joined(separator: ", ") + " and \(names.count - listedNames) more"
+    }
+
     /// The candidate closest to `word`, if it is close enough to be a likely typo
     /// (at most a third of the word's length in edits, and at least one).
     public static func closest(to word: String, among candidates: [String]) -> String? {

@@ -60,6 +60,8 @@ public struct RunMachine: Sendable {
     private var unfinishedCount = 0
     /// Waiting tasks whose readiness may have changed since the last `settle`.
     private var candidates = Set<String>()
+    /// Ready tasks over the run's `concurrency`, by topological index; checked when a slot frees.
+    private var heldBack = IndexHeap()
 
     /// A machine for a new run.
     ///
@@ -231,8 +233,8 @@ public struct RunMachine: Sendable {
             return
         }
         // Check candidates in topological order until none changes; a skip makes its
-        // downstream candidates in the same pass.
-        var blockedByConcurrency: [String] = []
+        // downstream candidates in the same pass. Under a `concurrency` limit the ready tasks
+        // queue in `heldBack` and the first in topological order launch while slots are free.
         while !candidates.isEmpty {
             let batch = candidates.sorted { graph.topologicalIndex[$0]! < graph.topologicalIndex[$1]! }
             candidates.removeAll(keepingCapacity: true)
@@ -245,20 +247,30 @@ public struct RunMachine: Sendable {
                     set(name, .skipped(reason: reason))
                     actions.append(.recordTask(task: name, status: .skipped, reason: reason, retryAt: nil))
                 case .ready:
-                    if let limit = concurrency, runningCount >= limit {
-                        blockedByConcurrency.append(name)
-                        continue
+                    if concurrency != nil {
+                        heldBack.push(graph.topologicalIndex[name]!)
+                    } else {
+                        launch(name, into: &actions)
                     }
-                    let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
-                    set(name, .running(attempt: attempt))
-                    actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
-                    actions.append(.launch(task: name, attempt: attempt))
                 }
             }
         }
-        // Ready but over the run's concurrency: look again when a slot frees.
-        candidates.formUnion(blockedByConcurrency)
+        if let limit = concurrency {
+            while runningCount < limit, let index = heldBack.popMin() {
+                let name = graph.topologicalOrder[index]
+                // Cancelled (or launched) since it was held back.
+                guard case .waiting = tasks[name]! else { continue }
+                launch(name, into: &actions)
+            }
+        }
         finishIfDone(into: &actions)
+    }
+
+    private mutating func launch(_ name: String, into actions: inout [RunAction]) {
+        let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
+        set(name, .running(attempt: attempt))
+        actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
+        actions.append(.launch(task: name, attempt: attempt))
     }
 
     private enum Readiness { case blocked, ready, skip(String) }

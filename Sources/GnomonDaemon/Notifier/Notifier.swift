@@ -240,7 +240,7 @@ public final class Notifier: Sendable {
             guard let fire = event.status.flatMap(ISOTime.parse) else { return nil }
             return (.late(scheduledAt: fire), nil)
         case .diskLow, .diskOk:
-            return (.diskSpace(low: event.type == .diskLow), try event.runID.flatMap(store.run))
+            return (.diskSpace(low: event.type == .diskLow), try event.runID.flatMap { try store.run($0) })
         default:
             return nil
         }

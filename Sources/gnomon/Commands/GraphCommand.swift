@@ -16,7 +16,10 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "text, dot or mermaid.")
     var format: GraphFormat = .text
 
+    @Flag(help: "In text, draw every task even past 200 (otherwise a bigger graph is summarised).")
+    var full = false
+
     func run() throws {
-        say(try JobGraph.render(job: job, format: format, settings: global.settings))
+        say(try JobGraph.render(job: job, format: format, full: full, settings: global.settings))
     }
 }
