@@ -1,6 +1,7 @@
 import Foundation
 import GnomonCore
 import GnomonJobFiles
+import GnomonStore
 
 /// `gnomon jobs`: every job with its schedule, next fire time, last run and problems.
 public struct JobListing: Sendable {
@@ -17,6 +18,9 @@ public struct JobListing: Sendable {
         /// The first problem of an invalid file (all of them with `gnomon validate`).
         public var problem: String?
         public var problems: Int
+        /// What the table says instead of a next fire time a continuous schedule does not know yet
+        /// (`after run 12 ends`); not in the JSON, where `next_fire_time` is `null` then.
+        public var nextFireNote: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case name, path, valid, schedule, timezone, paused, problem, problems
@@ -53,14 +57,12 @@ public struct JobListing: Sendable {
     /// when there is one (listing never creates it).
     public static func load(settings: GlobalSettings, now: Date = Date()) throws(AppError) -> JobListing {
         let catalog = try JobCatalog.load(settings.jobsDirectory)
-        var lastRuns: [String: LastRun] = [:]
+        var lastRuns: [String: RunSummary] = [:]
         var paused: [String: Bool] = [:]
         if let workspace = try Workspace.openIfPresent(settings) {
             let names = catalog.entries.map(\.name)
             do {
-                for (job, run) in try workspace.store.lastRuns(jobs: names) {
-                    lastRuns[job] = LastRun(id: run.id, status: run.status.rawValue, at: run.startedAt ?? run.createdAt)
-                }
+                lastRuns = try workspace.store.lastRuns(jobs: names)
                 paused = try workspace.store.pausedOverrides()
             } catch {
                 throw AppError(error)
@@ -77,11 +79,11 @@ public struct JobListing: Sendable {
     /// Lists an already loaded jobs folder (parsed once per listing); `lastRuns` supplies each
     /// job's newest run when a database exists, `paused` the persisted pause state.
     static func make(
-        catalog: JobCatalog, now: Date, lastRuns: [String: LastRun], paused: [String: Bool]
+        catalog: JobCatalog, now: Date, lastRuns: [String: RunSummary], paused: [String: Bool]
     ) -> JobListing {
         let rows = catalog.entries.map { entry -> Row in
             var row = Row(name: entry.name, path: entry.path, valid: false, problems: 0)
-            row.lastRun = lastRuns[entry.name]
+            row.lastRun = lastRuns[entry.name].map { LastRun(id: $0.id, status: $0.status.rawValue, at: $0.startedAt ?? $0.createdAt) }
             switch entry.result {
             case .loaded(let job):
                 row.valid = true
@@ -89,7 +91,11 @@ public struct JobListing: Sendable {
                 if let schedule = job.schedule {
                     row.schedule = schedule.spec.expression
                     row.timezone = schedule.spec.timeZone
-                    if let next = schedule.next(after: now) {
+                    if let continuous = schedule.continuous {
+                        let outlook = ContinuousOutlook(continuous, newest: lastRuns[entry.name], now: now)
+                        row.nextFireTime = outlook.time.map { ISOTime.format($0, zone: schedule.timeZone) }
+                        row.nextFireNote = outlook.note
+                    } else if let next = schedule.next(after: now) {
                         row.nextFireTime = ISOTime.format(next, zone: schedule.timeZone)
                     }
                 }
@@ -111,7 +117,7 @@ public struct JobListing: Sendable {
             let last = row.lastRun.map { "#\($0.id) \($0.status) \(ISOTime.utc($0.at))" } ?? "-"
             if row.valid {
                 table.add([
-                    row.name, row.schedule ?? "(manual)", row.timezone ?? "-", row.nextFireTime ?? "-",
+                    row.name, row.schedule ?? "(manual)", row.timezone ?? "-", row.nextFireTime ?? row.nextFireNote ?? "-",
                     row.paused == true ? "yes" : "no", last,
                 ])
             } else {

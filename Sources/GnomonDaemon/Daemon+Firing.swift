@@ -22,8 +22,14 @@ extension Daemon {
             overrides = [:]
         }
         for entry in entries {
-            guard let job = jobs[entry.job], job.generation == entry.generation, var timeline = job.timeline else { continue }
+            guard let job = jobs[entry.job], job.generation == entry.generation else { continue }
             let paused = overrides[job.name] ?? job.spec.paused
+            if job.continuous != nil {
+                fireContinuous(job, now: now, paused: paused)
+                scheduleNext(job)
+                continue
+            }
+            guard var timeline = job.timeline else { continue }
             let result = timeline.takeDue(now: now, delay: job.delay, policy: job.spec.catchup, paused: paused)
             job.timeline = timeline
             switch result {
@@ -41,28 +47,44 @@ extension Daemon {
     /// Pushes the job's next due entry, drawing a new jitter delay.
     func scheduleNext(_ job: ScheduledJob) {
         job.generation += 1
-        guard let next = job.timeline?.nextFireTime else { return }
+        let next: Date
+        if let continuous = job.continuous {
+            // A continuous job with a run going (`from: end`) waits for its end, not for a time.
+            guard case .at(let time) = continuous.next(running: job.running.last) else { return }
+            next = time
+        } else {
+            guard let time = job.timeline?.nextFireTime else { return }
+            next = time
+        }
         let jitter = job.spec.schedule?.jitter.map(\.secondsDouble) ?? 0
         // 53 random bits make a uniform fraction in 0..<1, as `Double.random(in:)` does.
         job.delay = jitter > 0 ? jitter * Double(random.next() >> 11) / Double(UInt64(1) << 53) : 0
         due.push(.init(at: next.addingTimeInterval(job.delay), job: job.name, generation: job.generation))
     }
 
-    /// One fire time reached on time: paused, or the overlap policy decides.
-    func fire(_ job: ScheduledJob, at time: Date, paused: Bool) {
+    /// One fire time reached on time (or, `late`, a continuous schedule's time reached after
+    /// downtime): paused, or the overlap policy decides.
+    func fire(_ job: ScheduledJob, at time: Date, paused: Bool, late: Bool = false) {
         if paused {
             tick(job.name, time, .paused, detail: "job is paused; gnomon resume \(job.name) to fire it again")
             return
         }
+        let trigger: RunTrigger = late ? .catchup : .schedule
         switch OverlapRule.decide(policy: job.spec.overlap, running: job.running, pending: job.pending.count) {
         case .start:
-            guard let run = createRun(job, trigger: .schedule, at: time) else { return }
-            tick(job.name, time, .started, run: run.id)
+            guard let run = createRun(job, trigger: trigger, at: time) else { return }
+            if late {
+                tick(job.name, time, .caughtUp, run: run.id,
+                     detail: "not fired at its time: the daemon was not running or the machine was suspended; "
+                        + "one run now (continuous schedule)")
+            } else {
+                tick(job.name, time, .started, run: run.id)
+            }
             start(run, job: job.name)
         case .skip(let reason):
             tick(job.name, time, .skippedOverlap, detail: "overlap \(job.spec.overlap.rawValue): \(reason)")
         case .enqueue:
-            guard let run = createRun(job, trigger: .schedule, at: time) else { return }
+            guard let run = createRun(job, trigger: trigger, at: time) else { return }
             tick(job.name, time, .queued, run: run.id,
                  detail: "overlap queue: starts when run \(job.running.map(String.init).joined(separator: ", ")) ends")
             job.pending.append(PendingRun(prepared: run, fireTime: time, trigger: .schedule))
@@ -70,7 +92,7 @@ extension Daemon {
             let reason = "replaced by the run for \(ISOTime.utc(time)) (overlap replace)"
             dropPending(job, reason: reason)
             for id in cancel { active[id]?.control.cancel(reason: reason) }
-            guard let run = createRun(job, trigger: .schedule, at: time) else { return }
+            guard let run = createRun(job, trigger: trigger, at: time) else { return }
             tick(job.name, time, .replaced, run: run.id,
                  detail: "cancelled run \(cancel.map(String.init).joined(separator: ", "))")
             start(run, job: job.name)

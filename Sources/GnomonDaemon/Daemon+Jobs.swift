@@ -54,7 +54,7 @@ extension Daemon {
         }
         logger.info("jobs loaded", metadata: [
             "jobs": "\(jobs.count)", "invalid": "\(jobs.values.filter { !$0.problems.isEmpty }.count + invalidOnly.count)",
-            "scheduled": "\(jobs.values.filter { $0.timeline != nil }.count)",
+            "scheduled": "\(jobs.values.filter(\.isScheduled).count)",
         ])
     }
 
@@ -89,6 +89,7 @@ extension Daemon {
         }
         let job = ScheduledJob(name: name, path: path, definition: definition, since: since, considered: considered)
         jobs[name] = job
+        followRuns(job, lastDecided: remembered?.schedule == key ? decided : nil)
         if remembered?.definition != spec || remembered?.schedule != key || remembered?.since != since {
             remember(job, now: now)
         }
@@ -116,6 +117,7 @@ extension Daemon {
         guard let job = jobs[name] else {
             let job = ScheduledJob(name: name, path: path, definition: definition, since: now, considered: now)
             jobs[name] = job
+            followRuns(job, lastDecided: nil)
             remember(job, now: now)
             scheduleNext(job)
             logger.info("job added", metadata: ["job": "\(name)", "schedule": "\(job.scheduleKey ?? "none")"])
@@ -134,6 +136,8 @@ extension Daemon {
             job.scheduleKey = key
             job.since = now
             job.timeline = ScheduledJob.timeline(definition.schedule, considered: now)
+            job.definition = definition
+            followRuns(job, lastDecided: nil)
             logger.info("schedule changed; it starts from now", metadata: ["job": "\(name)", "schedule": "\(key ?? "none")"])
         } else if spec.schedule != job.spec.schedule, let old = job.timeline {
             job.timeline = ScheduledJob.timeline(definition.schedule, considered: old.considered)

@@ -223,6 +223,7 @@ public final class Daemon {
         active[run] = nil
         guard let job = jobs[name] else { return }
         job.running.removeAll { $0 == run }
+        noteRun(job, ended: run)
         if !draining { startPending(job) }
     }
 
@@ -232,6 +233,7 @@ public final class Daemon {
         active[prepared.id] = ActiveRun(job: name, control: control)
         jobs[name]?.running.append(prepared.id)
         toStart.append((prepared, control))
+        if let job = jobs[name] { noteRun(job, started: prepared.id) }
     }
 
     /// Records one decision about one fire time; a failure is logged, never fatal.

@@ -11,8 +11,10 @@ final class ScheduledJob {
     /// The last valid definition, with its graph and parsed schedule; kept while the file is
     /// invalid.
     var definition: ValidJob
-    /// `nil` for a job without a schedule.
+    /// `nil` for a job without a schedule or with a continuous one.
     var timeline: JobTimeline?
+    /// Set for a continuous schedule: the runs it counts from and the fire times decided.
+    var continuous: ContinuousTimeline?
     /// The schedule's identity: a change of it starts the schedule afresh.
     var scheduleKey: String?
     /// Since when this schedule has been watched (persisted).
@@ -35,6 +37,7 @@ final class ScheduledJob {
         self.since = since
         self.scheduleKey = Self.key(definition.spec.schedule)
         self.timeline = Self.timeline(definition.schedule, considered: considered)
+        self.continuous = Self.continuous(definition.schedule, since: since, previous: nil, lastDecided: nil)
     }
 
     /// The definition as written.
@@ -47,8 +50,17 @@ final class ScheduledJob {
 
     /// Where a parsed schedule stands, its fire times counted after `considered`.
     static func timeline(_ schedule: JobSchedule?, considered: Date) -> JobTimeline? {
-        schedule.map { JobTimeline(schedule: $0, considered: considered) }
+        guard let schedule, schedule.continuous == nil else { return nil }
+        return JobTimeline(schedule: schedule, considered: considered)
     }
+
+    /// Where a continuous schedule stands, if `schedule` is one.
+    static func continuous(_ schedule: JobSchedule?, since: Date, previous: PreviousRun?, lastDecided: Date?) -> ContinuousTimeline? {
+        schedule?.continuous.map { ContinuousTimeline(schedule: $0, since: since, previous: previous, lastDecided: lastDecided) }
+    }
+
+    /// Whether the job has a schedule of either kind.
+    var isScheduled: Bool { timeline != nil || continuous != nil }
 }
 
 /// A run created for a fire time and waiting its turn.

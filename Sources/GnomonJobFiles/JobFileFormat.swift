@@ -19,7 +19,7 @@ public enum JobFileFormat {
     /// Keys of `keep` (in a job file and in the settings file).
     public static let keepKeys = ["runs", "days"]
     /// Keys of the long form of `schedule`.
-    public static let scheduleKeys = ["cron", "timezone", "jitter"]
+    public static let scheduleKeys = ["cron", "every", "from", "timezone", "jitter"]
     /// The three ways a task says what it runs; a task has exactly one.
     public static let actionKeys = ["run", "command", "container"]
     /// Task keys that `defaults` may also hold.

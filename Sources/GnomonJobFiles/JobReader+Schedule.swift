@@ -2,8 +2,9 @@ import Foundation
 import GnomonCore
 
 extension JobReader {
-    /// `schedule`: a string (cron line, macro or `@every`), or the long form with cron, timezone
-    /// and jitter, parsed by `ScheduleSpec.parse()`; `nil` once a problem is reported.
+    /// `schedule`: a string (cron line, macro or `@every`), the long form with cron, timezone and
+    /// jitter, or a continuous schedule (`every` and `from` in place of `cron`), parsed by
+    /// `ScheduleSpec.parse()`; `nil` once a problem is reported.
     func readSchedule(_ node: YAMLNode, _ path: String) -> JobSchedule? {
         var spec = ScheduleSpec(expression: "")
         var expressionNode = node
@@ -20,6 +21,9 @@ extension JobReader {
             guard let entries = reader.entries(node, path) else { return nil }
             reader.rejectUnknown(entries, known: JobFileFormat.scheduleKeys)
             var sawCron = false
+            var sawEvery = false
+            var every: (Duration, YAMLNode, String)?
+            var from: (ContinuousAnchor, YAMLNode, String)?
             for entry in entries {
                 switch entry.key {
                 case "cron":
@@ -47,16 +51,46 @@ extension JobReader {
                     } else {
                         valid = false
                     }
+                case "every":
+                    sawEvery = true
+                    if let duration = reader.duration(entry.value, entry.path, allowZero: true) {
+                        every = (duration, entry.value, entry.path)
+                    } else {
+                        valid = false
+                    }
+                case "from":
+                    if let anchor = reader.choice(entry.value, entry.path, of: ContinuousAnchor.self) {
+                        from = (anchor, entry.value, entry.path)
+                    } else {
+                        valid = false
+                    }
                 default:
                     valid = false
                 }
             }
-            if !sawCron {
-                reader.report(node, path, "the long form needs cron: (a cron line, a macro such as @daily, or @every 15m)")
+            if sawCron, let every {
+                reader.report(every.1, every.2, "a schedule has either cron: (fire times on a calendar) or every: "
+                    + "(a continuous schedule, counted from the previous run), not both; remove one")
+                return nil
+            }
+            if let from, every == nil {
+                reader.report(from.1, from.2, sawCron
+                    ? "from: belongs to a continuous schedule (every: 10m, from: end), not to cron:; remove it"
+                    : "from: needs every: (a continuous schedule such as every: 10m, from: end)")
+                return nil
+            }
+            if let every {
+                spec.continuous = ContinuousSpec(every: every.0, from: from?.0 ?? .end)
+                spec.expression = spec.continuous!.description
+                expressionNode = every.1
+                expressionPath = every.2
+            } else if !sawCron && !sawEvery {
+                reader.report(node, path, "the long form needs cron: (a cron line, a macro such as @daily, or @every 15m) "
+                    + "or every: (a continuous schedule such as every: 10m, from: end)")
                 return nil
             }
         default:
-            reader.typeError(node, path, expected: "a cron line, @every interval, or a mapping with cron, timezone and jitter")
+            reader.typeError(node, path, expected: "a cron line, @every interval, or a mapping with cron (or every and from), timezone and jitter")
             return nil
         }
         guard valid else { return nil }

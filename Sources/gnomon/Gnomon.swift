@@ -14,6 +14,7 @@ struct Gnomon: AsyncParsableCommand {
             RunCommand.self, RunsCommand.self, ShowCommand.self, LogsCommand.self, KillCommand.self, RetryCommand.self,
             DaemonCommand.self, TriggerCommand.self, PauseCommand.self, ResumeCommand.self, TicksCommand.self,
             NotificationsCommand.self, NotifyCommand.self, BackupCommand.self, CheckCommand.self, PruneCommand.self,
+            BackfillCommand.self,
         ]
     )
 

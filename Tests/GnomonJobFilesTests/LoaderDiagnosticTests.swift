@@ -160,7 +160,7 @@ struct LoaderDiagnosticTests {
         Case(name: "an unknown time zone", yaml: "schedule: { cron: \"0 3 * * *\", timezone: Europe/Dublinn }\ntasks: { a: { run: x } }\n",
              expected: ["jobs/etl.yaml:1:42: schedule.timezone: unknown time zone \"Europe/Dublinn\"; did you mean \"Europe/Dublin\"?"]),
         Case(name: "a long schedule without cron", yaml: "schedule: { timezone: UTC }\ntasks: { a: { run: x } }\n",
-             expected: ["jobs/etl.yaml:1:11: schedule: the long form needs cron: (a cron line, a macro such as @daily, or @every 15m)"]),
+             expected: ["jobs/etl.yaml:1:11: schedule: the long form needs cron: (a cron line, a macro such as @daily, or @every 15m) or every: (a continuous schedule such as every: 10m, from: end)"]),
     ]
 
     @Test("syntax and structure", arguments: syntax) func syntaxCases(_ c: Case) { check(c) }

@@ -27,8 +27,7 @@ extension APIContext {
         try request.onlyQuery([])
         let catalog = catalog()
         let names = catalog.entries.map(\.name)
-        let (last, paused) = try store { store in (try store.lastRuns(jobs: names), try store.pausedOverrides()) }
-        let lastRuns = last.mapValues { JobListing.LastRun(id: $0.id, status: $0.status.rawValue, at: $0.startedAt ?? $0.createdAt) }
+        let (lastRuns, paused) = try store { store in (try store.lastRuns(jobs: names), try store.pausedOverrides()) }
         return try json(JobListing.make(catalog: catalog, now: daemon.now(), lastRuns: lastRuns, paused: paused).rows, what: "the job list")
     }
 
@@ -50,6 +49,14 @@ extension APIContext {
             if let schedule = definition.schedule {
                 detail.schedule = schedule.spec.expression
                 detail.timezone = schedule.spec.timeZone
+                if let continuous = schedule.continuous {
+                    // Only the next time is known (none while a from: end run runs): later ones
+                    // follow runs that have not happened.
+                    let newest = try store { try $0.lastRuns(jobs: [job.name])[job.name] }
+                    if count > 0, let next = ContinuousOutlook(continuous, newest: newest, now: now).time {
+                        detail.nextFireTimes.append(ISOTime.format(next, zone: schedule.timeZone))
+                    }
+                }
                 var cursor = now
                 while detail.nextFireTimes.count < count, let next = schedule.next(after: cursor) {
                     detail.nextFireTimes.append(ISOTime.format(next, zone: schedule.timeZone))

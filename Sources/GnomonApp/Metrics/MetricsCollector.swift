@@ -39,21 +39,35 @@ actor MetricsCollector {
         self.totals = totals
         let snapshot = MetricsSnapshot(
             now: context.daemon.now(), startedAt: context.daemon.startedAt, schedulerLag: context.daemon.schedulerLag(),
-            version: GnomonVersion.current, jobs: jobStates(context.daemon.board, update: update, now: context.daemon.now()),
+            version: GnomonVersion.current,
+            jobs: jobStates(context.daemon.board, update: update, now: context.daemon.now(), newest: try newestOfContinuous(context)),
             totals: totals)
         return snapshot.text()
     }
 
     /// The gauges of every job the daemon holds, sorted by name.
-    private func jobStates(_ board: JobBoard, update: MetricUpdate, now: Date) -> [MetricsSnapshot.Job] {
+    private func jobStates(
+        _ board: JobBoard, update: MetricUpdate, now: Date, newest: [String: RunSummary]
+    ) -> [MetricsSnapshot.Job] {
         board.jobs.values.sorted { $0.name < $1.name }.map { job in
             var state = MetricsSnapshot.Job(name: job.name, valid: job.problems.isEmpty, running: update.running[job.name] ?? 0)
             if let definition = job.definition {
                 state.paused = update.pausedOverrides[job.name] ?? definition.spec.paused
-                if let schedule = definition.schedule { state.nextFire = nextFire(job.name, schedule, now: now) }
+                if let schedule = definition.schedule, let continuous = schedule.continuous {
+                    // Known only from the job's newest run; absent while a from: end run runs.
+                    state.nextFire = ContinuousOutlook(continuous, newest: newest[job.name], now: now).time
+                } else if let schedule = definition.schedule {
+                    state.nextFire = nextFire(job.name, schedule, now: now)
+                }
             }
             return state
         }
+    }
+
+    /// The newest run of each job with a continuous schedule (one query; none for other jobs).
+    private func newestOfContinuous(_ context: APIContext) throws -> [String: RunSummary] {
+        let names = context.daemon.board.jobs.values.filter { $0.definition?.schedule?.continuous != nil }.map(\.name)
+        return names.isEmpty ? [:] : try context.store.lastRuns(jobs: names)
     }
 
     /// The schedule's first fire time after `now`, computed again only once it has passed or the

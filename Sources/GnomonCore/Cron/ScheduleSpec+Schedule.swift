@@ -26,7 +26,15 @@ extension ScheduleSpec {
         let schedule: any Schedule
         let zone: TimeZone
         let shortestGap: Duration
-        if Self.isInterval(expression) {
+        if let continuous {
+            guard continuous.every >= .seconds(1) else {
+                throw ScheduleProblem(.expression, "every \(DurationText.format(continuous.every)) is too short; "
+                    + "a continuous schedule waits at least 1s between runs")
+            }
+            zone = try ScheduleTimeZone.resolve(timeZone).get()
+            schedule = ContinuousSchedule(every: continuous.every, from: continuous.from)
+            shortestGap = continuous.every
+        } else if Self.isInterval(expression) {
             let interval = try IntervalSchedule.parse(expression).get()
             zone = try ScheduleTimeZone.resolve(timeZone).get()
             schedule = interval

@@ -94,10 +94,14 @@ public enum CatchupPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     case all
 }
 
-/// A job's schedule as written: a cron expression or `@every` interval, a time zone and a jitter.
+/// A job's schedule as written: a cron expression or `@every` interval, a time zone and a jitter;
+/// or a continuous schedule (`every` after the previous run's end or start).
 public struct ScheduleSpec: Sendable, Hashable, Codable {
-    /// The expression as written: five cron fields, a macro such as `@daily`, or `@every 15m`.
+    /// The expression as written: five cron fields, a macro such as `@daily`, or `@every 15m`. For
+    /// a continuous schedule, its description (`every 10m from end`), never parsed.
     public var expression: String
+    /// Set for a continuous schedule, whose fire times follow the job's runs.
+    public var continuous: ContinuousSpec?
     /// IANA time-zone name; cron fields are read in this zone.
     public var timeZone: String
     /// A run is delayed by a random amount up to this; its scheduled time stays the intended one.
@@ -105,6 +109,14 @@ public struct ScheduleSpec: Sendable, Hashable, Codable {
 
     public init(expression: String, timeZone: String = "UTC", jitter: Duration? = nil) {
         self.expression = expression
+        self.timeZone = timeZone
+        self.jitter = jitter
+    }
+
+    /// A continuous schedule: `every` after the previous run's end or start.
+    public init(continuous: ContinuousSpec, timeZone: String = "UTC", jitter: Duration? = nil) {
+        self.expression = continuous.description
+        self.continuous = continuous
         self.timeZone = timeZone
         self.jitter = jitter
     }

@@ -33,7 +33,7 @@ public enum BackfillRange {
             cursor = next
         }
         guard !times.isEmpty else {
-            return .failure(Problem(message: "\"\(schedule.spec.expression)\" (\(zone.identifier)) has no fire time from \(from) through \(to); `gnomon next JOB --after \(from)T00:00:00Z` shows when it fires"))
+            return .failure(Problem(message: "\"\(schedule.spec.expression)\" (\(schedule.spec.timeZone)) has no fire time from \(from) through \(to); `gnomon next JOB --after \(from)T00:00:00Z` shows when it fires"))
         }
         return .success(times)
     }
