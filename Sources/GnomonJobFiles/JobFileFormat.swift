@@ -29,7 +29,9 @@ public enum JobFileFormat {
     /// The most CPUs or GPUs one Slurm task may ask for.
     public static let maximumSlurmCount = 100_000
     /// Keys of one task.
-    public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys
+    public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys + foreachKeys
+    /// The keys of a fan-out task (see Docs/job-files.md, *Fan-out*).
+    public static let foreachKeys = ["foreach", "concurrency", "foreach_limit"]
     /// Keys of the long form of `retry`.
     public static let retryKeys = ["limit", "delay", "backoff", "max_delay", "jitter", "on_exit_codes"]
     /// Keys of a task's `container`.
