@@ -34,7 +34,13 @@ public enum RunLogs {
         var attempts = detail.attempts
         if let task {
             guard detail.tasks.contains(where: { $0.name == task }) else {
-                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(detail.tasks.map(\.name).joined(separator: ", "))")
+                let names = detail.tasks.filter { $0.instanceOf == nil }.map(\.name)
+                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(names.joined(separator: ", "))")
+            }
+            if detail.snapshot.tasks.first(where: { $0.name == task })?.foreach != nil {
+                let count = detail.tasks.filter { $0.instanceOf == task }.count
+                let which = count == 0 ? "it has no instance" : "its instances are \(task)[0] to \(task)[\(count - 1)]"
+                throw AppError(.notFound, "\(task) is a foreach task: its output is in its instances' logs; name one, like gnomon logs \(detail.id) '\(task)[0]' (\(which))")
             }
             attempts = attempts.filter { $0.task == task }
             if let attempt {
