@@ -28,6 +28,7 @@ extension JobReader {
             }
         }
         guard let foreach else { return }
+        task.hasForeach = true
         let node = foreach.value, path = foreach.path
         switch node {
         case .sequence(let sequence):

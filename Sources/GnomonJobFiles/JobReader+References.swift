@@ -65,7 +65,7 @@ extension JobReader {
         for site in task.references + [task.foreachSite].compactMap({ $0 }) {
             if let problem = OutputReferences.problem(
                 with: site.reference, referrer: task.name, dependsOn: dependsOn, after: after, names: names,
-                isForeach: task.foreach != nil) {
+                isForeach: task.hasForeach) {
                 reader.report(line: site.line, column: site.column, site.path, problem.description)
             }
         }

@@ -22,6 +22,8 @@ struct TaskSource {
     /// `foreach`, once read without a problem; its reference, checked with the others.
     var foreach: ForeachSource?
     var foreachSite: JobReader.ReferenceSite?
+    /// The task has a `foreach` key, valid or not: `${{ item }}` is allowed in it.
+    var hasForeach = false
     var concurrency: Int?
     var foreachLimit: Int?
 

@@ -50,7 +50,7 @@ struct ForeachExampleTests {
     @Test("show lists a large fan-out compactly: the instances that did not succeed, and how to see all")
     func compactShow() async throws {
         let home = try TemporaryHome()
-        try home.writeJob("wide", """
+        _ = try home.writeJob("wide", """
             tasks:
               chunk:
                 foreach: [\((0..<40).map(String.init).joined(separator: ", "))]

@@ -18,7 +18,7 @@ struct ForeachReaderTests {
             tasks:
               a: { command: [echo, "${{ item }}"] }
             """, expected: [
-                "jobs/etl.yaml:2:24: tasks.a.command[1]: ${{ item }} is the item of a foreach task, and this task has no foreach",
+                "jobs/etl.yaml:2:25: tasks.a.command[1]: ${{ item }} is the item of a foreach task, and this task has no foreach",
             ]),
         Case(name: "a list item that is not a scalar", yaml: """
             tasks:
@@ -69,14 +69,14 @@ struct ForeachReaderTests {
             """, expected: [
                 "jobs/etl.yaml:2:21: tasks.a.concurrency: a task's concurrency limits its foreach instances, and this task has no foreach; remove it (the job's own concurrency limits all its tasks)",
                 "jobs/etl.yaml:2:37: tasks.a.foreach_limit: foreach_limit bounds a foreach list, and this task has no foreach; remove it",
-                "jobs/etl.yaml:3:47: tasks.b.concurrency: must be from 1 to 1000 (got 0); remove the key for no limit of the task's own",
-                "jobs/etl.yaml:3:65: tasks.b.foreach_limit: must be from 1 to 100000 (got 100001)",
+                "jobs/etl.yaml:3:48: tasks.b.concurrency: must be 1 or more (got 0); remove the key for no limit of the task's own",
+                "jobs/etl.yaml:3:66: tasks.b.foreach_limit: must be at most 100000 (got 100001)",
             ]),
         Case(name: "a misspelt key has a suggestion", yaml: """
             tasks:
               a: { foreech: [1], run: "true" }
             """, expected: [
-                "jobs/etl.yaml:2:8: tasks.a.foreech: unknown key; did you mean \"foreach\"?",
+                "jobs/etl.yaml:2:8: tasks.a.foreech: unknown key \"foreech\"; did you mean \"foreach\"?",
             ]),
     ]
 
