@@ -17,7 +17,11 @@ extension RunExecution {
             (items, source) = (literal, "the foreach list")
         case let .output(task, key):
             source = "tasks.\(task).outputs.\(key)"
-            guard let text = outputs[task]?[key] else {
+            guard let published = outputs[task] else {
+                return .failure(LaunchRefusal(reason:
+                    "foreach: \(task) has not succeeded in this run, so it has no outputs (a run of chosen tasks with --task leaves it out: choose \(task) too)"))
+            }
+            guard let text = published[key] else {
                 return .failure(LaunchRefusal(reason:
                     "foreach: \(task) succeeded without writing \(key) to $GNOMON_OUTPUT; write a line \(key)=[\"a\",\"b\"] (a JSON array) to that file"))
             }
