@@ -64,19 +64,31 @@ public enum RunHistory {
     }
 
     /// One run in full: its tasks with state and reason, every attempt with outcome and log.
-    public static func show(run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date()) throws(AppError) -> String {
+    ///
+    /// - Parameter instances: list every instance of each foreach task (see ``render(_:json:now:instances:)``).
+    public static func show(
+        run id: Int64, json: Bool, settings: GlobalSettings, now: Date = Date(), instances: Bool = false
+    ) throws(AppError) -> String {
         let source = LocalSource(settings: settings)
-        return try render(json ? try source.run(id) : try source.runWithoutSnapshot(id), json: json, now: now)
+        return try render(json ? try source.run(id) : try source.runWithoutSnapshot(id), json: json, now: now, instances: instances)
     }
 
     /// One run in full, from `source`; the text does not print the job's definition, so it is
     /// not read.
-    public static func show(run id: Int64, json: Bool, source: any CommandSource, now: Date = Date()) async throws(AppError) -> String {
-        try render(json ? try await source.run(id) : try await source.runWithoutSnapshot(id), json: json, now: now)
+    public static func show(
+        run id: Int64, json: Bool, source: any CommandSource, now: Date = Date(), instances: Bool = false
+    ) async throws(AppError) -> String {
+        try render(json ? try await source.run(id) : try await source.runWithoutSnapshot(id), json: json, now: now, instances: instances)
     }
 
     /// A run as `gnomon show` prints it.
-    static func render(_ detail: RunDetail, json: Bool, now: Date) throws(AppError) -> String {
+    ///
+    /// A foreach task is one row with its instances counted by state (`foreach 40 items: 38
+    /// succeeded, 2 failed`). Its instances follow it, indented, when it has at most
+    /// ``instancesInFull`` of them or `instances` is set; otherwise only those that did not
+    /// succeed (at most that many), and a line saying how to see the rest. The attempts and
+    /// outputs shown are those of the rows shown. `--json` always holds everything.
+    static func render(_ detail: RunDetail, json: Bool, now: Date, instances: Bool = false) throws(AppError) -> String {
         let id = detail.id
         if json { return try JSONOutput.string(detail, what: "run \(id)") }
         let run = detail.summary
@@ -94,16 +106,27 @@ public enum RunHistory {
         }
         lines.append("")
         var table = TextTable(headers: ["TASK", "STATUS", "ATTEMPTS", "REASON"])
-        for task in detail.tasks {
+        let fanOuts = FanOutRows(detail, all: instances)
+        for task in detail.tasks where task.instanceOf == nil {
             var reason = task.reason ?? ""
             if let at = task.retryAt, task.status == .retrying { reason += " (next at \(ISOTime.utc(at)))" }
+            if let summary = fanOuts.summary(of: task.name) { reason = summary + (reason.isEmpty ? "" : "; " + reason) }
             table.add([task.name, task.status.rawValue, String(task.attempts), reason])
+            for instance in fanOuts.shown[task.name] ?? [] {
+                let item = "item " + shown(instance.item ?? "")
+                table.add(["  " + instance.name, instance.status.rawValue, String(instance.attempts),
+                           item + (instance.reason.map { "; " + $0 } ?? "")])
+            }
+            if let hidden = fanOuts.hidden[task.name], hidden > 0 {
+                table.add(["  …", "", "", "\(hidden) more instance\(hidden == 1 ? "" : "s"): gnomon show \(id) --instances"])
+            }
         }
         lines += table.lines()
-        if !detail.attempts.isEmpty {
+        let attemptsShown = detail.attempts.filter { !fanOuts.hiddenNames.contains($0.task) }
+        if !attemptsShown.isEmpty {
             lines.append("")
             var attempts = TextTable(headers: ["TASK", "#", "OUTCOME", "STARTED", "TOOK", "PID", "LOG"])
-            for attempt in detail.attempts {
+            for attempt in attemptsShown {
                 let took = attempt.endedAt.map { ProgressPrinter.seconds($0.timeIntervalSince(attempt.startedAt)) }
                     ?? ProgressPrinter.seconds(now.timeIntervalSince(attempt.startedAt)) + "…"
                 attempts.add([
@@ -112,8 +135,8 @@ public enum RunHistory {
                 ])
             }
             lines += attempts.lines()
-            lines += slurmLines(detail.attempts)
-            lines += outputLines(detail.attempts)
+            lines += slurmLines(attemptsShown)
+            lines += outputLines(attemptsShown)
         }
         return lines.joined(separator: "\n")
     }

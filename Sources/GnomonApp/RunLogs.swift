@@ -34,7 +34,14 @@ public enum RunLogs {
         var attempts = detail.attempts
         if let task {
             guard detail.tasks.contains(where: { $0.name == task }) else {
-                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(Suggest.list(detail.tasks.map(\.name)))")
+                let names = detail.tasks.filter { $0.instanceOf == nil }.map(\.name)
+                throw AppError(.notFound, "run \(detail.id) has no task \"\(task)\"; its tasks are \(Suggest.list(names))")
+            }
+            // Read without the job's definition: a foreach task is known by its instances (one
+            // whose list was empty has none, and no log either).
+            let count = detail.tasks.reduce(0) { $0 + ($1.instanceOf == task ? 1 : 0) }
+            if count > 0 {
+                throw AppError(.notFound, "\(task) is a foreach task: its output is in its instances' logs; name one, like gnomon logs \(detail.id) '\(task)[0]' (its instances are \(task)[0] to \(task)[\(count - 1)])")
             }
             attempts = attempts.filter { $0.task == task }
             if let attempt {

@@ -24,11 +24,22 @@ public struct LaunchBuilder: Sendable {
     /// (``OutputReferences/resolve(_:outputs:item:)``); the unresolved reference when an
     /// upstream task did not publish the output it names.
     ///
-    /// - Parameter outputs: the outputs of each upstream task that succeeded in this run.
+    /// - Parameters:
+    ///   - outputs: the outputs of each upstream task that succeeded in this run.
+    ///   - item: for an instance of a foreach task, its index and item: `${{ item }}` resolves to
+    ///     it, and it is given as `GNOMON_ITEM` and `GNOMON_ITEM_INDEX` (set after the references
+    ///     are resolved, so an item's text is never read as a reference).
     public func launch(
-        _ task: TaskSpec, attempt: Int, outputs: [String: [String: String]]
+        _ task: TaskSpec, attempt: Int, outputs: [String: [String: String]], item: (index: Int, text: String)? = nil
     ) -> Result<AttemptLaunch, OutputReferences.Unresolved> {
-        OutputReferences.resolve(task, outputs: outputs).map { launch($0, attempt: attempt) }
+        OutputReferences.resolve(task, outputs: outputs, item: item?.text).map { resolved in
+            var resolved = resolved
+            if let item {
+                resolved.env["GNOMON_ITEM"] = item.text
+                resolved.env["GNOMON_ITEM_INDEX"] = String(item.index)
+            }
+            return launch(resolved, attempt: attempt)
+        }
     }
 
     /// The launch of attempt `attempt` of `task`, whose fields are used as written.

@@ -106,12 +106,15 @@ extension RunEngine {
         let job = detail.snapshot
         let graph = try Self.graph(ofSnapshot: job, run: runID)
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
+        let instances = Self.instances(of: detail)
+        let instanceNames = Set(detail.tasks.filter { $0.instanceOf != nil }.map(\.name))
         // An attempt whose log exists but whose start was not recorded may still have been
         // started where it outlives its runner (a Slurm job submitted just before the runner
         // died): it is recorded now and re-attached to, found by its token; never started again.
         let recorded = Dictionary(detail.attempts.map { ($0.task, $0.number) }, uniquingKeysWith: max)
         for (task, number) in unrecordedLogNumbers(detail).sorted(by: { $0.key < $1.key })
-        where number > (recorded[task] ?? 0) && !(previous[task] ?? .waiting).isFinished && graph.topologicalIndex[task] != nil {
+        where number > (recorded[task] ?? 0) && !(previous[task] ?? .waiting).isFinished
+            && (graph.topologicalIndex[task] != nil || instanceNames.contains(task)) {
             let logPath = settings.logPath(job: detail.summary.job, run: runID, task: task, attempt: number)
             guard let reference = executor.unrecordedReference(logPath: logPath) else { continue }
             changes.append(.attemptStarted(
@@ -127,7 +130,9 @@ extension RunEngine {
             }
         }
         let adopted = Dictionary(uniqueKeysWithValues: adoptions.map { ($0.task, $0.attempt) })
-        let unfinished = graph.names.filter { !(previous[$0] ?? .waiting).isFinished && adopted[$0] == nil }
+        // Instances of foreach tasks are continued with their tasks (recorded, so never made again).
+        let unfinished = (graph.names + detail.tasks.compactMap { $0.instanceOf == nil ? nil : $0.name })
+            .filter { !(previous[$0] ?? .waiting).isFinished && adopted[$0] == nil }
 
         if let reason = detail.summary.cancelReason {
             for task in unfinished {
@@ -163,11 +168,21 @@ extension RunEngine {
         try store.record(changes)
         let machine = RunMachine(
             job: job, graph: graph, previous: previous, attempts: attempts, reopen: [], freshBudget: false,
-            freeAttempts: free, running: adopted, seed: seed)
+            freeAttempts: free, running: adopted, instances: instances, seed: seed)
         let prepared = PreparedRun(
             id: runID, job: job, scheduledAt: detail.summary.scheduledAt, params: detail.params, machine: machine,
             adoptions: adoptions)
         return .resume(prepared, lost: open)
+    }
+
+    /// The recorded items of each foreach task of a run that fanned out, by task, in item order.
+    static func instances(of detail: RunDetail) -> [String: [String]] {
+        var items: [String: [(index: Int, item: String)]] = [:]
+        for task in detail.tasks {
+            guard let of = task.instanceOf, let index = task.index, let item = task.item else { continue }
+            items[of, default: []].append((index, item))
+        }
+        return items.mapValues { $0.sorted { $0.index < $1.index }.map(\.item) }
     }
 
     /// The highest attempt number with a log file, per task, for the run's log folder.

@@ -213,9 +213,15 @@ public final class RunEngine: Sendable {
         let previous = Dictionary(uniqueKeysWithValues: detail.tasks.map { ($0.name, $0.status) })
         let machine = RunMachine(
             job: job, graph: graph, previous: previous, attempts: attempts,
-            reopen: [.failed, .cancelled, .skipped], freshBudget: true, seed: seed)
+            reopen: [.failed, .cancelled, .skipped], freshBudget: true, instances: Self.instances(of: detail), seed: seed)
         let now = clock.now()
-        try store.record(graph.names.filter { [.failed, .cancelled, .skipped].contains(previous[$0]) }.map {
+        // The instances of a reopened foreach task that did not succeed are reopened with it.
+        let reopened = graph.names.filter { [.failed, .cancelled, .skipped].contains(previous[$0]) }
+        let reopenedSet = Set(reopened)
+        let instances = detail.tasks.filter {
+            $0.instanceOf.map(reopenedSet.contains) == true && [.failed, .cancelled, .skipped].contains($0.status)
+        }.map(\.name)
+        try store.record((reopened + instances).map {
             .taskStatus(run: runID, task: $0, status: .waiting, reason: "reopened by retry", retryAt: nil, at: now)
         } + [
             .runRunner(run: runID, pid: settings.runnerPID, instance: settings.runnerInstance),

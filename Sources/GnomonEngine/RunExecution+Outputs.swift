@@ -15,10 +15,11 @@ extension RunExecution {
     /// upstream task that succeeded, by name, holding its outputs). A refusal is written to the
     /// attempt's log as for any attempt that could not start.
     static func prepareLaunch(
-        _ launches: LaunchBuilder, _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]]
+        _ launches: LaunchBuilder, _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]],
+        item: (index: Int, text: String)? = nil
     ) -> Result<AttemptLaunch, LaunchRefusal> {
         let launch: AttemptLaunch
-        switch launches.launch(spec, attempt: attempt, outputs: upstream) {
+        switch launches.launch(spec, attempt: attempt, outputs: upstream, item: item) {
         case .success(let resolved): launch = resolved
         case .failure(let unresolved):
             let reason = "tasks.\(spec.name).\(unresolved)"

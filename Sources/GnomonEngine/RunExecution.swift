@@ -104,11 +104,22 @@ final class RunExecution: Sendable {
                 continuation.yield(.storeFailed("could not read the outputs of run \(runID): \(error)"))
             }
         }
+        let referencedKeys = Self.referencedKeys(prepared.job)
+        for task in graphNames(prepared) where machine.tasks[task] == .succeeded {
+            // A foreach task that succeeded before: its instances' outputs, gathered again.
+            if let items = machine.items(of: task) {
+                outputs[task] = Self.gatheredOutputs(of: task, count: items.count, outputs: outputs, keys: referencedKeys[task] ?? [])
+            }
+        }
         var iterator = stream.makeAsyncIterator()
         while true {
             // The event's changes and the machine's decisions: queued now, committed together
             // after the launches below are under way (they wait for the commit at their gate).
             for action in actions {
+                // A foreach task that succeeded publishes its instances' outputs, gathered.
+                if case let .recordTask(task, .succeeded, _, _) = action, let items = machine.items(of: task) {
+                    outputs[task] = Self.gatheredOutputs(of: task, count: items.count, outputs: outputs, keys: referencedKeys[task] ?? [])
+                }
                 guard let (change, progress) = change(for: action) else { continue }
                 if !recorded { pendingChanges.append(change) }
                 if let progress { pendingProgress.append(progress) }
@@ -123,9 +134,9 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
-                perform(action, attempts: &attempts, queued: &queued, timers: &timers)
+                perform(action, machine: machine, attempts: &attempts, queued: &queued, timers: &timers, outputs: outputs)
             }
-            startQueued(&queued, attempts: &attempts, outputs: outputs)
+            startQueued(&queued, machine: machine, attempts: &attempts, outputs: outputs)
             // While the launches prepare, and before the commit: an attempt prints its "started"
             // line only once its gate has opened, so after the event's lines (unless a commit
             // already under way on another thread takes this event's changes along).
@@ -202,7 +213,9 @@ final class RunExecution: Sendable {
                 .taskChanged(task: task, status: status, reason: reason, retryAt: retryAt))
         case let .recordRun(status, reason):
             return (.runStatus(run: runID, status: status, reason: reason, at: clock.now()), nil)
-        case .launch, .kill, .wakeForRetry, .suspended:
+        case let .recordInstances(task, items):
+            return (.instancesCreated(run: runID, task: task, items: items, at: clock.now()), nil)
+        case .launch, .kill, .wakeForRetry, .suspended, .fanOut:
             return nil
         }
     }
@@ -214,12 +227,18 @@ final class RunExecution: Sendable {
     var attemptsInFlight: Int { max(64, 4 * (engine.pool.width + engine.staging.width)) }
 
     private func perform(
-        _ action: RunAction, attempts: inout [String: Task<Void, Never>], queued: inout LaunchQueue,
-        timers: inout [Task<Void, Never>]
+        _ action: RunAction, machine: RunMachine, attempts: inout [String: Task<Void, Never>], queued: inout LaunchQueue,
+        timers: inout [Task<Void, Never>], outputs: [String: [String: String]]
     ) {
         switch action {
         case let .launch(task, attempt):
             queued.append(task: task, LaunchQueue.Launch(attempt: attempt, committed: recorder.gate()))
+        case .fanOut(let task):
+            guard let spec = specs[task] else { return }
+            switch Self.foreachItems(of: spec, outputs: outputs, runTasks: machine.tasks.count) {
+            case .success(let items): continuation.yield(.event(.fannedOut(task: task, items: items)))
+            case .failure(let refusal): continuation.yield(.event(.fanOutFailed(task: task, reason: refusal.reason)))
+            }
         case .kill(let task):
             if let launch = queued.remove(task) {
                 // Never started: nothing ran, as for an attempt cancelled while it waits for a slot.
@@ -228,7 +247,7 @@ final class RunExecution: Sendable {
             attempts[task]?.cancel()
         case let .wakeForRetry(task, at):
             timers.append(startTimer(at: at, message: .event(.retryDue(task: task))))
-        case .recordTask, .recordRun, .suspended:
+        case .recordTask, .recordRun, .suspended, .recordInstances:
             break
         }
     }
@@ -236,17 +255,30 @@ final class RunExecution: Sendable {
     /// Starts queued launches, in the order the machine made them, while fewer than
     /// ``attemptsInFlight`` attempts exist.
     private func startQueued(
-        _ queued: inout LaunchQueue, attempts: inout [String: Task<Void, Never>], outputs: [String: [String: String]]
+        _ queued: inout LaunchQueue, machine: RunMachine, attempts: inout [String: Task<Void, Never>],
+        outputs: [String: [String: String]]
     ) {
         while attempts.count < attemptsInFlight, let (task, launch) = queued.next() {
-            guard let spec = specs[task] else { continue }
+            var item: (index: Int, text: String)?
+            var spec: TaskSpec
+            if let found = specs[task] {
+                spec = found
+            } else if let instance = machine.instance(task), let parent = specs[instance.of.task] {
+                // An instance runs its foreach task's definition under its own name, with its item.
+                spec = parent
+                spec.name = task
+                spec.foreach = nil
+                item = (instance.of.index, instance.item)
+            } else {
+                continue
+            }
             if recorder.hasFailed {
                 continuation.yield(.attemptEnded(task: task, attempt: launch.attempt, outcome: .cancelled, recorded: false, spawned: false))
                 continue
             }
             var upstream: [String: [String: String]] = [:]
             for name in spec.upstream { upstream[name] = outputs[name] }
-            attempts[task] = startAttempt(spec, attempt: launch.attempt, upstream: upstream, committed: launch.committed)
+            attempts[task] = startAttempt(spec, attempt: launch.attempt, upstream: upstream, committed: launch.committed, item: item)
         }
     }
 
@@ -256,8 +288,10 @@ final class RunExecution: Sendable {
     /// - Parameters:
     ///   - upstream: the outputs of each upstream task that succeeded, by task.
     ///   - committed: opens once the changes that made the task ready are committed.
+    ///   - item: an instance's index and item.
     private func startAttempt(
-        _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]], committed: RunRecorder.Gate
+        _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]], committed: RunRecorder.Gate,
+        item: (index: Int, text: String)? = nil
     ) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
@@ -294,7 +328,7 @@ final class RunExecution: Sendable {
             // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
             // the first without building the environment of all the others first.
             let launch: AttemptLaunch
-            switch Self.prepareLaunch(launches, spec, attempt: attempt, upstream: upstream) {
+            switch Self.prepareLaunch(launches, spec, attempt: attempt, upstream: upstream, item: item) {
             case .success(let prepared):
                 launch = prepared
             case .failure(let refusal):

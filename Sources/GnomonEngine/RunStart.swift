@@ -23,13 +23,13 @@ struct RunStart {
         var statuses: [String: (TaskStatus, String?)] = [:]
         for action in actions {
             switch action {
-            case .launch:
+            case .launch, .fanOut:
                 continue
             case .recordRun(.running, nil):
                 continue
             case let .recordTask(task, status, reason, nil):
                 statuses[task] = (status, reason)
-            case .recordRun, .recordTask, .kill, .wakeForRetry, .suspended:
+            case .recordRun, .recordTask, .kill, .wakeForRetry, .suspended, .recordInstances:
                 return nil
             }
         }

@@ -29,7 +29,9 @@ public enum JobFileFormat {
     /// The most CPUs or GPUs one Slurm task may ask for.
     public static let maximumSlurmCount = 100_000
     /// Keys of one task.
-    public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys
+    public static let taskKeys = actionKeys + DependencyKind.allCases.map(\.key) + defaultsKeys + foreachKeys
+    /// The keys of a fan-out task (see Docs/job-files.md, *Fan-out*).
+    public static let foreachKeys = ["foreach", "concurrency", "foreach_limit"]
     /// Keys of the long form of `retry`.
     public static let retryKeys = ["limit", "delay", "backoff", "max_delay", "jitter", "on_exit_codes"]
     /// Keys of a task's `container`.
@@ -47,7 +49,7 @@ public enum JobFileFormat {
     /// Most tasks in one run: the file's tasks, counting each `foreach` instance as one. A
     /// hundred thousand covers per-partition and per-sample pipelines; the whole system (loading,
     /// the run, its records, `show`, the API) is measured at this size by `scripts/bench big`.
-    public static let maximumTasksPerRun = 100_000
+    public static let maximumTasksPerRun = RunLimits.maximumTasks
     /// Most CPUs a container may be given.
     public static let maximumCPUs: Double = 1024
     /// Longest job or task name.

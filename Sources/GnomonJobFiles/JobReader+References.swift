@@ -62,16 +62,17 @@ extension JobReader {
     /// that is not upstream, or to one listed only under `after`.
     func checkReferences(of task: TaskSource, names: [String]) {
         let dependsOn = task.dependsOn.map(\.name), after = task.after.map(\.name)
-        for site in task.references {
+        for site in task.references + [task.foreachSite].compactMap({ $0 }) {
             if let problem = OutputReferences.problem(
-                with: site.reference, referrer: task.name, dependsOn: dependsOn, after: after, names: names) {
+                with: site.reference, referrer: task.name, dependsOn: dependsOn, after: after, names: names,
+                isForeach: task.hasForeach) {
                 reader.report(line: site.line, column: site.column, site.path, problem.description)
             }
         }
     }
 
     /// The references in one text node; a malformed `${{` is reported at its column.
-    private func references(in node: YAMLNode, _ path: String) -> [ReferenceSite] {
+    func references(in node: YAMLNode, _ path: String) -> [ReferenceSite] {
         guard let scalar = node.scalar, scalar.string.contains("${{") else { return [] }
         switch TemplateText.parse(scalar.string) {
         case .failure(let problem):

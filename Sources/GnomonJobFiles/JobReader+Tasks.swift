@@ -46,6 +46,7 @@ extension JobReader {
         }
         task.settings = readSettings(entries)
         task.references = readReferences(entries)
+        readForeach(entries, into: &task)
         if let slurm = entries.first(where: { $0.key == "slurm" }), let container = actions.first(where: { $0.key == "container" }) {
             reader.report(slurm.keyNode, slurm.path, "a container task cannot run on Slurm; remove slurm or use run or command (\(container.path))")
         }

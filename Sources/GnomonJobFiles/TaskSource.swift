@@ -19,6 +19,13 @@ struct TaskSource {
     var settings = TaskSettings()
     /// The references to outputs in its fields, checked once every task is known.
     var references: [JobReader.ReferenceSite] = []
+    /// `foreach`, once read without a problem; its reference, checked with the others.
+    var foreach: ForeachSource?
+    var foreachSite: JobReader.ReferenceSite?
+    /// The task has a `foreach` key, valid or not: `${{ item }}` is allowed in it.
+    var hasForeach = false
+    var concurrency: Int?
+    var foreachLimit: Int?
 
     /// The finished task, its settings merged over the job's defaults; `nil` without an action.
     func spec(defaults: TaskSettings) -> TaskSpec? {
@@ -41,7 +48,10 @@ struct TaskSource {
             timeout: settings.timeout ?? defaults.timeout,
             env: (defaults.env ?? [:]).merging(settings.env ?? [:]) { _, own in own },
             workdir: settings.workdir ?? defaults.workdir,
-            logLimit: logLimit(defaults: defaults))
+            logLimit: logLimit(defaults: defaults),
+            foreach: foreach,
+            concurrency: concurrency,
+            foreachLimit: foreachLimit)
     }
 
     /// The task's log limit when it or `defaults` sets one; `nil` (the standard limit) otherwise.

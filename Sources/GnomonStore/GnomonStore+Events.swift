@@ -201,7 +201,7 @@ struct EventAppender {
         case let .attemptFinished(run, task, number, outcome, at):
             try append(at: at, type: .attemptEnded, job: try job(of: run), run: run, task: task, attempt: number,
                        status: OutcomeColumns(outcome).kind, detail: outcome.summary)
-        case .runRunner, .attemptOutputs:
+        case .runRunner, .attemptOutputs, .instancesCreated:
             return
         }
     }

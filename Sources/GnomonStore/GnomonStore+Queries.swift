@@ -111,7 +111,7 @@ extension GnomonStore {
         if summaries.isEmpty { return [] }
         let statement = try db.cachedStatement(sql: """
             SELECT run_id, status, count(*) FROM run_tasks
-            WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status
+            WHERE run_id IN (SELECT value FROM json_each(?)) AND instance_of IS NULL GROUP BY run_id, status
             """)
         let counted = Selection(table: "run_tasks", columns: ["run_id", "status", "count(*)"])
         var counts: [Int64: [TaskStatus: Int]] = [:]
@@ -140,13 +140,13 @@ extension GnomonStore {
         if runs.isEmpty { return [] }
         let ids = Self.idList(runs.map(\.summary.id))
         let tasks = try byRun(
-            "SELECT \(Self.taskColumns.sql) FROM run_tasks", order: "position, task", ids: ids, db, taskRecord)
+            "SELECT \(Self.taskColumns.sql) FROM run_tasks", order: "position, item_index, task", ids: ids, db, taskRecord)
         let attempts = try byRun(
             "SELECT \(Self.attemptColumns.sql) FROM attempts", order: "started_at, id", ids: ids, db, attemptRecord)
         return runs.map { run in
             var summary = run.summary
             let runTasks = tasks[summary.id] ?? []
-            summary.taskCounts = runTasks.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+            summary.taskCounts = runTasks.reduce(into: [:]) { if $1.instanceOf == nil { $0[$1.status, default: 0] += 1 } }
             return RunDetail(
                 summary: summary, params: run.params, snapshot: run.snapshot, tasks: runTasks,
                 attempts: attempts[summary.id] ?? [])

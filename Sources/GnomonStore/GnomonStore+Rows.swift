@@ -24,7 +24,7 @@ extension GnomonStore {
     /// `runColumns`, then `params` (13) and `job_snapshot` (14).
     static let runDetailColumns = Selection(table: "runs", columns: runColumns.columns + ["params", "job_snapshot"])
     static let taskColumns = Selection(table: "run_tasks", columns: [
-        "run_id", "task", "status", "reason", "retry_at", "attempts", "updated_at",
+        "run_id", "task", "status", "reason", "retry_at", "attempts", "updated_at", "instance_of", "item_index", "item",
     ])
     static let attemptColumns = Selection(table: "attempts", columns: [
         "run_id", "task", "number", "started_at", "ended_at", "pid", "pgid", "container_name", "log_path",
@@ -72,7 +72,8 @@ extension GnomonStore {
         let r = Self.taskColumns.reader(row, location)
         let task = TaskRecord(
             name: try r.required(1), status: try r.stable(2), reason: try r.optional(3),
-            retryAt: try r.optionalDate(4), attempts: try r.required(5), updatedAt: try r.date(6))
+            retryAt: try r.optionalDate(4), attempts: try r.required(5), updatedAt: try r.date(6),
+            instanceOf: try r.optional(7), index: try r.optional(8), item: try r.optional(9))
         return (try r.required(0), task)
     }
 

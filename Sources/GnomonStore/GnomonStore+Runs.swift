@@ -304,6 +304,16 @@ extension GnomonStore {
                 """)
             try statement.execute(arguments: [try encodeJSON(outputs, what: change.label), run, task, number])
             if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
+        case .instancesCreated(let run, let task, let items, let at):
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO run_tasks (run_id, task, position, status, updated_at, instance_of, item_index, item)
+                SELECT run_id, ?, position, 'waiting', ?, task, ?, ? FROM run_tasks WHERE run_id = ? AND task = ?
+                """)
+            let updated = StoreDate.databaseText(at)
+            for (index, item) in items.enumerated() {
+                try insert.execute(arguments: [ForeachSource.instanceName(task, index), updated, index, item, run, task])
+                if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
+            }
         case .runRunner(let run, let pid, let instance):
             let statement = try db.cachedStatement(sql: """
                 UPDATE runs SET runner_pid = ?, runner_instance = ?, cancel_requested_at = NULL, cancel_reason = NULL

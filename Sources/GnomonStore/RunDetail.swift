@@ -67,8 +67,18 @@ public struct TaskRecord: Sendable, Hashable {
     /// How many attempts have started.
     public var attempts: Int
     public var updatedAt: Date
+    /// For an instance of a foreach task (named `task[index]`): that task, its index and its item.
+    public var instanceOf: String?
+    public var index: Int?
+    public var item: String?
 
-    public init(name: String, status: TaskStatus, reason: String?, retryAt: Date?, attempts: Int, updatedAt: Date) {
+    public init(
+        name: String, status: TaskStatus, reason: String?, retryAt: Date?, attempts: Int, updatedAt: Date,
+        instanceOf: String? = nil, index: Int? = nil, item: String? = nil
+    ) {
+        self.instanceOf = instanceOf
+        self.index = index
+        self.item = item
         self.name = name
         self.status = status
         self.reason = reason
@@ -82,6 +92,7 @@ extension TaskRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case name, status, reason, attempts
         case retryAt = "retry_at", updatedAt = "updated_at"
+        case instanceOf = "instance_of", index, item
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,6 +103,9 @@ extension TaskRecord: Codable {
         try container.encodeISODate(retryAt, forKey: .retryAt)
         try container.encode(attempts, forKey: .attempts)
         try container.encodeISODate(updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(instanceOf, forKey: .instanceOf)
+        try container.encodeIfPresent(index, forKey: .index)
+        try container.encodeIfPresent(item, forKey: .item)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,5 +116,8 @@ extension TaskRecord: Codable {
         retryAt = try container.decodeISODateIfPresent(forKey: .retryAt)
         attempts = try container.decode(Int.self, forKey: .attempts)
         updatedAt = try container.decodeISODate(forKey: .updatedAt)
+        instanceOf = try container.decodeIfPresent(String.self, forKey: .instanceOf)
+        index = try container.decodeIfPresent(Int.self, forKey: .index)
+        item = try container.decodeIfPresent(String.self, forKey: .item)
     }
 }

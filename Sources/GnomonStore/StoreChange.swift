@@ -19,6 +19,9 @@ public enum StoreChange: Sendable, Hashable {
     /// `attemptFinished` (after it), so both are in one transaction: an attempt recorded as
     /// succeeded always has its outputs.
     case attemptOutputs(run: Int64, task: String, number: Int, outputs: [String: String])
+    /// Inserts the instances of the foreach task `task`, `task[0]`, `task[1]`, ... (one for each
+    /// of `items`, in order), waiting, at the task's position.
+    case instancesCreated(run: Int64, task: String, items: [String], at: Date)
     /// A runner takes over an existing run (`gnomon retry`, recovery): records its process and
     /// instance and clears any earlier cancel request, which was meant for the earlier execution.
     case runRunner(run: Int64, pid: Int32, instance: String)
@@ -28,7 +31,7 @@ public enum StoreChange: Sendable, Hashable {
         switch self {
         case .runStatus(let run, _, _, _), .taskStatus(let run, _, _, _, _, _),
              .attemptStarted(let run, _, _, _, _, _, _, _, _, _), .attemptFinished(let run, _, _, _, _), .runRunner(let run, _, _),
-             .attemptOutputs(let run, _, _, _):
+             .attemptOutputs(let run, _, _, _), .instancesCreated(let run, _, _, _):
             return run
         }
     }
@@ -46,6 +49,8 @@ public enum StoreChange: Sendable, Hashable {
             return "record the end of run \(run) task \(task) attempt \(number)"
         case .attemptOutputs(let run, let task, let number, let outputs):
             return "record the \(outputs.count) output(s) of run \(run) task \(task) attempt \(number)"
+        case .instancesCreated(let run, let task, let items, _):
+            return "record the \(items.count) instance(s) of run \(run) task \(task)"
         case .runRunner(let run, let pid, _):
             return "hand run \(run) to runner pid \(pid)"
         }

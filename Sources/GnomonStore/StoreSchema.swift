@@ -33,6 +33,7 @@ enum StoreSchema {
         migrator.registerMigration("v6-outputs", migrate: addAttemptOutputs)
         migrator.registerMigration("v6-disk-events", migrate: addDiskEventTypes)
         migrator.registerMigration("v6-slurm-reference", migrate: addSlurmJobs)
+        migrator.registerMigration("v7-foreach", migrate: addForeachInstances)
         return migrator
     }
 
@@ -354,6 +355,20 @@ enum StoreSchema {
               container_name, log_path, outcome, exit_code, signal, reason, runner_instance FROM attempts;
             DROP TABLE attempts;
             ALTER TABLE attempts_with_outputs RENAME TO attempts;
+            """)
+    }
+
+    /// The instances of foreach tasks: rows of `run_tasks` named `task[index]` that say which
+    /// task they are an instance of, their index and their item. An instance is recorded once
+    /// (the primary key and the unique index), before it starts.
+    private static func addForeachInstances(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE run_tasks ADD COLUMN instance_of TEXT CHECK (instance_of IS NULL OR instance_of <> '');
+            ALTER TABLE run_tasks ADD COLUMN item_index INTEGER
+              CHECK ((item_index IS NULL) = (instance_of IS NULL) AND (item_index IS NULL OR item_index >= 0));
+            ALTER TABLE run_tasks ADD COLUMN item TEXT CHECK ((item IS NULL) = (instance_of IS NULL));
+            CREATE UNIQUE INDEX run_tasks_instances ON run_tasks(run_id, instance_of, item_index)
+              WHERE instance_of IS NOT NULL;
             """)
     }
 }

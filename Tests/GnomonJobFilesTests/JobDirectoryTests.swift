@@ -85,6 +85,6 @@ struct JobDirectoryTests {
     func repositoryJobs() {
         let scan = JobDirectory.scan("\(Fixtures.repositoryRoot)/jobs")
         #expect(scan.diagnostics.map(\.description) == [])
-        #expect(scan.specs.map(\.name) == ["backup-rotate", "container-demo", "disk-report", "hello", "space-watch"])
+        #expect(scan.specs.map(\.name) == ["backup-rotate", "container-demo", "disk-report", "hello", "space-watch", "word-count"])
     }
 }

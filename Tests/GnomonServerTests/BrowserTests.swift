@@ -77,6 +77,33 @@ struct BrowserTests {
         }
     }
 
+    @Test("a foreach task is one node counted by state; its instances are listed under it and each one opens its own log")
+    func foreachInstances() async throws {
+        let job = """
+            tasks:
+              chunk:
+                foreach: [alpha, "b c", gamma]
+                command: [sh, -c, 'echo "item is $1"; [ "$1" != gamma ]', sh, "${{ item }}"]
+            """
+        try await BrowserHarness.run("foreach", jobs: { _ in ["fan": job] }) { ui in
+            let id = try await ui.trigger("fan")
+            _ = await eventually(within: .seconds(30), every: .milliseconds(50)) { try await ui.runStatus(id) == "failed" }
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)?task=chunk")
+            try await ui.waitUntil("the graph node shows the instances counted by state", within: .seconds(20), """
+                const node = document.querySelector("g.node[data-task='chunk']");
+                return !!node && node.textContent.includes('foreach 3 items: 1 failed, 2 succeeded');
+                """)
+            #expect(try await ui.browser.findAll("g.node").count == 1, "one node for the foreach task, none per instance")
+            try await ui.waitForText("#instances", "foreach 3 items", within: .seconds(20))
+            let list = try await ui.browser.text(try await ui.browser.waitFor("#instances"))
+            #expect(list.contains("chunk[2]") && list.contains("b c"), "\(list)")
+            #expect(try await ui.browser.findAll("#tasks tr.instance").count == 3, "the instances are rows under their task")
+            try await ui.browser.click("#instances a[data-task='chunk[1]']")
+            try await ui.waitForText("#task-detail", "Instance 1 of chunk, item b c", within: .seconds(20))
+            try await ui.waitForText("#task-detail", "item is b c", within: .seconds(20))
+        }
+    }
+
     @Test("a task's outputs are shown on its run page")
     func outputsShown() async throws {
         let job = """

@@ -69,6 +69,12 @@ struct OpenAPIContractTests {
         #expect(finished, "run \(id) did not succeed: \(daemon.log)")
         let failing = try await daemon.request("POST", "/api/v1/jobs/failing/runs", json: "{}")
         try expectMatch("POST", "/api/v1/jobs/{job}/runs", failing)
+        // A fan-out: its instances are tasks of the run, with instance_of, index and item.
+        let fan = try JSON.parse(await daemon.request("POST", "/api/v1/jobs/fan/runs", json: "{}").body)["id"]?.int
+        let fanID = try #require(fan)
+        #expect(await eventually(within: .seconds(20), every: .milliseconds(20)) { () async throws -> Bool in
+            try JSON.parse(await daemon.request("GET", "/api/v1/runs/\(fanID)").body)["status"]?.string == "succeeded"
+        }, "run \(fanID) did not succeed: \(daemon.log)")
         let slow = try await daemon.request("POST", "/api/v1/jobs/slow/runs", json: "{}")
         let slowID = try #require(JSON.parse(slow.body)["id"]?.int)
 
@@ -84,6 +90,7 @@ struct OpenAPIContractTests {
             ("GET", "/api/v1/runs", "/api/v1/runs?status=succeeded,failed&trigger=manual", nil),
             ("GET", "/api/v1/runs/{id}", "/api/v1/runs/\(id)", nil),
             ("GET", "/api/v1/runs/{id}", "/api/v1/runs/\(id)?task_limit=1", nil),
+            ("GET", "/api/v1/runs/{id}", "/api/v1/runs/\(fanID)", nil),
             ("POST", "/api/v1/jobs/{job}/pause", "/api/v1/jobs/slow/pause", "{}"),
             ("POST", "/api/v1/jobs/{job}/resume", "/api/v1/jobs/slow/resume", nil),
             ("POST", "/api/v1/runs/{id}/kill", "/api/v1/runs/\(slowID)/kill", nil),

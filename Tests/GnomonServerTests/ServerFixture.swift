@@ -13,6 +13,7 @@ struct ServerFixture {
         "failing": "tasks:\n  boom: { run: \"echo no; exit 3\" }\n",
         "slow": "schedule: \"@every 1h\"\ntasks:\n  nap: { run: \"sleep 60\" }\n",
         "broken": "tasks:\n  a: { run: \"true\", depends_on: [missing] }\n",
+        "fan": "tasks:\n  chunk: { foreach: [a, \"b c\"], command: [echo, \"${{ item }}\"] }\n",
     ]
 
     static func start(extraArguments: [String] = []) async throws -> ServerFixture {

@@ -16,6 +16,16 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     /// How large each attempt's log may grow; `nil` means ``LogLimit/standard``.
     public var logLimit: LogLimit?
 
+    /// The list a fan-out task runs one instance for each item of; `nil` for any other task.
+    public var foreach: ForeachSource?
+    /// At most this many instances of a foreach task at once; `nil` for no limit of its own.
+    public var concurrency: Int?
+    /// The most items the foreach list may have; `nil` means ``ForeachSource/defaultLimit``.
+    public var foreachLimit: Int?
+
+    /// The most items this task's foreach list may have.
+    public var effectiveForeachLimit: Int { foreachLimit ?? ForeachSource.defaultLimit }
+
     /// The log limit that applies: the task's own or the standard one.
     public var effectiveLogLimit: LogLimit { logLimit ?? .standard }
 
@@ -28,7 +38,10 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         timeout: Duration? = nil,
         env: [String: String] = [:],
         workdir: String? = nil,
-        logLimit: LogLimit? = nil
+        logLimit: LogLimit? = nil,
+        foreach: ForeachSource? = nil,
+        concurrency: Int? = nil,
+        foreachLimit: Int? = nil
     ) {
         self.name = name
         self.action = action
@@ -39,6 +52,9 @@ public struct TaskSpec: Sendable, Hashable, Codable {
         self.env = env
         self.workdir = workdir
         self.logLimit = logLimit
+        self.foreach = foreach
+        self.concurrency = concurrency
+        self.foreachLimit = foreachLimit
     }
 
     /// Every upstream task, required ones first, each once.

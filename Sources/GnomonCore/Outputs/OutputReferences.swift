@@ -45,13 +45,15 @@ public enum OutputReferences {
     }
 
     /// The problem with `reference` written in a task whose dependencies are `dependsOn` and
-    /// `after`, in a job whose tasks are `names`; nil when it may be used.
+    /// `after`, in a job whose tasks are `names`; nil when it may be used. `${{ item }}` may be
+    /// used only in a task with `foreach` (`isForeach`).
     public static func problem(
-        with reference: TemplateText.Reference, referrer: String, dependsOn: [String], after: [String], names: [String]
+        with reference: TemplateText.Reference, referrer: String, dependsOn: [String], after: [String], names: [String],
+        isForeach: Bool = false
     ) -> Problem? {
         switch reference {
         case .item:
-            return .itemOutsideForeach
+            return isForeach ? nil : .itemOutsideForeach
         case .output(let task, _):
             if dependsOn.contains(task) { return nil }
             if after.contains(task) { return .onlyAfter(task: task, referrer: referrer) }
@@ -111,10 +113,15 @@ public enum OutputReferences {
                 guard case .success(let template) = TemplateText.parse(field.text) else { continue }
                 for reference in template.references {
                     if let problem = problem(with: reference, referrer: task.name, dependsOn: task.dependsOn,
-                                             after: task.after, names: names) {
+                                             after: task.after, names: names, isForeach: task.foreach != nil) {
                         found.append((task.name, field.path, problem))
                     }
                 }
+            }
+            if case let .output(upstream, key) = task.foreach,
+               let problem = problem(with: .output(task: upstream, key: key), referrer: task.name,
+                                     dependsOn: task.dependsOn, after: task.after, names: names) {
+                found.append((task.name, "foreach", problem))
             }
         }
         return found

@@ -13,6 +13,11 @@ public enum RunEvent: Sendable, Hashable {
     /// The runner is shutting down: start nothing new; running attempts end (or are killed as
     /// `.interrupted`) and the run is left unfinished for the next runner to continue.
     case drain
+    /// The list of the foreach task `task` was read: one instance for each of `items`.
+    case fannedOut(task: String, items: [String])
+    /// The list of the foreach task `task` could not be used (not a JSON array of scalars, or
+    /// longer than its limit): the task fails with `reason`.
+    case fanOutFailed(task: String, reason: String)
 }
 
 /// Something the runner must do for a run, returned by `RunMachine`.
@@ -29,4 +34,9 @@ public enum RunAction: Sendable, Hashable {
     case recordRun(status: RunStatus, reason: String?)
     /// Draining is complete: nothing runs; the run stays unfinished for the next runner.
     case suspended
+    /// Read the list of the foreach task `task` and answer with `.fannedOut` or `.fanOutFailed`.
+    case fanOut(task: String)
+    /// Record the instances of the foreach task `task`, one for each of `items` (named
+    /// `task[0]`, `task[1]`, ...), before any of them is launched.
+    case recordInstances(task: String, items: [String])
 }

@@ -6,6 +6,12 @@ import Foundation
 /// Readiness: a task is ready when every `depends_on` upstream succeeded and every `after`
 /// upstream finished in any way. A task whose required upstream ended without success is skipped
 /// with that reason; an `after` upstream that was skipped still releases its downstream.
+///
+/// Fan-out: a ready task with `foreach` asks for its list (`.fanOut`); the answer makes one
+/// instance per item (`task[0]`, `task[1]`, ...), recorded before any of them launches. Each
+/// instance has its own attempts and retries; at most the task's `concurrency` of them run at
+/// once (and the run's). The task itself finishes when its last instance does: succeeded when
+/// every instance did (or there were none), failed otherwise; so its downstream waits for all.
 public struct RunMachine: Sendable {
     /// The state of one task inside the machine.
     public enum TaskState: Sendable, Hashable {
@@ -18,11 +24,13 @@ public struct RunMachine: Sendable {
         case failed(reason: String)
         case skipped(reason: String)
         case cancelled(reason: String)
+        /// A foreach task whose list is being read, or whose instances have not all finished.
+        case fanning
 
         public var status: TaskStatus {
             switch self {
             case .waiting: return .waiting
-            case .running: return .running
+            case .running, .fanning: return .running
             case .retrying: return .retrying
             case .succeeded: return .succeeded
             case .failed: return .failed
@@ -62,6 +70,14 @@ public struct RunMachine: Sendable {
     private var candidates = Set<String>()
     /// Ready tasks over the run's `concurrency`, by topological index; checked when a slot frees.
     private var heldBack = IndexHeap()
+    /// The instances of each foreach task that has fanned out, by task.
+    private var fanOuts: [String: FanOut] = [:]
+    /// Each instance name's task and index.
+    private var instanceOf: [String: InstanceOf] = [:]
+    /// Foreach tasks with instances waiting for a launch.
+    private var fanOutsWithQueue = Set<String>()
+    /// Foreach tasks whose last instance may have finished since the last `settle`.
+    private var closable: [String] = []
 
     /// A machine for a new run.
     ///
@@ -91,10 +107,13 @@ public struct RunMachine: Sendable {
     ///   - freeAttempts: attempts per task that do not use up a retry (lost when Gnomon died).
     ///   - running: attempts still running that the runner re-attached to (a container adopted
     ///     after a crash), by task; their outcomes arrive as `attemptFinished` events.
+    ///   - instances: the recorded items of each foreach task that fanned out, by task; its
+    ///     instances (in `previous`, `attempts` and `running` by instance name) continue, and it
+    ///     does not fan out again.
     public init(
         job: JobSpec, graph: TaskGraph, previous: [String: TaskStatus], attempts: [String: Int],
         reopen: Set<TaskStatus>, freshBudget: Bool, freeAttempts: [String: Int] = [:],
-        running: [String: Int] = [:], seed: UInt64 = 0
+        running: [String: Int] = [:], instances: [String: [String]] = [:], seed: UInt64 = 0
     ) {
         self.init(job: job, graph: graph, seed: seed)
         self.attemptBase = freshBudget ? attempts : [:]
@@ -106,8 +125,49 @@ public struct RunMachine: Sendable {
             }
         }
         self.previousAttempts = attempts
+        for (task, items) in instances where tasks[task] != nil {
+            restoreFanOut(task, items: items, previous: previous, reopen: reopen)
+        }
         for (name, attempt) in running where tasks[name] != nil { tasks[name] = .running(attempt: attempt) }
     }
+
+    /// Rebuilds the instances of a foreach task that fanned out before this machine: finished
+    /// ones stay finished (unless reopened while the task is reopened too), the others wait.
+    private mutating func restoreFanOut(_ task: String, items: [String], previous: [String: TaskStatus], reopen: Set<TaskStatus>) {
+        let taskFinished = tasks[task]!.isFinished
+        var fan = FanOut(task: task, items: items, limit: specs[task]?.concurrency)
+        for index in items.indices {
+            let name = ForeachSource.instanceName(task, index)
+            instanceOf[name] = InstanceOf(task: task, index: index)
+            let recorded = previous[name] ?? .waiting
+            if recorded.isFinished && (taskFinished || !reopen.contains(recorded)) {
+                tasks[name] = Self.finishedState(recorded)
+            } else if taskFinished {
+                tasks[name] = .cancelled(reason: "cancelled earlier")
+            } else {
+                tasks[name] = .waiting
+                fan.enqueue(index)
+                continue
+            }
+            fan.unfinished -= 1
+            switch recorded {
+            case .succeeded: break
+            case .cancelled: fan.cancelled += 1
+            default: if recorded.isFinished { fan.failed.append(index) } else { fan.cancelled += 1 }
+            }
+        }
+        if !taskFinished { tasks[task] = .fanning }
+        fanOuts[task] = fan
+    }
+
+    /// The foreach task and item of an instance name; nil for any other name.
+    public func instance(_ name: String) -> (of: InstanceOf, item: String)? {
+        guard let of = instanceOf[name], let fan = fanOuts[of.task] else { return nil }
+        return (of, fan.items[of.index])
+    }
+
+    /// The items of a foreach task that has fanned out, in order; nil before (or without) a fan-out.
+    public func items(of task: String) -> [String]? { fanOuts[task]?.items }
 
     /// Attempts already made per task before this machine, for numbering.
     private var previousAttempts: [String: Int] = [:]
@@ -126,8 +186,20 @@ public struct RunMachine: Sendable {
         status = .running
         runningCount = tasks.values.filter { if case .running = $0 { return true } else { return false } }.count
         unfinishedCount = tasks.values.filter { !$0.isFinished }.count
-        candidates = Set(tasks.filter { $0.value == .waiting }.keys)
+        candidates = Set(graph.names.filter { tasks[$0] == .waiting })
         var actions: [RunAction] = [.recordRun(status: .running, reason: nil)]
+        for task in fanOuts.keys.sorted(by: topologicallyFirst) {
+            var running = 0
+            for index in fanOuts[task]!.items.indices {
+                if case .running = tasks[ForeachSource.instanceName(task, index)]! { running += 1 }
+            }
+            fanOuts[task]!.running = running
+            if fanOuts[task]!.hasQueued { fanOutsWithQueue.insert(task) }
+            if tasks[task] == .fanning {
+                closable.append(task)
+                actions.append(.recordTask(task: task, status: .running, reason: nil, retryAt: nil))
+            }
+        }
         for name in excluded {
             actions.append(.recordTask(task: name, status: .skipped, reason: "not selected with --task", retryAt: nil))
         }
@@ -153,6 +225,12 @@ public struct RunMachine: Sendable {
             stop(status: .failed, reason: "run timeout \(timeout.map(DurationText.format) ?? "") passed", into: &actions)
         case .drain:
             draining = true
+        case let .fannedOut(task, items):
+            fannedOut(task, items: items, into: &actions)
+        case let .fanOutFailed(task, reason):
+            guard tasks[task] == .fanning, fanOuts[task] == nil else { break }
+            set(task, .failed(reason: reason))
+            actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
         }
         settle(now: now, into: &actions)
         return actions
@@ -161,10 +239,64 @@ public struct RunMachine: Sendable {
     /// The attempt number the next launch of a task uses, once a retry wait is over.
     private var pendingAttempt: [String: Int] = [:]
 
+    /// Makes the instances of a foreach task, recorded before any of them launches.
+    private mutating func fannedOut(_ task: String, items: [String], into actions: inout [RunAction]) {
+        guard tasks[task] == .fanning, fanOuts[task] == nil else { return }
+        var fan = FanOut(task: task, items: items, limit: specs[task]?.concurrency)
+        actions.append(.recordInstances(task: task, items: items))
+        for index in items.indices {
+            let name = ForeachSource.instanceName(task, index)
+            instanceOf[name] = InstanceOf(task: task, index: index)
+            tasks[name] = .waiting
+            fan.enqueue(index)
+        }
+        unfinishedCount += items.count
+        fanOuts[task] = fan
+        if items.isEmpty { closable.append(task) } else { fanOutsWithQueue.insert(task) }
+    }
+
+    /// Ends the foreach tasks whose last instance has finished.
+    private mutating func closeFanOuts(into actions: inout [RunAction]) {
+        while let task = closable.popLast() {
+            guard tasks[task] == .fanning, let fan = fanOuts[task], fan.unfinished == 0 else { continue }
+            if !fan.failed.isEmpty {
+                set(task, .failed(reason: fan.failureReason))
+                actions.append(.recordTask(task: task, status: .failed, reason: fan.failureReason, retryAt: nil))
+            } else if fan.cancelled > 0 {
+                let reason = stopReason ?? "\(fan.cancelled) of \(fan.items.count) instances were cancelled"
+                set(task, .cancelled(reason: reason))
+                actions.append(.recordTask(task: task, status: .cancelled, reason: reason, retryAt: nil))
+            } else {
+                set(task, .succeeded)
+                actions.append(.recordTask(task: task, status: .succeeded, reason: nil, retryAt: nil))
+            }
+        }
+    }
+
+    /// Launches waiting instances while their task's and the run's concurrency allow.
+    private mutating func launchInstances(into actions: inout [RunAction]) {
+        guard !fanOutsWithQueue.isEmpty else { return }
+        for task in fanOutsWithQueue.sorted(by: topologicallyFirst) {
+            while fanOuts[task]!.hasQueued, fanOuts[task]!.mayLaunch {
+                if let limit = concurrency, runningCount >= limit { return }
+                let index = fanOuts[task]!.dequeue()!
+                let name = ForeachSource.instanceName(task, index)
+                guard tasks[name] == .waiting else { continue }
+                launch(name, into: &actions)
+            }
+            if !fanOuts[task]!.hasQueued { fanOutsWithQueue.remove(task) }
+        }
+    }
+
+    private func topologicallyFirst(_ a: String, _ b: String) -> Bool {
+        graph.topologicalIndex[a]! < graph.topologicalIndex[b]!
+    }
+
     private mutating func attemptFinished(
         _ task: String, attempt: Int, outcome: AttemptOutcome, now: Date, into actions: inout [RunAction]
     ) {
-        guard case .running(let current) = tasks[task], current == attempt, let spec = specs[task] else { return }
+        guard case .running(let current) = tasks[task], current == attempt,
+              let spec = specs[task] ?? instanceOf[task].flatMap({ specs[$0.task] }) else { return }
         if outcome.succeeded {
             set(task, .succeeded)
             actions.append(.recordTask(task: task, status: .succeeded, reason: nil, retryAt: nil))
@@ -213,14 +345,33 @@ public struct RunMachine: Sendable {
             case .waiting, .retrying:
                 set(name, .cancelled(reason: reason))
                 actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
+            case .fanning where fanOuts[name] == nil:
+                // Its list was being read: it has no instance yet.
+                set(name, .cancelled(reason: reason))
+                actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
             default:
                 break
+            }
+        }
+        for task in fanOuts.keys.sorted(by: topologicallyFirst) where tasks[task] == .fanning {
+            for index in fanOuts[task]!.items.indices {
+                let name = ForeachSource.instanceName(task, index)
+                switch tasks[name]! {
+                case .running:
+                    actions.append(.kill(task: name))
+                case .waiting, .retrying:
+                    set(name, .cancelled(reason: reason))
+                    actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
+                default:
+                    break
+                }
             }
         }
     }
 
     /// Skips what can no longer run, launches what is ready, and ends the run when all is done.
     private mutating func settle(now: Date, into actions: inout [RunAction]) {
+        closeFanOuts(into: &actions)
         if draining, stopReason == nil {
             if runningCount == 0, unfinishedCount > 0 {
                 suspended = true
@@ -246,6 +397,11 @@ public struct RunMachine: Sendable {
                 case .skip(let reason):
                     set(name, .skipped(reason: reason))
                     actions.append(.recordTask(task: name, status: .skipped, reason: reason, retryAt: nil))
+                case .ready where specs[name]?.foreach != nil:
+                    // Reading its list runs no process, so the run's concurrency does not hold it back.
+                    set(name, .fanning)
+                    actions.append(.recordTask(task: name, status: .running, reason: nil, retryAt: nil))
+                    actions.append(.fanOut(task: name))
                 case .ready:
                     if concurrency != nil {
                         heldBack.push(graph.topologicalIndex[name]!)
@@ -263,6 +419,8 @@ public struct RunMachine: Sendable {
                 launch(name, into: &actions)
             }
         }
+        // Instances after the tasks held back: both count against the run's concurrency.
+        launchInstances(into: &actions)
         finishIfDone(into: &actions)
     }
 
@@ -281,11 +439,36 @@ public struct RunMachine: Sendable {
         tasks[name] = state
         if case .running = old { runningCount -= 1 }
         if case .running = state { runningCount += 1 }
+        if let of = instanceOf[name] {
+            setInstance(of, from: old, to: state)
+            return
+        }
         if !old.isFinished && state.isFinished {
             unfinishedCount -= 1
             for next in graph.downstream[name] ?? [] { candidates.insert(next) }
         }
         if state == .waiting { candidates.insert(name) }
+    }
+
+    /// The bookkeeping of an instance's change: its task's running and unfinished counts, its
+    /// queue, and whether the task may now end.
+    private mutating func setInstance(_ of: InstanceOf, from old: TaskState, to state: TaskState) {
+        if case .running = old { fanOuts[of.task]!.running -= 1 }
+        if case .running = state { fanOuts[of.task]!.running += 1 }
+        if !old.isFinished && state.isFinished {
+            unfinishedCount -= 1
+            fanOuts[of.task]!.unfinished -= 1
+            switch state {
+            case .succeeded: break
+            case .cancelled: fanOuts[of.task]!.cancelled += 1
+            default: fanOuts[of.task]!.failed.append(of.index)
+            }
+            if fanOuts[of.task]!.unfinished == 0 { closable.append(of.task) }
+        }
+        if state == .waiting {
+            fanOuts[of.task]!.enqueue(of.index)
+            fanOutsWithQueue.insert(of.task)
+        }
     }
 
     private func readiness(of name: String) -> Readiness {

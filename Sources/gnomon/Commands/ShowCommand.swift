@@ -15,7 +15,10 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (see Docs/cli.md).")
     var json = false
 
+    @Flag(help: "List every instance of each foreach task (by default all of them only when a task has at most 10).")
+    var instances = false
+
     func run() async throws {
-        say(try await RunHistory.show(run: id, json: json, source: remote.source(global)))
+        say(try await RunHistory.show(run: id, json: json, source: remote.source(global), instances: instances))
     }
 }

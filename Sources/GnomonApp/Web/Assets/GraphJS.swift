@@ -134,16 +134,17 @@ extension WebAsset {
       group.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); this.onSelect(node.name); } });
       group.parts = {line1, line2, title};
       this.shown.set(node.name, group);
-      this.paint(node.name, group, status, state.attempts || 0);
+      this.paint(node.name, group, status, state.attempts || 0, state.note);
       this.nodeLayer.append(group);
     }
 
-    paint(name, group, status, attempts) {
+    /** `note` (a foreach task's counts) replaces the second line when given. */
+    paint(name, group, status, attempts, note) {
       group.setAttribute('class', `node n-${status}${this.selected === name ? ' sel' : ''}`);
       group.setAttribute('data-state', status);
       group.parts.line1.textContent = `${G.icon(status)} ${short(name)}`;
-      group.parts.line2.textContent = G.label(status) + (attempts > 1 ? ` · ${attempts} attempts` : '');
-      group.parts.title.textContent = `${name}: ${G.label(status)}`;
+      group.parts.line2.textContent = note || (G.label(status) + (attempts > 1 ? ` · ${attempts} attempts` : ''));
+      group.parts.title.textContent = `${name}: ${G.label(status)}${note ? ` (${note})` : ''}`;
     }
 
     /** A task's state changed: repaint its node if drawn (undrawn ones read it when drawn). */
@@ -151,7 +152,7 @@ extension WebAsset {
       const group = this.shown.get(name);
       if (!group) return;
       const state = this.stateOf(name) || {};
-      this.paint(name, group, state.status || 'waiting', state.attempts || 0);
+      this.paint(name, group, state.status || 'waiting', state.attempts || 0, state.note);
     }
 
     updateAll() { for (const name of this.shown.keys()) this.update(name); }

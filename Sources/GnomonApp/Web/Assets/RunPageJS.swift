@@ -1,5 +1,7 @@
 /// A run: its task graph updating live, counts by state, a paged task table, the selected
-/// task's attempts and log, and the Kill and Retry buttons.
+/// task's attempts and log, and the Kill and Retry buttons. A foreach task is one node of the
+/// graph with its instances counted by state; its instances are rows under it in the table and
+/// listed in its detail, each one selectable with its own attempts and log.
 extension WebAsset {
     static let runPageJS = WebAsset("run.js", type: "text/javascript; charset=utf-8", text: #"""
 'use strict';
@@ -50,7 +52,23 @@ extension WebAsset {
     const header = h('div');
     const counts = h('div', {class: 'legend', id: 'counts', 'aria-live': 'polite'});
     const message = h('div', {role: 'status', 'aria-live': 'polite'});
-    const graph = new G.TaskGraph(run.snapshot.tasks || [], (name) => tasks.get(name), (name) => choose(name));
+    /** The instances of a foreach task, in item order (the run lists them so). */
+    const instancesOf = (name) => [...tasks.values()].filter((task) => task.instance_of === name);
+    const isForeach = (name) => (run.snapshot.tasks || []).some((task) => task.name === name && task.foreach);
+    /** `foreach 40 items: 38 succeeded, 2 failed`, or null for a task that is not a foreach task. */
+    function fanSummary(name) {
+      if (!isForeach(name)) return null;
+      const list = instancesOf(name);
+      const tally = {};
+      for (const task of list) tally[task.status] = (tally[task.status] || 0) + 1;
+      const parts = ORDER.filter((s) => tally[s]).map((s) => `${tally[s]} ${G.label(s)}`);
+      return `foreach ${list.length} item${list.length === 1 ? '' : 's'}` + (parts.length ? `: ${parts.join(', ')}` : '');
+    }
+    const graph = new G.TaskGraph(run.snapshot.tasks || [], (name) => {
+      const task = tasks.get(name);
+      const note = fanSummary(name);
+      return task && note ? Object.assign({}, task, {note}) : task;
+    }, (name) => choose(name));
     const table = h('div', {class: 'scroll', id: 'tasks'});
     const detailInfo = h('div');
     const logSlot = h('div');
@@ -101,8 +119,9 @@ extension WebAsset {
 
     function drawCounts() {
       const tally = {};
-      for (const task of tasks.values()) tally[task.status] = (tally[task.status] || 0) + 1;
-      counts.replaceChildren(h('strong', null, `${tasks.size} tasks:`),
+      let size = 0;
+      for (const task of tasks.values()) if (!task.instance_of) { tally[task.status] = (tally[task.status] || 0) + 1; size += 1; }
+      counts.replaceChildren(h('strong', null, `${size} tasks:`),
         ...ORDER.filter((s) => tally[s]).map((s) => h('button', {type: 'button', class: 'linkish', title: `show the ${G.label(s)} tasks`,
           onclick: () => { filter = filter === s ? '' : s; first = 0; drawTable(); }}, badge(s, `${tally[s]} ${G.label(s)}`))),
         h('span', null, h('span', {class: 'solid'}), ' depends on'), h('span', null, h('span', {class: 'dash'}), ' after'));
@@ -122,10 +141,13 @@ extension WebAsset {
           h('tbody', null, shown.map((task) => {
             const list = attempts.get(task.name) || [];
             const last = list[list.length - 1];
-            return h('tr', {class: task.name === selected ? 'sel-row' : null, 'data-task': task.name},
-              h('td', null, h('a', {href: `/runs/${run.id}?task=${enc(task.name)}`, onclick: (event) => { event.preventDefault(); choose(task.name); }}, task.name)),
+            const note = task.instance_of ? `item ${task.item}` : fanSummary(task.name);
+            return h('tr', {class: (task.name === selected ? 'sel-row' : '') + (task.instance_of ? ' instance' : ''), 'data-task': task.name},
+              h('td', null, h('a', {href: `/runs/${run.id}?task=${enc(task.name)}`, title: note || null,
+                onclick: (event) => { event.preventDefault(); choose(task.name); }}, task.instance_of ? `↳ ${task.name}` : task.name)),
               h('td', null, badge(task.status)), h('td', {class: 'num'}, String(task.attempts)),
-              h('td', {class: 'hide-narrow'}, last ? outcomeText(last) : (task.reason || '')),
+              h('td', {class: 'hide-narrow'}, [note && !task.instance_of ? h('div', {class: 'fan-summary'}, note) : '',
+                last ? outcomeText(last) : (task.reason || '')]),
               h('td', {class: 'num'}, last ? duration(span(last.started_at, last.ended_at)) : '—'));
           }))),
         rows.length > TASKS_PER_PAGE ? h('div', {class: 'pager'},
@@ -151,6 +173,10 @@ extension WebAsset {
       }
       detailInfo.replaceChildren(
         h('div', {class: 'row'}, h('h2', null, `Task ${selected}`), badge(task.status), task.reason ? h('span', {class: 'muted'}, task.reason) : ''),
+        task.instance_of ? h('p', {class: 'muted'}, 'Instance ', h('code', null, String(task.index)), ' of ',
+          h('a', {href: `/runs/${run.id}?task=${enc(task.instance_of)}`, onclick: (event) => { event.preventDefault(); choose(task.instance_of); }}, task.instance_of),
+          ', item ', h('code', null, task.item)) : '',
+        instanceList(selected),
         list.length ? h('div', {class: 'scroll'}, h('table', {id: 'attempts'},
           h('thead', null, h('tr', null, h('th', null, 'Attempt'), h('th', null, 'Outcome'), h('th', null, 'Started'), h('th', {class: 'num'}, 'Took'), h('th', null, 'Log'))),
           h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`, slurmNote(attempt)),
@@ -160,6 +186,21 @@ extension WebAsset {
               ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
           : h('p', {class: 'muted'}, 'No attempt yet.'),
         outputsOf(list));
+    }
+
+    /** A foreach task's instances by state, each one a link to its own attempts and log (the
+     * ones that did not succeed first; at most 200, the table's filter finds the others). */
+    function instanceList(name) {
+      const summary = fanSummary(name);
+      if (!summary) return '';
+      const list = instancesOf(name);
+      const ordered = list.filter((t) => t.status !== 'succeeded').concat(list.filter((t) => t.status === 'succeeded'));
+      const shown = ordered.slice(0, 200);
+      return h('div', {id: 'instances'}, h('h3', null, summary),
+        h('ul', {class: 'instances'}, shown.map((t) => h('li', null,
+          h('a', {href: `/runs/${run.id}?task=${enc(t.name)}`, 'data-task': t.name, onclick: (event) => { event.preventDefault(); choose(t.name); }}, t.name),
+          ' ', badge(t.status), ' ', h('code', null, t.item)))),
+        list.length > shown.length ? h('p', {class: 'muted'}, `${list.length - shown.length} more: filter the table by "${name}[".`) : '');
     }
 
     /** Where an attempt that ran on Slurm ran: its job id, node and last state. */

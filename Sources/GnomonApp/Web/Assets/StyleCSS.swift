@@ -82,6 +82,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 pre.file{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.5rem;overflow:auto;max-height:24rem}
 .linkish{background:none;border:none;padding:0}
 .sel-row{background:#eef5fd}
+.instance td:first-child{padding-left:1.2em}.fan-summary{font-weight:600}ul.instances{max-height:16em;overflow:auto;padding-left:1.2em}
 @media (max-width:640px){
  main{padding:.5rem}
  header.top .who{display:none}
