@@ -1,3 +1,4 @@
+import GnomonCore
 import Synchronization
 
 /// The global bound on attempts running at once across every run of a process.
@@ -13,12 +14,9 @@ public final class WorkerPool: Sendable {
     fileprivate struct State {
         var inUse = 0
         var nextID: UInt64 = 0
-        /// Waiters by id, and their ids in arrival order (an id whose waiter was cancelled stays in
-        /// `order` until it reaches the front): handing a slot on and leaving the queue are O(1),
-        /// with a hundred thousand attempts of one run waiting.
-        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
-        var order: [UInt64] = []
-        var head = 0
+        /// Waiters by id in arrival order: handing a slot on and leaving the queue are O(1), with a
+        /// hundred thousand attempts of one run waiting.
+        var waiters = KeyedQueue<UInt64, CheckedContinuation<Void, any Error>>()
         /// Waiters cancelled before they were queued (the cancellation handler ran first).
         var cancelledEarly: Set<UInt64> = []
     }
@@ -51,15 +49,14 @@ public final class WorkerPool: Sendable {
                         continuation.resume()
                         return false
                     }
-                    state.waiters[id] = continuation
-                    state.order.append(id)
+                    state.waiters.append(id, continuation)
                     return false
                 }
                 if cancelled { continuation.resume(throwing: CancellationError()) }
             }
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+                if let waiter = state.waiters.remove(id) { return waiter }
                 state.cancelledEarly.insert(id)
                 return nil
             }
@@ -70,16 +67,8 @@ public final class WorkerPool: Sendable {
     /// Gives a slot back, handing it straight to the longest waiter.
     public func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            while state.head < state.order.count {
-                let id = state.order[state.head]
-                state.head += 1
-                if let waiter = state.waiters.removeValue(forKey: id) {
-                    state.compact()
-                    return waiter
-                }
-            }
+            if let waiter = state.waiters.next() { return waiter.value }
             state.inUse -= 1
-            state.compact()
             return nil
         }
         next?.resume()
@@ -87,18 +76,4 @@ public final class WorkerPool: Sendable {
 
     /// Slots in use now.
     public var busy: Int { state.withLock { $0.inUse } }
-}
-
-extension WorkerPool.State {
-    /// Drops the ids already handed on once they are most of `order`, so it stays as long as the
-    /// queue at most twice over (amortised O(1) a release).
-    mutating func compact() {
-        if head == order.count {
-            order.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024, head * 2 > order.count {
-            order.removeFirst(head)
-            head = 0
-        }
-    }
 }

@@ -339,34 +339,32 @@ public struct RunMachine: Sendable {
         stopReason = reason
         stopStatus = status
         for name in graph.names {
-            switch tasks[name]! {
-            case .running:
-                actions.append(.kill(task: name))
-            case .waiting, .retrying:
-                set(name, .cancelled(reason: reason))
-                actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
-            case .fanning where fanOuts[name] == nil:
-                // Its list was being read: it has no instance yet.
-                set(name, .cancelled(reason: reason))
-                actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
-            default:
-                break
+            // A foreach task whose list was being read has no instance yet: nothing else stops it.
+            if tasks[name] == .fanning, fanOuts[name] == nil {
+                cancel(name, reason: reason, into: &actions)
+            } else {
+                stopOne(name, reason: reason, into: &actions)
             }
         }
         for task in fanOuts.keys.sorted(by: topologicallyFirst) where tasks[task] == .fanning {
             for index in fanOuts[task]!.items.indices {
-                let name = ForeachSource.instanceName(task, index)
-                switch tasks[name]! {
-                case .running:
-                    actions.append(.kill(task: name))
-                case .waiting, .retrying:
-                    set(name, .cancelled(reason: reason))
-                    actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
-                default:
-                    break
-                }
+                stopOne(ForeachSource.instanceName(task, index), reason: reason, into: &actions)
             }
         }
+    }
+
+    /// Kills a running task, cancels one that waits; leaves the others as they are.
+    private mutating func stopOne(_ name: String, reason: String, into actions: inout [RunAction]) {
+        switch tasks[name]! {
+        case .running: actions.append(.kill(task: name))
+        case .waiting, .retrying: cancel(name, reason: reason, into: &actions)
+        default: break
+        }
+    }
+
+    private mutating func cancel(_ name: String, reason: String, into actions: inout [RunAction]) {
+        set(name, .cancelled(reason: reason))
+        actions.append(.recordTask(task: name, status: .cancelled, reason: reason, retryAt: nil))
     }
 
     /// Skips what can no longer run, launches what is ready, and ends the run when all is done.
