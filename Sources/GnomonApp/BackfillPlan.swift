@@ -43,12 +43,6 @@ public struct BackfillPlan: Sendable {
                             succeeded: all.filter { done.contains($0) }, zone: schedule.timeZone)
     }
 
-    /// Running a backfill (runs recorded with trigger `backfill`, driven and resumed by the
-    /// daemon or in the foreground) is not built yet; only `--dry-run` is.
-    public static func notYet(job: String) -> AppError {
-        AppError(.failure, "gnomon backfill cannot create runs yet; only gnomon backfill \(job) --dry-run is available")
-    }
-
     /// `--dry-run`: each fire time to run, one per line (ISO 8601 in the schedule's zone), and a
     /// last line counting those left out; `--json`: `{ "job", "times", "succeeded" }`.
     public func render(json: Bool) throws(AppError) -> String {

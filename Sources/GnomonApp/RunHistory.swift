@@ -7,23 +7,27 @@ import GnomonStore
 public enum RunHistory {
     /// Newest runs first, as a table or JSON, from this machine's store.
     public static func list(
-        job: String?, status: [String], since: String?, limit: Int, json: Bool, settings: GlobalSettings, now: Date = Date()
+        job: String?, status: [String], trigger: [String] = [], since: String?, limit: Int, json: Bool, settings: GlobalSettings,
+        now: Date = Date()
     ) throws(AppError) -> String {
         let source = LocalSource(settings: settings)
-        let query = try query(job: job, status: status, since: since, limit: limit, now: now)
+        let query = try query(job: job, status: status, trigger: trigger, since: since, limit: limit, now: now)
         return try render(try source.runs(query), json: json, settings: settings, now: now)
     }
 
     /// Newest runs first, as a table or JSON, from `source`.
     public static func list(
-        job: String?, status: [String], since: String?, limit: Int, json: Bool, source: any CommandSource, now: Date = Date()
+        job: String?, status: [String], trigger: [String] = [], since: String?, limit: Int, json: Bool, source: any CommandSource,
+        now: Date = Date()
     ) async throws(AppError) -> String {
-        let query = try query(job: job, status: status, since: since, limit: limit, now: now)
+        let query = try query(job: job, status: status, trigger: trigger, since: since, limit: limit, now: now)
         return try render(try await source.runs(query), json: json, settings: source.settings, now: now)
     }
 
     /// The query for `gnomon runs`'s options, with usage errors (exit 2) that name the option.
-    static func query(job: String?, status: [String], since: String?, limit: Int, now: Date) throws(AppError) -> RunQuery {
+    static func query(
+        job: String?, status: [String], trigger: [String] = [], since: String?, limit: Int, now: Date
+    ) throws(AppError) -> RunQuery {
         var statuses: Set<RunStatus>? = nil
         if !status.isEmpty {
             statuses = []
@@ -34,8 +38,18 @@ public enum RunHistory {
                 statuses?.insert(value)
             }
         }
+        var triggers: Set<RunTrigger>? = nil
+        if !trigger.isEmpty {
+            triggers = []
+            for name in trigger {
+                guard let value = RunTrigger(rawValue: name) else {
+                    throw AppError(.usage, "--trigger \(name) is not a run trigger; use one of \(RunTrigger.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                triggers?.insert(value)
+            }
+        }
         let sinceDate = try since.map { text throws(AppError) in try parseSince(text, now: now) }
-        return RunQuery(job: job, statuses: statuses, since: sinceDate, limit: limit)
+        return RunQuery(job: job, statuses: statuses, since: sinceDate, triggers: triggers, limit: limit)
     }
 
     /// The runs as a table or JSON; nil runs means there is no database yet.

@@ -37,7 +37,7 @@ extension Daemon {
                     switch detail.summary.trigger {
                     case .schedule: tick(job, detail.summary.scheduledAt, .started, run: detail.id, detail: "recovered after its runner died")
                     case .catchup: tick(job, detail.summary.scheduledAt, .caughtUp, run: detail.id, detail: "recovered after its runner died")
-                    case .manual: break
+                    case .manual, .backfill: break
                     }
                     start(prepared, job: job)
                 case let .finished(status, lost):
@@ -69,7 +69,7 @@ extension Daemon {
     }
 
     /// Whether process `pid` exists and is not a zombie.
-    static func processIsLive(_ pid: Int32) -> Bool {
+    public static func processIsLive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return true }

@@ -148,11 +148,12 @@ public final class RunEngine: Sendable {
     /// milliseconds for a job of a thousand tasks, on the way to its first task).
     public func startNewRun(
         job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
-        only: Set<String>? = nil
+        only: Set<String>? = nil, backfill: Int64? = nil
     ) async throws -> PreparedRun {
         async let snapshot = JobSnapshot(encoding: job.spec)
         let plan = try planNewRun(job: job, only: only)
-        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot)
+        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot,
+                                backfill: backfill)
     }
 
     /// A new run's machine and first decisions, before anything is recorded.
@@ -175,7 +176,8 @@ public final class RunEngine: Sendable {
     }
 
     private func recordNewRun(
-        _ plan: NewRunPlan, trigger: RunTrigger, scheduledAt: Date, params: [String: String], snapshot: JobSnapshot?
+        _ plan: NewRunPlan, trigger: RunTrigger, scheduledAt: Date, params: [String: String], snapshot: JobSnapshot?,
+        backfill: Int64? = nil
     ) throws -> PreparedRun {
         let job = plan.job.spec, start = plan.start
         let id = try store.createRun(NewRun(
@@ -183,7 +185,7 @@ public final class RunEngine: Sendable {
             status: start == nil ? .queued : .running, params: params, snapshot: job,
             runnerPID: settings.runnerPID, runnerInstance: settings.runnerInstance,
             tasks: start?.tasks ?? plan.job.graph.names.map { NewTask(name: $0, status: .waiting, reason: nil) },
-            encodedSnapshot: snapshot))
+            encodedSnapshot: snapshot, backfillID: backfill))
         return PreparedRun(
             id: id, job: job, scheduledAt: scheduledAt, params: params, machine: start?.machine ?? plan.machine,
             startActions: start?.actions)

@@ -44,7 +44,7 @@ extension GnomonStore {
             totals.scheduleDelays = try histograms(
                 db, bounds: MetricTotals.scheduleDelayBounds, group: "trigger",
                 milliseconds: "(julianday(started_at) - julianday(scheduled_at))",
-                where: "started_at IS NOT NULL")
+                where: "started_at IS NOT NULL AND trigger <> 'backfill'")
             return totals
         }
     }

@@ -7,7 +7,7 @@ extension GnomonStore {
     /// Inserts a run and all its tasks in one transaction and returns the run's id.
     ///
     /// Throws `StoreError.duplicateRun` if a `schedule` or `catchup` run exists already for the same
-    /// job and scheduled time (manual runs may share a time).
+    /// job and scheduled time, or a run of the same backfill (manual runs may share a time).
     public func createRun(_ new: NewRun) throws -> Int64 {
         let params = try encodeJSON(new.params, what: "the parameters of a run of \(new.job)")
         let snapshot = try new.encodedSnapshot.flatMap { $0.job == new.snapshot ? $0.text : nil }
@@ -67,19 +67,20 @@ extension GnomonStore {
             new.snapshot.tasks.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         let insertRun = try db.cachedStatement(sql: """
             INSERT INTO runs (job, trigger, scheduled_at, created_at, started_at, finished_at, status,
-              params, job_snapshot, runner_pid, runner_instance)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              params, job_snapshot, runner_pid, runner_instance, backfill_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         do {
             try insertRun.execute(arguments: [
                 new.job, new.trigger.rawValue, StoreDate.databaseText(new.scheduledAt), created,
                 new.status == .queued ? nil : created, new.status.isFinished ? created : nil,
-                new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance,
+                new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance, new.backfillID,
             ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             let existing = try Int64.fetchOne(db, sql: """
-                SELECT id FROM runs WHERE job = ? AND scheduled_at = ? AND trigger IN ('schedule','catchup')
-                """, arguments: [new.job, StoreDate.databaseText(new.scheduledAt)])
+                SELECT id FROM runs WHERE job = ? AND scheduled_at = ?
+                  AND (trigger IN ('schedule','catchup') OR backfill_id IS ?)
+                """, arguments: [new.job, StoreDate.databaseText(new.scheduledAt), new.backfillID ?? -1])
             guard let existing else { throw error }
             throw StoreError.duplicateRun(
                 job: new.job, scheduledAt: StoreDate.rounded(new.scheduledAt), existing: existing)

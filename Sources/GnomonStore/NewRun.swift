@@ -24,6 +24,9 @@ public struct NewRun: Sendable, Hashable {
     /// `snapshot` encoded ahead (used only if it is of that same job), so that a caller can
     /// encode it while it does other work; `nil` to have `createRun` encode it.
     public var encodedSnapshot: JobSnapshot?
+    /// The backfill that creates this run (trigger `backfill`); one backfill has at most one run
+    /// per scheduled time (a UNIQUE index).
+    public var backfillID: Int64?
 
     public init(
         job: String,
@@ -37,7 +40,8 @@ public struct NewRun: Sendable, Hashable {
         runnerInstance: String,
         tasks: [NewTask],
         triggerRequestID: Int64? = nil,
-        encodedSnapshot: JobSnapshot? = nil
+        encodedSnapshot: JobSnapshot? = nil,
+        backfillID: Int64? = nil
     ) {
         self.job = job
         self.trigger = trigger
@@ -51,6 +55,7 @@ public struct NewRun: Sendable, Hashable {
         self.tasks = tasks
         self.triggerRequestID = triggerRequestID
         self.encodedSnapshot = encodedSnapshot
+        self.backfillID = backfillID
     }
 }
 

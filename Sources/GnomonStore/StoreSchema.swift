@@ -34,6 +34,7 @@ enum StoreSchema {
         migrator.registerMigration("v6-disk-events", migrate: addDiskEventTypes)
         migrator.registerMigration("v6-slurm-reference", migrate: addSlurmJobs)
         migrator.registerMigration("v7-foreach", migrate: addForeachInstances)
+        migrator.registerMigration("v7-backfill", migrate: addBackfills)
         return migrator
     }
 
@@ -369,6 +370,67 @@ enum StoreSchema {
             ALTER TABLE run_tasks ADD COLUMN item TEXT CHECK ((item IS NULL) = (instance_of IS NULL));
             CREATE UNIQUE INDEX run_tasks_instances ON run_tasks(run_id, instance_of, item_index)
               WHERE instance_of IS NOT NULL;
+            """)
+    }
+
+    /// Backfills (`gnomon backfill`): each records its job, range, options, the fire times it
+    /// planned and its state; a run it created names it in `backfill_id`, and UNIQUE(backfill_id,
+    /// scheduled_at) means one backfill never creates two runs for one fire time, even when it is
+    /// resumed after a crash. SQLite cannot change a CHECK constraint, so the runs table is rebuilt
+    /// to allow trigger `backfill`, every row and index kept (as `v6-outputs` rebuilt attempts; the
+    /// migrator turns foreign keys off while it runs, so rows pointing at runs stay).
+    private static func addBackfills(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE backfills (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              job TEXT NOT NULL CHECK (job <> ''),
+              range_from TEXT NOT NULL,
+              range_to TEXT NOT NULL,
+              options TEXT NOT NULL CHECK (json_valid(options) AND json_type(options) = 'object'),
+              times TEXT NOT NULL CHECK (json_valid(times) AND json_type(times) = 'array'),
+              created_at TEXT NOT NULL,
+              finished_at TEXT,
+              state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed')),
+              CHECK ((finished_at IS NULL) = (state = 'running'))
+            );
+            CREATE INDEX backfills_unfinished ON backfills(job, id) WHERE state = 'running';
+
+            CREATE TABLE runs_with_backfills (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              job TEXT NOT NULL CHECK (job <> ''),
+              trigger TEXT NOT NULL CHECK (trigger IN ('schedule','catchup','manual','backfill')),
+              scheduled_at TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              started_at TEXT,
+              finished_at TEXT,
+              status TEXT NOT NULL CHECK (status IN (\(runStatuses))),
+              reason TEXT,
+              params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
+              job_snapshot TEXT NOT NULL CHECK (json_valid(job_snapshot)),
+              runner_pid INTEGER NOT NULL,
+              runner_instance TEXT NOT NULL CHECK (runner_instance <> ''),
+              cancel_requested_at TEXT,
+              cancel_reason TEXT,
+              backfill_id INTEGER REFERENCES backfills(id) ON DELETE SET NULL,
+              CHECK ((finished_at IS NULL) = (status IN ('queued','running'))),
+              CHECK ((cancel_requested_at IS NULL) = (cancel_reason IS NULL)),
+              CHECK ((backfill_id IS NULL) OR (trigger = 'backfill')),
+              UNIQUE (backfill_id, scheduled_at)
+            );
+            INSERT INTO runs_with_backfills (id, job, trigger, scheduled_at, created_at, started_at, finished_at,
+              status, reason, params, job_snapshot, runner_pid, runner_instance, cancel_requested_at, cancel_reason)
+            SELECT id, job, trigger, scheduled_at, created_at, started_at, finished_at,
+              status, reason, params, job_snapshot, runner_pid, runner_instance, cancel_requested_at, cancel_reason FROM runs;
+            -- AUTOINCREMENT: ids of runs deleted by retention are never given again.
+            DELETE FROM sqlite_sequence WHERE name = 'runs_with_backfills';
+            INSERT INTO sqlite_sequence (name, seq) SELECT 'runs_with_backfills', seq FROM sqlite_sequence WHERE name = 'runs';
+            DROP TABLE runs;
+            ALTER TABLE runs_with_backfills RENAME TO runs;
+            CREATE UNIQUE INDEX runs_scheduled_once ON runs(job, scheduled_at)
+              WHERE trigger IN ('schedule','catchup');
+            CREATE INDEX runs_by_job ON runs(job, id DESC);
+            CREATE INDEX runs_by_created ON runs(created_at);
+            CREATE INDEX runs_by_status ON runs(status, id);
             """)
     }
 }

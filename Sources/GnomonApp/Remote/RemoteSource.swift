@@ -34,6 +34,7 @@ public struct RemoteSource: CommandSource {
         var items: [(String, String)] = []
         if let job = query.job { items.append(("job", job)) }
         for status in (query.statuses ?? []).sorted(by: { $0.rawValue < $1.rawValue }) { items.append(("status", status.rawValue)) }
+        for trigger in (query.triggers ?? []).sorted(by: { $0.rawValue < $1.rawValue }) { items.append(("trigger", trigger.rawValue)) }
         if let since = query.since { items.append(("since", ISOTime.utc(since, alwaysMilliseconds: true))) }
         var runs: [RunSummary] = []
         var cursor: String? = nil

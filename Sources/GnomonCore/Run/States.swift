@@ -55,6 +55,8 @@ public enum RunTrigger: String, Sendable, Hashable, Codable, CaseIterable {
     case catchup
     /// Asked for: `gnomon run` or `gnomon trigger`.
     case manual
+    /// Created by `gnomon backfill` for a past fire time.
+    case backfill
 }
 
 /// How one attempt of a task ended. A non-zero exit is an outcome, not an error.

@@ -1,15 +1,18 @@
 import ArgumentParser
 import GnomonApp
 
-struct BackfillCommand: ParsableCommand {
+struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill",
-        abstract: "List (--dry-run) the fire times of a job's schedule on past days, to reprocess them.",
+        abstract: "Run a job once for each fire time of its schedule on past days (--dry-run lists them).",
         discussion: """
             The fire times from the start of --from through the end of --to (inclusive, in the \
             schedule's time zone), oldest first; those with a succeeded run already are left out \
-            unless --rerun-succeeded. A reversed range, or one with no fire time, exits 2; a job \
-            without a schedule or with a continuous one exits 1. Only --dry-run is available yet.
+            unless --rerun-succeeded. Each becomes a run with trigger backfill and that time as its \
+            scheduled time, run in this process, at most --max-active at once. The same command \
+            again continues an unfinished backfill (after a crash or Ctrl-C). Exit 0 when every run \
+            succeeded, 1 when one did not, 5 when interrupted; a reversed range, or one with no fire \
+            time, exits 2; a job without a schedule or with a continuous one exits 1.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -35,19 +38,32 @@ struct BackfillCommand: ParsableCommand {
     @Option(name: .customLong("task"), help: "Run only this task (repeatable).")
     var tasks: [String] = []
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: "Print JSON (with --dry-run).")
     var json = false
+
+    @Option(help: "Most tasks at once in each run (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: "Grace between SIGTERM and SIGKILL when a task is stopped (e.g. 10s).")
+    var killGrace: String = "10s"
 
     func validate() throws {
         guard maxActive >= 1 else { throw ValidationError("--max-active must be 1 or more (got \(maxActive))") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more (got \(workers))") }
+        _ = try CLIValues.duration(killGrace, option: "--kill-grace")
     }
 
-    func run() throws {
-        let plan = try BackfillPlan.make(job: job, from: from, to: to, rerunSucceeded: rerunSucceeded, tasks: tasks,
-                                         settings: global.settings)
-        guard dryRun else {
-            throw BackfillPlan.notYet(job: job)
+    func run() async throws {
+        guard !dryRun else {
+            let plan = try BackfillPlan.make(job: job, from: from, to: to, rerunSucceeded: rerunSucceeded, tasks: tasks,
+                                             settings: global.settings)
+            say(try plan.render(json: json))
+            return
         }
-        say(try plan.render(json: json))
+        let options = BackfillRun.Options(
+            job: job, from: from, to: to, tasks: tasks, maxActive: maxActive, rerunSucceeded: rerunSucceeded,
+            workers: workers, killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"))
+        let status = try await BackfillRun.run(options, settings: global.settings)
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 }

@@ -15,6 +15,9 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(help: "Only runs with this status (repeatable): queued, running, succeeded, failed, cancelled.")
     var status: [String] = []
 
+    @Option(help: "Only runs with this trigger (repeatable): schedule, catchup, manual, backfill.")
+    var trigger: [String] = []
+
     @Option(help: "Only runs created since: a duration ago (2d, 90m) or a date (2026-11-26).")
     var since: String?
 
@@ -29,6 +32,6 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        say(try await RunHistory.list(job: job, status: status, since: since, limit: limit, json: json, source: remote.source(global)))
+        say(try await RunHistory.list(job: job, status: status, trigger: trigger, since: since, limit: limit, json: json, source: remote.source(global)))
     }
 }
