@@ -9,7 +9,7 @@ extension WebAsset {
   const {h, api, enc, badge, time, duration, span, throttle} = G;
   const TASKS_PER_PAGE = 100;
   /** How often the counts and the page shown are fetched again while the run changes. */
-  const REFRESH_MS = 2000;
+  const REFRESH_MS = 3000;
 
   /** `screen` shows run `first.id`, whose first page of tasks `first` is. */
   G.bigRunPage = (screen, first, drawnAt) => {
