@@ -47,14 +47,18 @@ extension WebAsset {
     const logSlot = h('div');
     const detail = h('section', {id: 'task-detail'}, detailInfo, logSlot);
 
+    /** How many fetches were asked for: an answer to an older one than the newest is dropped
+     * (typing in the filter asks again before the last answer came). */
+    let asked = 0;
     /** Fetches the counts and the page shown (with the filter), and the selected task when it is not on it. */
     async function refresh() {
+      const mine = ++asked;
       const query = new URLSearchParams({task_limit: String(TASKS_PER_PAGE)});
       if (offset) query.set('task_cursor', String(offset));
       if (filter) query.set('task_status', filter);
       if (prefix) query.set('task_prefix', prefix);
       const page = await api(`/api/v1/runs/${run.id}?${query}`);
-      if (screen.closed) return;
+      if (screen.closed || mine !== asked) return;
       run = page;
       index(page);
       if (selected && !tasks.has(selected)) await fetchChosen();
