@@ -1,5 +1,5 @@
 # The big-graph benchmarks of scripts/bench (sourced by it, not run alone). Uses from scripts/bench:
-# $gnomon, $gbench, $scratch, $big_runs, row, verdict, median, now_ns, say, die, start_daemon and
+# $gnomon, $gbench, $scratch, $big_runs, $big_parts, $recovery_tries, row, verdict, median, now_ns, say, die, start_daemon and
 # stop_daemon (scripts/bench-daemon.sh).
 #
 #   run       100,000-task wide and layered graphs of /bin/true (--workers 2) against the
@@ -88,7 +88,7 @@ newest_attempt() { sqlite3 -cmd '.timeout 10000' "$1/gnomon.db" 'SELECT coalesce
 
 bench_big_recovery() {
     command -v sqlite3 >/dev/null || die "the recovery benchmark reads the database with sqlite3; run scripts/setup"
-    local dir="$scratch/big-recovery" tries=3 i
+    local dir="$scratch/big-recovery" tries=$recovery_tries i
     "$gbench" dag wide 100000 "$dir"
     : > "$dir/resume"
     for ((i = 1; i <= tries; i++)); do
@@ -125,7 +125,13 @@ bench_big_recovery() {
 
 bench_big() {
     command -v /usr/bin/time >/dev/null || die "the big benchmark reads peak memory with /usr/bin/time (Debian package time)"
-    bench_big_runs
-    bench_big_show
-    bench_big_recovery
+    local part
+    for part in ${big_parts//,/ }; do
+        case "$part" in
+            runs) bench_big_runs ;;
+            show) bench_big_show ;;
+            recovery) bench_big_recovery ;;
+            *) die "--big-parts: unknown part \"$part\"; use runs, show, recovery" ;;
+        esac
+    done
 }

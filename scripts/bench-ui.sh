@@ -5,7 +5,8 @@
 #        about:blank: milliseconds from navigation start until the page shows its data, with
 #        the JavaScript heap and the number of elements at that moment. The pages: the overview,
 #        the jobs list, a job with 100,000 runs of history (1,000,000 attempts), a run of that
-#        job, a 1,000-task layered run, and the log view of a 1 GiB log (opened at its tail).
+#        job, a 1,000-task layered run, a 100,000-task wide run (summarised: counts and a page of
+#        its tasks), and the log view of a 1 GiB log (opened at its tail).
 #
 # The figure is measured from the page's own navigation start, so it includes the server's
 # answers, the scripts and the drawing; the readiness is polled every 10 ms over WebDriver, so a
@@ -30,16 +31,20 @@ bench_ui() {
     printf 'schedule: { cron: "0 0 1 1 *", timezone: UTC }\ntasks:\n  a: { command: [/bin/true] }\n' > "$dir/jobs/job-00.yaml"
     "$gbench" dag layered 1000 "$dir/dag" >/dev/null
     cp "$dir/dag/jobs/layered.yaml" "$dir/jobs/layered.yaml"
+    "$gbench" dag wide 100000 "$dir/wide" >/dev/null
+    cp "$dir/wide/jobs/wide.yaml" "$dir/jobs/wide.yaml"
     # 1 GiB of 100-byte lines.
     printf 'tasks:\n  write:\n    run: yes "%s" | head -c 1073741824\n' "$(printf 'x%.0s' $(seq 1 99))" > "$dir/jobs/biglog.yaml"
     serve_daemon "$home" "$dir/jobs" "$dir/daemon.log"
     local url=$served_url token=$served_token
-    local layered biglog
+    local layered biglog wide
     layered=$(api_trigger "$url" "$token" layered)
+    wide=$(api_trigger "$url" "$token" wide)
     biglog=$(api_trigger "$url" "$token" biglog)
     api_wait "$url" "$token" "$layered" 0.1 6000
     api_wait "$url" "$token" "$biglog" 0.1 6000
-    say "ui: run $layered (1,000 tasks) and run $biglog (1 GiB log) succeeded; timing pages"
+    api_wait "$url" "$token" "$wide" 0.2 6000
+    say "ui: run $layered (1,000 tasks), run $wide (100,000 tasks) and run $biglog (1 GiB log) succeeded; timing pages"
     local ready_run="document.querySelector('main[data-ready=yes]') !== null"
     local ready_log="$ready_run && document.querySelector('#log-status') !== null && !document.querySelector('#log-status').textContent.includes('opening') && document.querySelector('#log').textContent.length > 0"
     python3 scripts/bench-ui.py "$url" "$token" "$runs" \
@@ -48,9 +53,10 @@ bench_ui() {
         "job-100000-runs=/jobs/job-00=document.querySelector('#grid table tbody tr') !== null && document.querySelector('#ticks h2') !== null" \
         "run-of-that-history=/runs/$ui_history_runs=$ready_run" \
         "run-1000-tasks=/runs/$layered=$ready_run" \
+        "run-100000-tasks=/runs/$wide=$ready_run && document.querySelectorAll('#tasks tbody tr').length === 100" \
         "log-1GiB=/runs/$biglog?task=write=$ready_log" > "$dir/pages" || die "the browser benchmark failed"
     local name file med low high heap nodes
-    for name in overview jobs job-100000-runs run-of-that-history run-1000-tasks log-1GiB; do
+    for name in overview jobs job-100000-runs run-of-that-history run-1000-tasks run-100000-tasks log-1GiB; do
         file="$dir/ms-$name"
         awk -v n="$name" '$1 == n { print $2 }' "$dir/pages" > "$file"
         med=$(median < "$file"); low=$(sort -g "$file" | head -1); high=$(sort -g "$file" | tail -1)

@@ -52,6 +52,12 @@ extension Daemon {
         for name in remembered.keys where !seen.contains(name) {
             forget(name)
         }
+        // Runs recovered before the jobs were loaded count as their jobs' running runs.
+        for (run, active) in active.sorted(by: { $0.key < $1.key }) {
+            guard let job = jobs[active.job], !job.running.contains(run) else { continue }
+            job.running.append(run)
+            noteRun(job, started: run)
+        }
         logger.info("jobs loaded", metadata: [
             "jobs": "\(jobs.count)", "invalid": "\(jobs.values.filter { !$0.problems.isEmpty }.count + invalidOnly.count)",
             "scheduled": "\(jobs.values.filter(\.isScheduled).count)",

@@ -117,11 +117,9 @@ public final class Daemon {
         notifier = Notifier(store: store, clock: clock, logger: logger, holder: instance)
         pruner = Pruner(store: store, logger: logger)
         loadSettings()
-        loadJobsAtStart(now: clock.now())
-        shareJobs()
-        notifier.prepare()
-        let notifying = Task { [notifier] in await notifier!.run() }
-        let pruning = Task { [pruner, clock, options] in await pruner!.run(clock: clock, every: options.pruneInterval) }
+        // A recovered run goes on from its own stored definition, so it needs no job file: it
+        // is prepared first and started before the jobs folder is read (a 100,000-task file
+        // takes seconds to load), which then happens while the run's tasks already run.
         await recover()
         do {
             let released = try store.releaseAbandonedTriggerRequests()
@@ -129,26 +127,48 @@ public final class Daemon {
         } catch {
             logger.error("could not put back abandoned trigger requests", metadata: ["error": "\(error)"])
         }
-        let companionTask = companion.map { companion in
-            let handle = DaemonHandle(
-                store: store, home: options.home, jobsDirectory: options.jobsDirectory, configPath: options.configPath,
-                startedAt: clock.now(), board: board, inbox: inbox, pulse: pulse, clockNow: { [clock] in clock.now() })
-            return Task { await companion(handle) }
+        var notifying: Task<Void, Never>?
+        var pruning: Task<Void, Never>?
+        var companionTask: Task<Void, Never>?
+        await loop {
+            loadJobsAtStart(now: clock.now())
+            shareJobs()
+            notifier.prepare()
+            notifying = Task { [notifier] in await notifier!.run() }
+            pruning = Task { [pruner, clock, options] in await pruner!.run(clock: clock, every: options.pruneInterval) }
+            companionTask = companion.map { companion in
+                let handle = DaemonHandle(
+                    store: store, home: options.home, jobsDirectory: options.jobsDirectory, configPath: options.configPath,
+                    startedAt: clock.now(), board: board, inbox: inbox, pulse: pulse, clockNow: { [clock] in clock.now() })
+                return Task { await companion(handle) }
+            }
         }
-        await loop()
         companionTask?.cancel()
         await companionTask?.value
-        notifying.cancel()
-        pruning.cancel()
-        await notifying.value
-        await pruning.value
+        notifying?.cancel()
+        pruning?.cancel()
+        await notifying?.value
+        await pruning?.value
         logger.info("daemon stopped")
     }
 
-    private func loop() async {
+    /// The daemon's loop: fires, claims triggers, reloads and starts runs until it has drained.
+    ///
+    /// - Parameter starting: called once, after the runs recovered at start have been handed to
+    ///   the task group and before the first turn (loads the jobs, starts the helpers).
+    private func loop(starting: () -> Void) async {
         let engine = self.engine!
         let inbox = self.inbox, clock = self.clock
         await withDiscardingTaskGroup { group in
+            for (prepared, control) in toStart {
+                let observer = DaemonObserver(logger: logger, job: prepared.job.name, run: prepared.id)
+                group.addTask {
+                    _ = await engine.execute(prepared, observer: observer, control: control)
+                    inbox.post(.runEnded(job: prepared.job.name, run: prepared.id))
+                }
+            }
+            toStart = []
+            starting()
             var nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
             var nextTriggerPoll = clock.now()
             var triggersNudged = true

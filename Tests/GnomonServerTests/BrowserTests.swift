@@ -176,4 +176,60 @@ struct BrowserTests {
             #expect(rows == 100, "the task table shows one page of 100")
         }
     }
+
+    /// `gate` waits for the file `gate` of the test's folder; 9,999 tasks depend on it.
+    static func tenThousandTasks(_ home: TemporaryHome) -> String {
+        var lines = ["tasks:", "  gate:", "    run: |", "      echo \"first line\"",
+                     "      while [ ! -e '\(home.path("gate"))' ]; do sleep 0.05; done"]
+        for i in 1..<10_000 {
+            lines.append("  t\(i):")
+            lines.append("    run: \"true\"")
+            lines.append("    depends_on: [gate]")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The page's time to show its data is measured by `scripts/bench ui`, not here.
+    @Test("a 10,000-task run's page shows counts and a filterable page of tasks instead of the graph, and follows the run")
+    func tenThousandTaskRun() async throws {
+        try await BrowserHarness.run("ten thousand tasks", jobs: { ["big": Self.tenThousandTasks($0)] }) { ui in
+            let id = try await ui.trigger("big")
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)")
+            try await ui.waitUntil("the big run page's first drawing", within: .seconds(30),
+                                   "return document.querySelector('main[data-ready=yes]') !== null")
+            try await ui.waitForText("#counts", "10000 tasks", within: .seconds(20))
+            try await ui.waitForText("#run-summary", "Too many tasks to draw")
+            let graphs = try await ui.browser.execute("return document.querySelectorAll('#graph').length") as? Int ?? -1
+            #expect(graphs == 0, "no graph is drawn for 10,000 tasks")
+            let rows = try await ui.browser.execute("return document.querySelectorAll('#tasks tbody tr').length") as? Int ?? -1
+            #expect(rows == 100, "the task table shows one page of 100 (got \(rows))")
+            try await ui.waitForText("#tasks-range", "1–100 of 10000")
+            try await ui.browser.click("#tasks-next")
+            try await ui.waitForText("#tasks-range", "101–200 of 10000")
+
+            // By state (the count is a button, its state said in words), then by name prefix.
+            try await ui.browser.click("#counts button[data-state='waiting']")
+            try await ui.waitForText("#tasks-range", "1–100 of 9999")
+            try await ui.browser.type("t999", into: try await ui.browser.waitFor("#tasks input[type=search]"))
+            try await ui.waitForText("#tasks-range", "1–11 of 11")
+            let names = try await ui.browser.execute(
+                "return [...document.querySelectorAll('#tasks tbody tr')].map((r) => r.dataset.task).join(' ')") as? String ?? ""
+            #expect(names == "t999 " + (0...9).map { "t999\($0)" }.joined(separator: " "), "the waiting tasks whose names start t999: \(names)")
+
+            // A task off the page is reachable by its link: its attempts and its log.
+            try await ui.browser.open("\(ui.daemon.url)/runs/\(id)?task=gate")
+            try await ui.waitForText("#task-detail", "Task gate", within: .seconds(20))
+            try await ui.waitForText("#log", "first line", within: .seconds(20))
+            _ = try await ui.browser.waitFor("#attempts")
+
+            // Live: the gate's success reaches the counts without a reload.
+            _ = try await ui.browser.execute("window.__sameDocument = 'yes'; return true")
+            try ui.open(gate: "gate")
+            try await ui.waitUntil("the counts to show succeeded tasks", within: .seconds(60),
+                                   "return document.querySelector(\"#counts button[data-state='succeeded']\") !== null")
+            try await ui.waitForText("#task-detail", "succeeded", within: .seconds(20))
+            let same = try await ui.browser.execute("return window.__sameDocument === 'yes'") as? Bool
+            #expect(same == true, "the page followed the run without being reloaded")
+        }
+    }
 }

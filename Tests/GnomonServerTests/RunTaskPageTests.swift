@@ -69,4 +69,47 @@ struct RunTaskPageTests {
         }
         #expect(await d.stop() == 0)
     }
+
+    struct Filtered: CustomTestStringConvertible, Sendable {
+        let name: String
+        let query: String
+        let tasks: [String]
+        let total: Int
+        let next: String?
+        var testDescription: String { name }
+    }
+
+    static let filtered: [Filtered] = [
+        Filtered(name: "one state", query: "task_status=failed", tasks: ["a1"], total: 1, next: nil),
+        Filtered(name: "two states", query: "task_status=failed,succeeded", tasks: ["a1", "a2", "b"], total: 3, next: nil),
+        Filtered(name: "a state and a prefix", query: "task_status=succeeded&task_prefix=a", tasks: ["a2"], total: 1, next: nil),
+        Filtered(name: "a prefix paged", query: "task_prefix=a&task_limit=1", tasks: ["a1"], total: 2, next: "1"),
+        Filtered(name: "a prefix's next page", query: "task_prefix=a&task_limit=1&task_cursor=1", tasks: ["a2"], total: 2, next: nil),
+        Filtered(name: "a prefix nothing starts with", query: "task_prefix=zz", tasks: [], total: 0, next: nil),
+    ]
+
+    @Test("pages filtered by state and by name prefix count only the tasks that match")
+    func filteredPages() async throws {
+        let d = try LiveDaemon()
+        try d.write(job: "mixed", "tasks:\n  a1: { run: \"exit 3\" }\n  a2: { run: \"echo a2\" }\n  b: { run: \"echo b\" }\n")
+        try await d.start()
+        let run = try await d.trigger("mixed")
+        #expect(await eventually(within: .seconds(20), every: .milliseconds(20)) { try d.run(run)?.summary.status == .failed })
+        for page in Self.filtered {
+            let response = try await d.request("GET", "/api/v1/runs/\(run)?\(page.query)")
+            #expect(response.status == 200, "\(page.name): \(response.text)")
+            let answer = try response.object()
+            let tasks = (answer["tasks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(tasks == page.tasks, "\(page.name)")
+            #expect(answer["tasks_total"] as? Int == page.total, "\(page.name)")
+            #expect(answer["next_task_cursor"] as? String == page.next, "\(page.name)")
+            let counts = answer["task_counts"] as? [String: Any]
+            #expect(counts?["succeeded"] as? Int == 2 && counts?["failed"] as? Int == 1, "\(page.name): the counts are of every task")
+        }
+        let refused = try await d.request("GET", "/api/v1/runs/\(run)?task_status=failed,done")
+        #expect(refused.status == 400)
+        #expect(refused.errorMessage == "task_status=failed,done: done is not a task state; use one or more of "
+            + "waiting, ready, running, retrying, succeeded, failed, skipped, cancelled, comma-separated")
+        #expect(await d.stop() == 0)
+    }
 }

@@ -68,7 +68,9 @@ extension APIContext {
     /// One page of a run's tasks (`GET /api/v1/runs/{id}?task_limit=N&task_cursor=C`): the run's
     /// summary (its `task_counts` count every task) and parameters, up to `task_limit` tasks in
     /// the job's order from the cursor with their attempts, how many tasks the run has, and the
-    /// cursor of the next page (null on the last). The job snapshot is left out: at 100,000 tasks
+    /// cursor of the next page (null on the last). `task_status` (states, comma-separated) and
+    /// `task_prefix` keep only the tasks in those states and whose names start so; `tasks_total`
+    /// then counts the tasks that match. The job snapshot is left out: at 100,000 tasks
     /// it alone is tens of megabytes.
     struct RunTaskPage: Encodable, Sendable {
         var detail: RunDetail
@@ -96,9 +98,10 @@ extension APIContext {
     static let maxTaskPage = 10_000
 
     func showRun(_ request: ServerRequest) throws(APIError) -> ServerResponse {
-        try request.onlyQuery(["task_limit", "task_cursor"])
+        try request.onlyQuery(["task_limit", "task_cursor", "task_status", "task_prefix"])
         let id = try request.idParameter("id", what: "run")
-        guard request.query("task_limit") != nil || request.query("task_cursor") != nil else {
+        let paged = ["task_limit", "task_cursor", "task_status", "task_prefix"].contains { request.query($0) != nil }
+        guard paged else {
             let detail = try run(id)
             return try json(detail, what: "run \(detail.summary.id)")
         }
@@ -110,10 +113,25 @@ extension APIContext {
             }
             start = position
         }
+        var statuses: Set<TaskStatus>? = nil
+        if let text = request.query("task_status") {
+            var wanted: Set<TaskStatus> = []
+            for word in text.split(separator: ",") {
+                guard let status = TaskStatus(rawValue: String(word)) else {
+                    let known = TaskStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw .badRequest("task_status=\(text): \(word) is not a task state; use one or more of \(known), comma-separated")
+                }
+                wanted.insert(status)
+            }
+            statuses = wanted
+        }
+        let prefix = request.query("task_prefix") ?? ""
         var detail = try run(id, snapshot: false)
-        let total = detail.tasks.count
+        let matching = statuses == nil && prefix.isEmpty ? detail.tasks
+            : detail.tasks.filter { (statuses?.contains($0.status) ?? true) && $0.name.hasPrefix(prefix) }
+        let total = matching.count
         let end = min(total, start + limit)
-        detail.tasks = start < end ? Array(detail.tasks[start..<end]) : []
+        detail.tasks = start < end ? Array(matching[start..<end]) : []
         let names = Set(detail.tasks.map(\.name))
         detail.attempts = detail.attempts.filter { names.contains($0.task) }
         let page = RunTaskPage(detail: detail, tasksTotal: total, nextCursor: end < total ? String(end) : nil)

@@ -8,7 +8,7 @@ enum WebUI {
     /// Every file under `/ui/`, in the order the shell loads the scripts.
     static let assets: [WebAsset] = [
         WebAsset.styleCSS, WebAsset.appJS, WebAsset.listPagesJS, WebAsset.jobPageJS, WebAsset.graphJS,
-        WebAsset.logViewJS, WebAsset.runPageJS,
+        WebAsset.logViewJS, WebAsset.runPageJS, WebAsset.runBigPageJS,
     ]
 
     /// The screens' paths; the scripts route among them without reloading.

@@ -1,7 +1,8 @@
 /// A run: its task graph updating live, counts by state, a paged task table, the selected
 /// task's attempts and log, and the Kill and Retry buttons. A foreach task is one node of the
 /// graph with its instances counted by state; its instances are rows under it in the table and
-/// listed in its detail, each one selectable with its own attempts and log.
+/// listed in its detail, each one selectable with its own attempts and log. A run of more than
+/// `G.BIG_RUN_TASKS` tasks is summarised instead (run-big.js), a page of its tasks at a time.
 extension WebAsset {
     static let runPageJS = WebAsset("run.js", type: "text/javascript; charset=utf-8", text: #"""
 'use strict';
@@ -10,6 +11,12 @@ extension WebAsset {
   const TASKS_PER_PAGE = 100;
   const FINISHED = ['succeeded', 'failed', 'cancelled'];
   const ORDER = ['running', 'retrying', 'failed', 'ready', 'waiting', 'succeeded', 'skipped', 'cancelled'];
+
+  /** Past this many tasks (instances included) a run's page shows counts and a table paged by
+   * the server instead of the graph: the whole run of 100,000 tasks is tens of megabytes, and
+   * the drawing draws only what is in view, which up to the 1,000 tasks a job once could have
+   * still helps. */
+  G.BIG_RUN_TASKS = 1000;
 
   function outcomeText(attempt) {
     if (!attempt.outcome) return attempt.ended_at ? 'ended' : 'running';
@@ -22,7 +29,77 @@ extension WebAsset {
     return attempt.outcome === 'exited' && attempt.exit_code === 0 ? 'succeeded' : 'failed';
   }
 
+  /** Where an attempt that ran on Slurm ran: its job id, node and last state. */
+  function slurmNote(attempt) {
+    const job = attempt.slurm;
+    if (!job) return '';
+    return h('div', {class: 'muted slurm'}, `Slurm job ${job.job_id || '(id not yet known)'}`,
+      job.node ? ` on ${job.node}` : '', job.state ? ` · ${job.state}` : '');
+  }
+
+  /** What the task's latest successful attempt wrote to GNOMON_OUTPUT, key by key. */
+  function outputsOf(list) {
+    const done = [...list].reverse().find((attempt) => attempt.outputs && Object.keys(attempt.outputs).length);
+    if (!done) return '';
+    return h('div', {id: 'outputs'}, h('h3', null, `Outputs of attempt #${done.number}`),
+      h('dl', {class: 'facts'}, Object.entries(done.outputs).sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, value]) => [h('dt', null, h('code', null, key)), h('dd', null, h('pre', {class: 'output'}, value))])));
+  }
+
+  /** The run's heading, facts and Kill and Retry buttons. `current()` is the run as shown,
+   * `killed(answer)` takes the kill's answer, `reload()` fetches the run again. */
+  function runHeader(current, killed, reload, message) {
+    const box = h('div');
+    const kill = h('button', {type: 'button', class: 'danger', id: 'kill', onclick: async () => {
+      if (kill.dataset.armed !== 'yes') {
+        kill.dataset.armed = 'yes';
+        kill.textContent = 'Really kill?';
+        setTimeout(() => { kill.dataset.armed = ''; kill.textContent = 'Kill'; }, 5000);
+        return;
+      }
+      kill.disabled = true;
+      try { killed(await api(`/api/v1/runs/${current().id}/kill`, {method: 'POST'})); message.replaceChildren(h('p', null, 'Kill requested: the run stops its tasks.')); }
+      catch (error) { message.replaceChildren(G.errorBox(error)); kill.disabled = false; }
+      draw();
+    }}, 'Kill');
+    const retry = h('button', {type: 'button', id: 'retry', onclick: async () => {
+      retry.disabled = true;
+      try {
+        const answer = await api(`/api/v1/runs/${current().id}/retry`, {method: 'POST'});
+        if (answer && answer.id && String(answer.id) !== String(current().id)) { G.go(`/runs/${answer.id}`); return; }
+        message.replaceChildren(h('p', null, 'Retry requested: the failed tasks run again.'));
+        await reload();
+      } catch (error) { message.replaceChildren(G.errorBox(error)); }
+      retry.disabled = false;
+    }}, 'Retry');
+    function draw() {
+      const run = current();
+      const finished = FINISHED.includes(run.status);
+      kill.hidden = finished || !G.can('operate');
+      retry.hidden = !finished || run.status === 'succeeded' || !G.can('operate');
+      box.replaceChildren(
+        h('div', {class: 'row'}, h('h1', null, `Run ${run.id}`), h('span', {id: 'run-status'}, badge(run.status)),
+          h('span', null, 'of ', jobLink(run.job)), h('span', {class: 'spacer'}), kill, retry),
+        h('dl', {class: 'facts'},
+          h('dt', null, 'Trigger'), h('dd', null, run.trigger),
+          h('dt', null, 'Scheduled for'), h('dd', null, time(run.scheduled_at)),
+          h('dt', null, 'Started'), h('dd', null, time(run.started_at)),
+          h('dt', null, 'Finished'), h('dd', null, time(run.finished_at)),
+          h('dt', null, 'Took'), h('dd', null, duration(span(run.started_at, run.finished_at))),
+          run.reason ? [h('dt', null, 'Why'), h('dd', null, run.reason)] : '',
+          run.cancel_requested_at ? [h('dt', null, 'Kill asked'), h('dd', null, `${time(run.cancel_requested_at)}: ${run.cancel_reason || ''}`)] : '',
+          Object.keys(run.params || {}).length ? [h('dt', null, 'Parameters'),
+            h('dd', null, Object.entries(run.params).map(([k, v]) => h('code', null, `${k}=${v} `)))] : ''));
+    }
+    return {box, draw};
+  }
+
   G.page(/^\/runs\/(\d+)$/, async (screen, id) => {
+    /* One page first: a big run is never fetched whole. */
+    const drawnAt = performance.now();
+    const probe = await api(`/api/v1/runs/${id}?task_limit=100`);
+    if (screen.closed) return;
+    if (probe.tasks_total > G.BIG_RUN_TASKS) return G.bigRunPage(screen, probe, drawnAt);
     let run = await api(`/api/v1/runs/${id}`);
     const tasks = new Map(run.tasks.map((task) => [task.name, task]));
     const attempts = new Map();
@@ -49,7 +126,6 @@ extension WebAsset {
     let log = null, logKey = null, pinned = false;
     let filter = '', search = '', first = 0;
 
-    const header = h('div');
     const counts = h('div', {class: 'legend', id: 'counts', 'aria-live': 'polite'});
     const message = h('div', {role: 'status', 'aria-live': 'polite'});
     /** The instances of a foreach task, in item order (the run lists them so). */
@@ -73,49 +149,8 @@ extension WebAsset {
     const detailInfo = h('div');
     const logSlot = h('div');
     const detail = h('section', {id: 'task-detail'}, detailInfo, logSlot);
-    const drawnAt = performance.now();
-
-    const kill = h('button', {type: 'button', class: 'danger', id: 'kill', onclick: async () => {
-      if (kill.dataset.armed !== 'yes') {
-        kill.dataset.armed = 'yes';
-        kill.textContent = 'Really kill?';
-        setTimeout(() => { kill.dataset.armed = ''; kill.textContent = 'Kill'; }, 5000);
-        return;
-      }
-      kill.disabled = true;
-      try { run = await api(`/api/v1/runs/${run.id}/kill`, {method: 'POST'}); message.replaceChildren(h('p', null, 'Kill requested: the run stops its tasks.')); }
-      catch (error) { message.replaceChildren(G.errorBox(error)); kill.disabled = false; }
-      drawHeader();
-    }}, 'Kill');
-    const retry = h('button', {type: 'button', id: 'retry', onclick: async () => {
-      retry.disabled = true;
-      try {
-        const answer = await api(`/api/v1/runs/${run.id}/retry`, {method: 'POST'});
-        if (answer && answer.id && String(answer.id) !== String(run.id)) { G.go(`/runs/${answer.id}`); return; }
-        message.replaceChildren(h('p', null, 'Retry requested: the failed tasks run again.'));
-        await reload();
-      } catch (error) { message.replaceChildren(G.errorBox(error)); }
-      retry.disabled = false;
-    }}, 'Retry');
-
-    function drawHeader() {
-      const finished = FINISHED.includes(run.status);
-      kill.hidden = finished || !G.can('operate');
-      retry.hidden = !finished || run.status === 'succeeded' || !G.can('operate');
-      header.replaceChildren(
-        h('div', {class: 'row'}, h('h1', null, `Run ${run.id}`), h('span', {id: 'run-status'}, badge(run.status)),
-          h('span', null, 'of ', jobLink(run.job)), h('span', {class: 'spacer'}), kill, retry),
-        h('dl', {class: 'facts'},
-          h('dt', null, 'Trigger'), h('dd', null, run.trigger),
-          h('dt', null, 'Scheduled for'), h('dd', null, time(run.scheduled_at)),
-          h('dt', null, 'Started'), h('dd', null, time(run.started_at)),
-          h('dt', null, 'Finished'), h('dd', null, time(run.finished_at)),
-          h('dt', null, 'Took'), h('dd', null, duration(span(run.started_at, run.finished_at))),
-          run.reason ? [h('dt', null, 'Why'), h('dd', null, run.reason)] : '',
-          run.cancel_requested_at ? [h('dt', null, 'Kill asked'), h('dd', null, `${time(run.cancel_requested_at)}: ${run.cancel_reason || ''}`)] : '',
-          Object.keys(run.params || {}).length ? [h('dt', null, 'Parameters'),
-            h('dd', null, Object.entries(run.params).map(([k, v]) => h('code', null, `${k}=${v} `)))] : ''));
-    }
+    const head = runHeader(() => run, (answer) => { run = answer; }, () => reload(), message);
+    const drawHeader = head.draw;
 
     function drawCounts() {
       const tally = {};
@@ -203,23 +238,6 @@ extension WebAsset {
         list.length > shown.length ? h('p', {class: 'muted'}, `${list.length - shown.length} more: filter the table by "${name}[".`) : '');
     }
 
-    /** Where an attempt that ran on Slurm ran: its job id, node and last state. */
-    function slurmNote(attempt) {
-      const job = attempt.slurm;
-      if (!job) return '';
-      return h('div', {class: 'muted slurm'}, `Slurm job ${job.job_id || '(id not yet known)'}`,
-        job.node ? ` on ${job.node}` : '', job.state ? ` · ${job.state}` : '');
-    }
-
-    /** What the task's latest successful attempt wrote to GNOMON_OUTPUT, key by key. */
-    function outputsOf(list) {
-      const done = [...list].reverse().find((attempt) => attempt.outputs && Object.keys(attempt.outputs).length);
-      if (!done) return '';
-      return h('div', {id: 'outputs'}, h('h3', null, `Outputs of attempt #${done.number}`),
-        h('dl', {class: 'facts'}, Object.entries(done.outputs).sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([key, value]) => [h('dt', null, h('code', null, key)), h('dd', null, h('pre', {class: 'output'}, value))])));
-    }
-
     /* The log keeps its own node (moving it would lose its scroll position). */
     function openLog(number) {
       if (log) log.close();
@@ -285,7 +303,7 @@ extension WebAsset {
       reloadSoon();
     }
 
-    screen.main.replaceChildren(header, message, counts, graph.box, h('div', {class: 'grid2'}, table, detail));
+    screen.main.replaceChildren(head.box, message, counts, graph.box, h('div', {class: 'grid2'}, table, detail));
     redraw();
     if (selected) graph.select(selected); else graph.draw();
     screen.main.dataset.drawnMs = String(Math.round(performance.now() - drawnAt));
@@ -294,6 +312,8 @@ extension WebAsset {
     const poll = () => (FINISHED.includes(run.status) ? null : reload());
     screen.live(`run=${run.id}&logs=1`, onEvent, poll, run.tasks.length > 200 ? 5000 : 1500);
   });
+
+  G.runParts = {ORDER, FINISHED, outcomeText, outcomeState, slurmNote, outputsOf, runHeader};
 })();
 """#)
 }
