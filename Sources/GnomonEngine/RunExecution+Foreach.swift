@@ -7,12 +7,7 @@ extension RunExecution {
     /// JSON array of scalars (strings as they are, numbers and booleans as their JSON text). A
     /// value that is missing, not such an array, or longer than the task's limit is refused with
     /// the reason its task fails with.
-    ///
-    /// - Parameter runTasks: how many tasks the run has now, instances included: the instances
-    ///   may not take it past ``RunLimits/maximumTasks``.
-    static func foreachItems(
-        of spec: TaskSpec, outputs: [String: [String: String]], runTasks: Int
-    ) -> Result<[String], LaunchRefusal> {
+    static func foreachItems(of spec: TaskSpec, outputs: [String: [String: String]]) -> Result<[String], LaunchRefusal> {
         let items: [String]
         let source: String
         switch spec.foreach {
@@ -39,10 +34,6 @@ extension RunExecution {
         guard items.count <= limit else {
             return .failure(LaunchRefusal(reason:
                 "foreach: \(source) has \(items.count) items, more than the limit of \(limit); set foreach_limit on \(spec.name) (at most \(ForeachSource.maximumLimit)) or split the list"))
-        }
-        guard runTasks + items.count <= RunLimits.maximumTasks else {
-            return .failure(LaunchRefusal(reason:
-                "foreach: \(source) has \(items.count) items, and the run has \(runTasks) tasks already: a run may have at most \(RunLimits.maximumTasks) tasks, instances included; split the list or the job"))
         }
         return .success(items)
     }

@@ -134,7 +134,7 @@ final class RunExecution: Sendable {
                     continuation.yield(.attemptEnded(task: task, attempt: attempt, outcome: .cancelled, recorded: false, spawned: false))
                     continue
                 }
-                perform(action, machine: machine, attempts: &attempts, queued: &queued, timers: &timers, outputs: outputs)
+                perform(action, attempts: &attempts, queued: &queued, timers: &timers, outputs: outputs)
             }
             startQueued(&queued, machine: machine, attempts: &attempts, outputs: outputs)
             // While the launches prepare, and before the commit: an attempt prints its "started"
@@ -227,7 +227,7 @@ final class RunExecution: Sendable {
     var attemptsInFlight: Int { max(64, 4 * (engine.pool.width + engine.staging.width)) }
 
     private func perform(
-        _ action: RunAction, machine: RunMachine, attempts: inout [String: Task<Void, Never>], queued: inout LaunchQueue,
+        _ action: RunAction, attempts: inout [String: Task<Void, Never>], queued: inout LaunchQueue,
         timers: inout [Task<Void, Never>], outputs: [String: [String: String]]
     ) {
         switch action {
@@ -235,7 +235,7 @@ final class RunExecution: Sendable {
             queued.append(task: task, LaunchQueue.Launch(attempt: attempt, committed: recorder.gate()))
         case .fanOut(let task):
             guard let spec = specs[task] else { return }
-            switch Self.foreachItems(of: spec, outputs: outputs, runTasks: machine.tasks.count) {
+            switch Self.foreachItems(of: spec, outputs: outputs) {
             case .success(let items): continuation.yield(.event(.fannedOut(task: task, items: items)))
             case .failure(let refusal): continuation.yield(.event(.fanOutFailed(task: task, reason: refusal.reason)))
             }

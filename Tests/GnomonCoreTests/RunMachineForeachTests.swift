@@ -47,6 +47,29 @@ struct RunMachineForeachTests {
         return (machine, launches, peak)
     }
 
+    @Test("two lists read at once may not pass the run's task cap together: the second fails, the first fans out")
+    func capCountsEveryFanOut() {
+        let job = JobSpec(name: "fan", tasks: [
+            TaskSpec(name: "a", action: .shell("x"), foreach: .items([])),
+            TaskSpec(name: "b", action: .shell("x"), foreach: .items([])),
+        ], directory: "/jobs")
+        var machine = RunMachine(job: job, graph: try! TaskGraph.build(job.tasks).get())
+        let started = machine.start(now: Self.now)
+        #expect(started.contains(.fanOut(task: "a")) && started.contains(.fanOut(task: "b")))
+        // Each list alone fits (2 tasks + 60,000); together they would make 120,002.
+        let items = (0..<60_000).map(String.init)
+        _ = machine.handle(.fannedOut(task: "a", items: items), now: Self.now)
+        _ = machine.handle(.fannedOut(task: "b", items: items), now: Self.now)
+        #expect(machine.tasks["a"] == .fanning)
+        #expect(machine.instance("a[59999]") != nil)
+        guard case .failed(let reason) = machine.tasks["b"] else {
+            Issue.record("b is \(String(describing: machine.tasks["b"]))")
+            return
+        }
+        #expect(reason == "foreach: the list has 60000 items, and the run has 60002 tasks already: a run may have at most 100000 tasks, instances included; split the list or the job")
+        #expect(machine.instance("b[0]") == nil)
+    }
+
     @Test("every item is launched once, in item order, within the task's concurrency; the task succeeds")
     func launchesInOrder() {
         let played = Self.play(items: ["a", "b", "c", "d", "e"], concurrency: 2)

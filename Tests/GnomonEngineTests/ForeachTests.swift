@@ -123,7 +123,7 @@ struct ForeachTests {
         let finished = try await runToEnd(job, in: home)
         #expect(finished.status == .failed)
         let reason = finished.task("chunk").reason ?? "no reason"
-        #expect(reason.contains("has 99999 items, and the run has 2 tasks already: a run may have at most 100000 tasks, instances included"), "\(reason)")
+        #expect(reason.contains("foreach: the list has 99999 items, and the run has 2 tasks already: a run may have at most 100000 tasks, instances included"), "\(reason)")
         #expect(Self.instances(finished, of: "chunk").isEmpty)
         #expect(finished.task("other").status == .succeeded)
     }

@@ -225,15 +225,25 @@ public struct RunMachine: Sendable {
             stop(status: .failed, reason: "run timeout \(timeout.map(DurationText.format) ?? "") passed", into: &actions)
         case .drain:
             draining = true
+        case let .fannedOut(task, items) where tasks.count + items.count > RunLimits.maximumTasks:
+            // Counted here, where every fan-out of the run is known (two lists read at once must
+            // not pass the cap together), not where a list is read.
+            failFanOut(task, reason: "foreach: the list has \(items.count) items, and the run has \(tasks.count) tasks already: "
+                + "a run may have at most \(RunLimits.maximumTasks) tasks, instances included; split the list or the job", into: &actions)
         case let .fannedOut(task, items):
             fannedOut(task, items: items, into: &actions)
         case let .fanOutFailed(task, reason):
-            guard tasks[task] == .fanning, fanOuts[task] == nil else { break }
-            set(task, .failed(reason: reason))
-            actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
+            failFanOut(task, reason: reason, into: &actions)
         }
         settle(now: now, into: &actions)
         return actions
+    }
+
+    /// A foreach task whose list could not fan out fails with the reason; no instance is made.
+    private mutating func failFanOut(_ task: String, reason: String, into actions: inout [RunAction]) {
+        guard tasks[task] == .fanning, fanOuts[task] == nil else { return }
+        set(task, .failed(reason: reason))
+        actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
     }
 
     /// The attempt number the next launch of a task uses, once a retry wait is over.
