@@ -65,9 +65,13 @@ let package = Package(
             "GnomonCore", "GnomonJobFiles", "GnomonStore", "GnomonExecution", "GnomonEngine", "GnomonNotify",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The system zlib (Debian: zlib1g-dev, scripts/setup): the raw deflate of gzip-encoded
+        // event streams.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The daemon's HTTP server (Hummingbird): routes as data, bearer tokens and roles, browser
         // sessions with CSRF protection, JSON errors, body limits, streamed answers. No Gnomon domain.
         .target(name: "GnomonServer", dependencies: [
+            "CZlib",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -119,7 +123,7 @@ let package = Package(
         ]),
         // The HTTP server and API on a real port, with a real store and real tasks.
         .testTarget(name: "GnomonServerTests", dependencies: [
-            "GnomonServer", "GnomonApp", "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
+            "CZlib", "GnomonServer", "GnomonApp", "GnomonDaemon", "GnomonEngine", "GnomonStore", "GnomonCore", "GnomonExecution", "GnomonTesting",
         ]),
         .testTarget(name: "GnomonCLITests", dependencies: [
             "GnomonApp", "GnomonCore", "GnomonStore", "GnomonExecution", "GnomonTesting",

@@ -104,8 +104,9 @@ bench_server() {
 }
 
 # events: 100 clients of GET /api/v1/events?job=wide&logs=1 following a 1,000-task wide run of
-# /bin/true on a home of its own, against the same run with no clients, in pairs
-# ($server_event_pairs, default 5; which goes first alternates). Per
+# /bin/true on a home of its own, against the same run with no clients, in rounds
+# ($server_event_pairs, default 5) of three runs: none, gzip clients (`curl --compressed`: what
+# browsers ask for) and uncompressed clients, in a rotating order. Per
 # run: its wall time as the run records it and the daemon's CPU (utime + stime from
 # /proc/PID/stat). The 100 clients are curl processes on the same two cores: their own CPU is
 # part of what the run competes with. The clients' cost is the daemon's extra
@@ -138,8 +139,54 @@ wall = (parse(run["finished_at"]) - parse(run["started_at"])).total_seconds()
 print(f"{wall:.3f} {(int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]):.3f}")' "$c0" "$c1" "$hz" >> "$out"
 }
 
+# server_clients_run URL PID DIR ENCODING: one timed run with 100 clients following it, each
+# asking for ENCODING (gzip: `Accept-Encoding: gzip`, as every browser's EventSource asks;
+# identity: plain text); appends to DIR/with-ENCODING and DIR/clients-cpu-ENCODING.
+server_clients_run() {
+    local url=$1 pid=$2 dir=$3 encoding=$4 client i clients=() compressed=()
+    [ "$encoding" = gzip ] && compressed=(--compressed)
+    rm -f "$dir"/client-*
+    for ((client = 0; client < 100; client++)); do
+        curl -s -N "${compressed[@]}" -H "Authorization: Bearer $server_token" "$url/api/v1/events?job=wide&logs=1" > "$dir/client-$client" &
+        clients+=($!)
+    done
+    # The clients are connected (each has had its answer's head) before the run starts.
+    for ((i = 0; i < 200; i++)); do
+        [ "$(grep -l 'retry:' "$dir"/client-* 2>/dev/null | wc -l)" -ge 100 ] && break
+        sleep 0.05
+    done
+    local c0 c1
+    c0=$(clients_cpu "${clients[@]}")
+    server_timed_run "$url" "$pid" "$dir/with-$encoding"
+    c1=$(clients_cpu "${clients[@]}")
+    echo "$c0 $c1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($2 - $1) / hz }' >> "$dir/clients-cpu-$encoding"
+    kill "${clients[@]}" 2>/dev/null || true
+    wait "${clients[@]}" 2>/dev/null || true
+    say "server events: $encoding clients: a client saw $(grep -c '^id:' "$dir/client-0" || true) events ($(wc -c < "$dir/client-0") bytes decoded)"
+}
+
+# server_events_rows ENCODING: the rows of the runs with ENCODING clients against the runs without.
+server_events_rows() {
+    local encoding=$1 dir="$scratch/server-events" label
+    label=$([ "$encoding" = gzip ] && echo "gzip, as browsers ask" || echo "uncompressed")
+    paste -d' ' "$dir/without" "$dir/with-$encoding" | awk '{ print $3 / $1 }' > "$dir/ratio-$encoding"
+    paste -d' ' "$dir/without" "$dir/with-$encoding" | awk '{ print 100 * ($4 - $2) / $3 }' > "$dir/share-$encoding"
+    local ratio low high share slow shigh
+    ratio=$(median < "$dir/ratio-$encoding"); low=$(sort -g "$dir/ratio-$encoding" | head -1); high=$(sort -g "$dir/ratio-$encoding" | tail -1)
+    share=$(median < "$dir/share-$encoding"); slow=$(sort -g "$dir/share-$encoding" | head -1); shigh=$(sort -g "$dir/share-$encoding" | tail -1)
+    row "1,000-task run wall time, 100 event clients ($label) / none (median of $server_event_pairs; min-max)" \
+        "$(printf '%.3f (%.3f-%.3f)' "$ratio" "$low" "$high")" "-" "$ratio" "<= 1.05" "$(verdict "$ratio" 1.05)"
+    paste -d' ' "$dir/with-$encoding" "$dir/clients-cpu-$encoding" | awk '{ print 100 * $3 / $1 }' > "$dir/clients-share-$encoding"
+    local cshare clow chigh
+    cshare=$(median < "$dir/clients-share-$encoding"); clow=$(sort -g "$dir/clients-share-$encoding" | head -1); chigh=$(sort -g "$dir/clients-share-$encoding" | tail -1)
+    row "the 100 curl clients' own CPU during the run ($label), share of a core (context: same 2 cores)" \
+        "$(printf '%.1f%% (%.1f-%.1f)' "$cshare" "$clow" "$chigh")" "-" "-" "-" "context"
+    row "daemon CPU for 100 event clients ($label), share of a core (median; min-max)" \
+        "$(printf '%.1f%% (%.1f-%.1f)' "$share" "$slow" "$shigh")" "-" "-" "< 10%" "$(verdict "$share" 10)"
+}
+
 bench_server_events() {
-    local dir="$scratch/server-events" pair client i
+    local dir="$scratch/server-events" round step encodings=(gzip identity)
     mkdir -p "$dir/jobs" "$dir/home"
     # Its own home, so that these runs of 1,000 tasks do not join the history the figures above
     # are taken on (a later sitting would list them among the newest runs).
@@ -148,47 +195,22 @@ bench_server_events() {
     serve_daemon "$dir/home" "$dir/jobs" "$dir/daemon.log"
     local url=$served_url pid=$served_pid
     server_token=$served_token
-    : > "$dir/without"; : > "$dir/with"; : > "$dir/clients-cpu"
+    : > "$dir/without"
+    for encoding in "${encodings[@]}"; do : > "$dir/with-$encoding"; : > "$dir/clients-cpu-$encoding"; done
     # One untimed run first, so neither side pays for a cold start.
     server_timed_run "$url" "$pid" "$dir/warm"
-    for ((pair = 0; pair < server_event_pairs; pair++)); do
-        # Alternate which goes first, so a slow moment of the machine hits both alike.
-        ((pair % 2)) || server_timed_run "$url" "$pid" "$dir/without"
-        local clients=()
-        for ((client = 0; client < 100; client++)); do
-            curl -s -N -H "Authorization: Bearer $server_token" "$url/api/v1/events?job=wide&logs=1" > "$dir/client-$client" &
-            clients+=($!)
+    for ((round = 0; round < server_event_pairs; round++)); do
+        # Each round: a run without clients, one with gzip clients and one with uncompressed
+        # clients, in an order that rotates, so a slow moment of the machine hits each alike.
+        for ((step = 0; step < 3; step++)); do
+            case $(((round + step) % 3)) in
+                0) server_timed_run "$url" "$pid" "$dir/without" ;;
+                1) server_clients_run "$url" "$pid" "$dir" gzip ;;
+                2) server_clients_run "$url" "$pid" "$dir" identity ;;
+            esac
         done
-        # The clients are connected (each has had its answer's head) before the run starts.
-        for ((i = 0; i < 200; i++)); do
-            [ "$(grep -l 'retry:' "$dir"/client-* 2>/dev/null | wc -l)" -ge 100 ] && break
-            sleep 0.05
-        done
-        local c0 c1
-        c0=$(clients_cpu "${clients[@]}")
-        server_timed_run "$url" "$pid" "$dir/with"
-        c1=$(clients_cpu "${clients[@]}")
-        echo "$c0 $c1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($2 - $1) / hz }' >> "$dir/clients-cpu"
-        kill "${clients[@]}" 2>/dev/null || true
-        wait "${clients[@]}" 2>/dev/null || true
-        ((pair % 2 == 0)) || server_timed_run "$url" "$pid" "$dir/without"
-        local events
-        events=$(grep -c '^id:' "$dir/client-0" || true)
-        say "server events: pair $((pair + 1)): without $(tail -1 "$dir/without"), with 100 clients $(tail -1 "$dir/with") (wall s, daemon cpu s); a client saw $events events ($(wc -c < "$dir/client-0") bytes); the 100 clients' own CPU meanwhile $(tail -1 "$dir/clients-cpu") s"
+        say "server events: round $((round + 1)): without $(tail -1 "$dir/without"), gzip clients $(tail -1 "$dir/with-gzip"), uncompressed clients $(tail -1 "$dir/with-identity") (wall s, daemon cpu s)"
     done
-    paste -d' ' "$dir/without" "$dir/with" | awk '{ print $3 / $1 }' > "$dir/ratio"
-    paste -d' ' "$dir/without" "$dir/with" | awk '{ print 100 * ($4 - $2) / $3 }' > "$dir/share"
-    local ratio low high share slow shigh
-    ratio=$(median < "$dir/ratio"); low=$(sort -g "$dir/ratio" | head -1); high=$(sort -g "$dir/ratio" | tail -1)
-    share=$(median < "$dir/share"); slow=$(sort -g "$dir/share" | head -1); shigh=$(sort -g "$dir/share" | tail -1)
-    row "1,000-task run wall time, 100 event clients / none (median of $server_event_pairs pairs; min-max)" \
-        "$(printf '%.3f (%.3f-%.3f)' "$ratio" "$low" "$high")" "-" "$ratio" "<= 1.05" "$(verdict "$ratio" 1.05)"
-    paste -d' ' "$dir/with" "$dir/clients-cpu" | awk '{ print 100 * $3 / $1 }' > "$dir/clients-share"
-    local cshare clow chigh
-    cshare=$(median < "$dir/clients-share"); clow=$(sort -g "$dir/clients-share" | head -1); chigh=$(sort -g "$dir/clients-share" | tail -1)
-    row "the 100 curl clients' own CPU during the run, share of a core (context: same 2 cores)" \
-        "$(printf '%.1f%% (%.1f-%.1f)' "$cshare" "$clow" "$chigh")" "-" "-" "-" "context"
-    row "daemon CPU for 100 event clients, share of a core (median; min-max)" \
-        "$(printf '%.1f%% (%.1f-%.1f)' "$share" "$slow" "$shigh")" "-" "-" "< 10%" "$(verdict "$share" 10)"
+    for encoding in "${encodings[@]}"; do server_events_rows "$encoding"; done
     unserve_daemon
 }

@@ -76,10 +76,12 @@ final class LiveDaemon: @unchecked Sendable {
         return try #require((id as? NSNumber)?.int64Value, "no run id in \(response.text)")
     }
 
-    /// Opens `GET path` as an event stream (headers read, body not yet).
-    func events(_ path: String, lastEventID: Int64? = nil) async throws -> LiveEventStream {
+    /// Opens `GET path` as an event stream (headers read, body not yet); `acceptEncoding`: the
+    /// `Accept-Encoding` header to send (a gzip answer is decoded as it arrives).
+    func events(_ path: String, lastEventID: Int64? = nil, acceptEncoding: String? = nil) async throws -> LiveEventStream {
         var headers = ["Authorization": "Bearer \(token)", "Accept": "text/event-stream"]
         if let lastEventID { headers["Last-Event-ID"] = String(lastEventID) }
+        if let acceptEncoding { headers["Accept-Encoding"] = acceptEncoding }
         let connection = try await LiveConnection.open(port: port)
         try connection.send(method: "GET", path: path, headers: headers, body: nil)
         let head = try await connection.readHead()
@@ -254,11 +256,21 @@ final class LiveEventStream: @unchecked Sendable {
     private var text = ""
     /// Every message read so far.
     private(set) var messages: [LiveMessage] = []
+    /// The decoder of a gzip-encoded answer.
+    let inflater: GzipInflater?
+    /// Bytes of the body as sent (before decoding).
+    private(set) var wireBytes = 0
 
     init(connection: LiveConnection, status: Int, headers: [String: String]) {
         self.connection = connection
         self.status = status
         self.headers = headers
+        self.inflater = headers["content-encoding"] == "gzip" ? GzipInflater() : nil
+    }
+
+    /// Reads to the end of the body (throws if it does not end within the socket's timeout).
+    func readToEnd() async throws {
+        _ = try await read { _ in false }
     }
 
     /// Reads until `done(messages)` holds; false when the stream ended first. Each read waits at
@@ -266,7 +278,8 @@ final class LiveEventStream: @unchecked Sendable {
     func read(until done: ([LiveMessage]) -> Bool) async throws -> Bool {
         while !done(messages) {
             guard let piece = try await connection.readBodyPiece() else { return false }
-            text += String(decoding: piece, as: UTF8.self)
+            wireBytes += piece.count
+            text += String(decoding: inflater?.feed(piece) ?? piece, as: UTF8.self)
             while let end = text.range(of: "\n\n") {
                 let block = String(text[..<end.lowerBound])
                 text = String(text[end.upperBound...])

@@ -57,6 +57,8 @@ final class EventHub: Sendable {
         var subscribers: [ObjectIdentifier: EventSubscriber] = [:]
         var watches: [AttemptKey: LogWatch] = [:]
         var stopped = false
+        /// Client streams whose response still holds them (joined or not).
+        var streams = 0
     }
 
     private let state: Mutex<State>
@@ -91,13 +93,24 @@ final class EventHub: Sendable {
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }
-        for subscriber in subscribers { subscriber.close() }
+        for subscriber in subscribers { subscriber.close(finishing: true) }
+    }
+
+    /// Waits until every client's response has written its stream's end (a gzip stream's
+    /// trailer included) and let it go, or `limit` passed: the server is stopped only after.
+    func waitForStreamsToEnd(within limit: Duration) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while state.withLock({ $0.streams }) > 0, clock.now < deadline {
+            try? await clock.sleep(for: .milliseconds(10))
+        }
     }
 
     // MARK: - Clients
 
-    /// A client's stream: first what it missed after `after` (nil: nothing old), then live.
-    func stream(filter: EventFilter, after: Int64?) throws(APIError) -> AsyncStream<Data> {
+    /// A client's stream: first what it missed after `after` (nil: nothing old), then live;
+    /// `gzip`: as one gzip stream (``EventSubscriber``).
+    func stream(filter: EventFilter, after: Int64?, gzip: Bool = false) throws(APIError) -> AsyncStream<Data> {
         let start: Int64
         if let after {
             start = after
@@ -105,7 +118,8 @@ final class EventHub: Sendable {
             do { start = try store.lastEventID() } catch { throw .unavailable("cannot read the event record: \(error)") }
         }
         let greeting = Data("retry: \(Self.reconnectDelay)\n\n".utf8)
-        let subscriber = EventSubscriber(filter: filter, cursor: start, greeting: greeting)
+        let subscriber = EventSubscriber(filter: filter, cursor: start, greeting: greeting, gzip: gzip)
+        state.withLock { $0.streams += 1 }
         let lease = Lease(hub: self, subscriber: subscriber)
         return AsyncStream(unfolding: { await lease.next() }, onCancel: { lease.subscriber.close() })
     }
@@ -121,7 +135,10 @@ final class EventHub: Sendable {
             self.subscriber = subscriber
         }
 
-        deinit { hub.remove(subscriber) }
+        deinit {
+            hub.remove(subscriber)
+            hub.state.withLock { $0.streams -= 1 }
+        }
 
         /// While catching up, the next page (the first with the greeting); once joined, what the
         /// hub queued. A client with nothing to catch up has joined when its first chunk returns.
@@ -129,7 +146,7 @@ final class EventHub: Sendable {
             var chunk = subscriber.take() ?? Data()
             while !subscriber.hasJoined {
                 guard !subscriber.isClosed, let page = hub.catchUp(subscriber) else { return chunk.isEmpty ? nil : chunk }
-                chunk.append(page)
+                if !page.isEmpty { chunk.append(subscriber.encode(EventChunk(page))) }
                 if !chunk.isEmpty { return chunk }
             }
             return chunk.isEmpty ? await subscriber.wait() : chunk
@@ -203,8 +220,9 @@ final class EventHub: Sendable {
             }
             let messages = events.map { (event: $0, data: Self.message($0)) }
             state.withLock { state in
-                // Clients with the same filter and position get the same bytes: built once, shared.
-                var built: [ChunkKey: Data] = [:]
+                // Clients with the same filter and position get the same bytes: built once (and
+                // compressed at most once), shared.
+                var built: [ChunkKey: EventChunk] = [:]
                 for (key, subscriber) in state.subscribers {
                     let chunkKey = ChunkKey(filter: subscriber.filter, cursor: subscriber.cursor)
                     let chunk = built[chunkKey] ?? {
@@ -214,8 +232,8 @@ final class EventHub: Sendable {
                             if chunkKey.filter.logs, let growth = ended[message.event.id] { chunk.append(growth) }
                             chunk.append(message.data)
                         }
-                        built[chunkKey] = chunk
-                        return chunk
+                        built[chunkKey] = EventChunk(chunk)
+                        return built[chunkKey]!
                     }()
                     if !subscriber.append(chunk, limit: maxPendingBytes) { state.subscribers[key] = nil }
                 }
@@ -229,7 +247,7 @@ final class EventHub: Sendable {
 
     /// A heartbeat comment to every joined client.
     private func beat() {
-        let data = Data(": heartbeat\n\n".utf8)
+        let data = EventChunk(Data(": heartbeat\n\n".utf8))
         state.withLock { state in
             for (key, subscriber) in state.subscribers where !subscriber.append(data, limit: maxPendingBytes) {
                 state.subscribers[key] = nil
@@ -296,7 +314,7 @@ final class EventHub: Sendable {
             for (id, subscriber) in state.subscribers where subscriber.filter.logs {
                 var chunk = Data()
                 for message in messages where subscriber.filter.accepts(job: message.job, run: message.run) { chunk.append(message.data) }
-                if !subscriber.append(chunk, limit: maxPendingBytes) { state.subscribers[id] = nil }
+                if !subscriber.append(EventChunk(chunk), limit: maxPendingBytes) { state.subscribers[id] = nil }
             }
         }
     }

@@ -56,19 +56,24 @@ enum ServerLauncher {
             try? (url + "\n").write(toFile: urlFile, atomically: true, encoding: .utf8)
             logger.info("HTTP server listening", metadata: ["url": "\(url)"])
         }
-        // The event stream's poller lives as long as the server; cancelled together, so open
-        // streams end as the server drains.
+        // The event stream's poller lives as long as the server. The server runs in a task of its
+        // own, not cancelled with this one: a shutdown first ends every event stream (a gzip one
+        // with its trailer), gives the responses up to a second to write their ends, and only then
+        // stops the server, which cuts off whatever is still open.
+        let serving = Task {
+            do {
+                try await server.run()
+            } catch {
+                logger.error("HTTP server stopped: \(error); the daemon goes on scheduling without it")
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await hub.run() }
-            group.addTask {
-                do {
-                    try await server.run()
-                } catch {
-                    logger.error("HTTP server stopped: \(error); the daemon goes on scheduling without it")
-                }
-            }
+            group.addTask { await serving.value }
             await group.next()
             group.cancelAll()
+            await hub.waitForStreamsToEnd(within: .seconds(1))
+            serving.cancel()
         }
         announce.cancel()
         seed.cancel()
