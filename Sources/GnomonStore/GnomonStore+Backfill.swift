@@ -39,6 +39,24 @@ extension GnomonStore {
         }
     }
 
+    /// Backfill `id`, or nil if there is none.
+    public func backfill(_ id: Int64) throws -> BackfillRecord? {
+        try read("read backfill \(id)") { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.backfillColumns.sql) FROM backfills WHERE id = ?")
+            return try fetch(statement, [id], backfill).first
+        }
+    }
+
+    /// Every backfill still `running`, oldest first: those the daemon drives when no live process does.
+    public func unfinishedBackfills() throws -> [BackfillRecord] {
+        try read("read the unfinished backfills") { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.backfillColumns.sql) FROM backfills WHERE state = 'running' ORDER BY id
+                """)
+            return try fetch(statement, [], backfill)
+        }
+    }
+
     /// Records a new backfill, `running`, and returns it.
     public func createBackfill(
         job: String, from: String, to: String, options: BackfillOptions, times: [Date], at now: Date
