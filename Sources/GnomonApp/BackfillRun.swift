@@ -100,12 +100,19 @@ public enum BackfillRun {
         }
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
         let driver = BackfillDriver(engine: engine, job: job, backfill: backfill, say: say)
-        let work: [BackfillDriver.Work]
+        let planned: [BackfillDriver.Work]?
         do {
-            work = try await plannedWork(driver, settings: settings, killGrace: options.killGrace)
+            planned = try await plannedWork(driver, settings: settings, killGrace: options.killGrace)
         } catch {
             lease.release()
             throw error
+        }
+        guard let work = planned else {
+            // A daemon started since this command looked: it adopts the backfill once the lease is free.
+            lease.release()
+            DaemonLock.nudge(home: settings.home)
+            say("a daemon started on \(settings.home); it drives backfill \(backfill.id); following it")
+            return try await follow(backfill, job: job, store: store, settings: settings, say: say)
         }
         let signals = SignalSource(signals: [SIGINT, SIGTERM]) { signal in
             driver.stop(reason: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
@@ -129,14 +136,17 @@ public enum BackfillRun {
     }
 
     /// What this sitting does for each planned fire time, oldest first; recovers the runs whose
-    /// runner died.
+    /// runner died. Nil when such runs exist and a daemon holds the home (it started after this
+    /// command looked for one): the daemon recovers them when it adopts the backfill.
     static func plannedWork(
         _ driver: BackfillDriver, settings: GlobalSettings, killGrace: Duration
-    ) async throws(AppError) -> [BackfillDriver.Work] {
+    ) async throws(AppError) -> [BackfillDriver.Work]? {
         let runs: [RunSummary]
         do { runs = try driver.store.backfillRuns(driver.backfill.id) } catch { throw AppError(error) }
         let orphans = runs.filter { !$0.status.isFinished && !runnerIsLive($0) }
-        let recovered = try await recover(orphans, engine: driver.engine, settings: settings, killGrace: killGrace)
+        guard let recovered = try await recover(orphans, engine: driver.engine, settings: settings, killGrace: killGrace) else {
+            return nil
+        }
         return driver.work(runs: runs, recovered: recovered, runnerIsLive: runnerIsLive)
     }
 
@@ -146,18 +156,18 @@ public enum BackfillRun {
     }
 
     /// Takes over `orphans` under the daemon lock, as the daemon does at start; a run whose
-    /// cancellation was asked for is finished as cancelled rather than continued.
+    /// cancellation was asked for is finished as cancelled rather than continued. Nil when a
+    /// daemon holds the lock.
     static func recover(
         _ orphans: [RunSummary], engine: RunEngine, settings: GlobalSettings, killGrace: Duration
-    ) async throws(AppError) -> [Int64: PreparedRun] {
+    ) async throws(AppError) -> [Int64: PreparedRun]? {
         guard !orphans.isEmpty else { return [:] }
         let lock: DaemonLock
         do {
             lock = try DaemonLock.acquire(home: settings.home)
         } catch {
-            throw AppError(.failure, "backfill runs \(orphans.map { String($0.id) }.joined(separator: ", ")) of "
-                + "\(orphans[0].job) were left unfinished by a process that died, and a daemon holds \(settings.home) "
-                + "(\(error)); that daemon adopts the backfill within a second: run this command again to follow it")
+            if case .alreadyRunning = error { return nil }
+            throw AppError(.environment, "\(error)")
         }
         defer { lock.release() }
         let details: [RunDetail]
