@@ -23,7 +23,7 @@ extension Daemon {
     /// Adopts every unfinished backfill that nobody drives and whose job is loaded.
     func adoptBackfills() async {
         guard !draining else { return }
-        let unfinished: [BackfillRecord]
+        let unfinished: [(id: Int64, job: String)]
         do {
             unfinished = try store.unfinishedBackfills()
         } catch {
@@ -47,14 +47,13 @@ extension Daemon {
             }
             guard let lease else { continue }
             backfillsWaiting.remove(record.id)
-            await adopt(record, job: job.definition, lease: lease)
+            await adopt(record.id, job: job.definition, lease: lease)
         }
     }
 
     /// Drives `record`, whose lease this daemon holds: recovers its runs whose runner died (a
     /// foreground driver that was killed) and hands its driver to the task group.
-    private func adopt(_ record: BackfillRecord, job: ValidJob, lease: BackfillLease) async {
-        let id = record.id
+    private func adopt(_ id: Int64, job: ValidJob, lease: BackfillLease) async {
         let current: BackfillRecord
         let runs: [RunSummary]
         do {

@@ -29,12 +29,15 @@ extension DaemonIntegrationTests {
         let maxActive: Int?
         /// How many runs may run at once (and, as the barrier makes certain, do at some point).
         let overlap: Int
+        /// `--no-follow`: the command returns at once.
+        var follow = true
         var testDescription: String { name }
     }
 
     static let handOverCases: [HandOverCase] = [
         HandOverCase(name: "one run at a time by default", maxActive: nil, overlap: 1),
         HandOverCase(name: "--max-active 3: three at once, never four", maxActive: 3, overlap: 3),
+        HandOverCase(name: "--no-follow: handed over, the command returns at once", maxActive: 2, overlap: 2, follow: false),
     ]
 
     @Test("a month of a daily job handed to the running daemon, followed to the end", arguments: handOverCases)
@@ -50,14 +53,19 @@ extension DaemonIntegrationTests {
         try await h.startDaemon()
         let daemonPID = try #require(h.daemon?.pid)
         let limit = c.maxActive.map { ["--max-active", String($0)] } ?? []
-        let result = try await h.cli(["backfill", "daily"] + Self.month + limit)
+        let result = try await h.cli(["backfill", "daily"] + Self.month + limit + (c.follow ? [] : ["--no-follow"]))
         #expect(result.status == 0, "\(result)\n\(h.log)")
         let lines = result.out.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("backfill 1 of daily: 30 fire time(s)") == true, "\(result)")
-        #expect(lines.contains("the daemon (pid \(daemonPID)) drives backfill 1; following it (Ctrl-C stops only the following)"), "\(result)")
-        #expect(lines.last == "backfill 1 succeeded: 30 run(s)", "\(result)")
-        #expect(lines.filter { $0.hasSuffix(" started") }.count == 30 && lines.filter { $0.hasSuffix(" succeeded") }.count == 30,
-                "the follower prints each run's start and end once:\n\(result.out)")
+        if c.follow {
+            #expect(lines.contains("the daemon (pid \(daemonPID)) drives backfill 1; following it (Ctrl-C stops only the following)"), "\(result)")
+            #expect(lines.last == "backfill 1 succeeded: 30 run(s)", "\(result)")
+            #expect(lines.filter { $0.hasSuffix(" started") }.count == 30 && lines.filter { $0.hasSuffix(" succeeded") }.count == 30,
+                    "the follower prints each run's start and end once:\n\(result.out)")
+        } else {
+            #expect(lines.count == 2 && lines.last?.hasPrefix("backfill 1 handed to the daemon (pid \(daemonPID))") == true, "\(result)")
+            #expect(await h.waitUntil(timeout: 60) { try h.store().backfill(1)?.state == .succeeded }, "\(h.log)")
+        }
 
         let runs = try h.runs(of: "daily")
         #expect(runs.count == 30, "\(runs.map(\.id))")
