@@ -21,7 +21,7 @@ extension Daemon {
     }
 
     /// Adopts every unfinished backfill that nobody drives and whose job is loaded.
-    func adoptBackfills() async {
+    func adoptBackfills() {
         guard !draining else { return }
         let unfinished: [(id: Int64, job: String)]
         do {
@@ -47,13 +47,14 @@ extension Daemon {
             }
             guard let lease else { continue }
             backfillsWaiting.remove(record.id)
-            await adopt(record.id, job: job.definition, lease: lease)
+            adopt(record.id, job: job.definition, lease: lease)
         }
     }
 
-    /// Drives `record`, whose lease this daemon holds: recovers its runs whose runner died (a
-    /// foreground driver that was killed) and hands its driver to the task group.
-    private func adopt(_ id: Int64, job: ValidJob, lease: BackfillLease) async {
+    /// Drives backfill `id`, whose lease this daemon holds: its runs recovered at start go to its
+    /// driver, and its runs whose runner died since (a foreground driver that was killed) are
+    /// taken over by the driver's task before it drives, so the loop never waits for them.
+    private func adopt(_ id: Int64, job: ValidJob, lease: BackfillLease) {
         let current: BackfillRecord
         let runs: [RunSummary]
         do {
@@ -69,41 +70,24 @@ extension Daemon {
             lease.release()
             return
         }
-        let orphans = runs.filter { !$0.status.isFinished && recoveredBackfillRuns[$0.id] == nil && runnerIsGone($0) }
-        if !orphans.isEmpty {
-            let details = orphans.compactMap { try? store.run($0.id) }
-            for (detail, result) in await engine.takeOver(details, grace: options.killGrace, seed: { random.next() }) {
-                switch result {
-                case .success(.resume(let prepared, let lost)):
-                    logLost(lost, job: job.name, run: detail.id)
-                    logger.notice("backfill run recovered; it continues", metadata: ["job": "\(job.name)", "run": "\(detail.id)", "backfill": "\(id)"])
-                    recoveredBackfillRuns[detail.id] = prepared
-                case .success(.finished(let status, let lost)):
-                    logLost(lost, job: job.name, run: detail.id)
-                    logger.notice("backfill run recovered as \(status.rawValue): its cancellation was asked for",
-                                  metadata: ["job": "\(job.name)", "run": "\(detail.id)", "backfill": "\(id)"])
-                case .failure(let error):
-                    logger.error("could not recover run", metadata: ["job": "\(job.name)", "run": "\(detail.id)", "error": "\(error)"])
-                }
-            }
-        }
         var recovered: [Int64: PreparedRun] = [:]
         for run in runs {
             if let prepared = recoveredBackfillRuns.removeValue(forKey: run.id) { recovered[run.id] = prepared }
         }
+        let orphans = runs.filter { !$0.status.isFinished && recovered[$0.id] == nil && runnerIsGone($0) }.map(\.id)
         let logger = self.logger
         let driver = BackfillDriver(
             engine: engine, job: job, backfill: current,
             observe: { DaemonObserver(logger: logger, job: $0.job.name, run: $0.id) },
             say: { line in logger.info("backfill \(id) of \(job.name): \(line)") })
-        // Fresh reads for the runs counted as live (this daemon's own, or a live process's).
-        let fresh = (try? store.backfillRuns(id)) ?? runs
-        let work = driver.work(runs: fresh, recovered: recovered, runnerIsLive: { !runnerIsGone($0) })
         backfills[id] = DrivenBackfill(driver: driver, lease: lease)
-        backfillsToStart.append((driver, work))
+        backfillsToStart.append(BackfillStart(
+            driver: driver, recovered: recovered, orphans: orphans, seeds: orphans.map { _ in random.next() },
+            instance: instance, killGrace: options.killGrace, logger: logger))
         logger.info("backfill adopted", metadata: [
             "backfill": "\(id)", "job": "\(job.name)", "fire_times": "\(current.times.count)",
-            "to_do": "\(work.count)", "max_active": "\(current.options.maxActive)",
+            "runs": "\(runs.count)", "recovered": "\(recovered.count)", "orphans": "\(orphans.count)",
+            "max_active": "\(current.options.maxActive)",
         ])
     }
 
@@ -126,7 +110,7 @@ extension Daemon {
         let metadata: Logger.Metadata = ["backfill": "\(id)", "job": "\(driven.driver.job.name)"]
         do {
             guard let outcome = try driven.driver.finish() else {
-                logger.info("backfill suspended; it continues at the next start", metadata: metadata)
+                logger.info("backfill suspended; it continues when it is adopted again (the next start after a shutdown)", metadata: metadata)
                 driven.lease.release()
                 return
             }
@@ -141,5 +125,57 @@ extension Daemon {
                          metadata: metadata.merging(["error": "\(error)"]) { $1 })
             driven.lease.release()
         }
+    }
+}
+
+/// An adopted backfill's work in the daemon's task group: takes over its runs whose runner died
+/// since the daemon started (their groups terminated, their attempts recorded lost), then drives
+/// every fire time left.
+struct BackfillStart: Sendable {
+    let driver: BackfillDriver
+    /// Its runs recovered at the daemon's start.
+    let recovered: [Int64: PreparedRun]
+    /// Its unfinished runs whose runner is gone, to take over first.
+    let orphans: [Int64]
+    /// One retry-jitter seed per orphan, drawn from the daemon's random source.
+    let seeds: [UInt64]
+    let instance: String
+    let killGrace: Duration
+    let logger: Logger
+
+    func run() async {
+        let store = driver.store, job = driver.job.name, id = driver.backfill.id
+        var recovered = self.recovered
+        let details = orphans.compactMap { try? store.run($0) }.filter { !$0.summary.status.isFinished }
+        var seeds = self.seeds.makeIterator()
+        for (detail, result) in await driver.engine.takeOver(details, grace: killGrace, seed: { seeds.next() ?? 0 }) {
+            switch result {
+            case .success(.resume(let prepared, let lost)):
+                for attempt in lost {
+                    logger.warning("attempt lost: its runner died", metadata: [
+                        "job": "\(job)", "run": "\(detail.id)", "task": "\(attempt.task)", "attempt": "\(attempt.number)",
+                    ])
+                }
+                logger.notice("backfill run recovered; it continues", metadata: ["job": "\(job)", "run": "\(detail.id)", "backfill": "\(id)"])
+                recovered[detail.id] = prepared
+            case .success(.finished(let status, _)):
+                logger.notice("backfill run recovered as \(status.rawValue): its cancellation was asked for",
+                              metadata: ["job": "\(job)", "run": "\(detail.id)", "backfill": "\(id)"])
+            case .failure(let error):
+                logger.error("could not recover run", metadata: ["job": "\(job)", "run": "\(detail.id)", "error": "\(error)"])
+            }
+        }
+        let runs: [RunSummary]
+        do {
+            runs = try store.backfillRuns(id)
+        } catch {
+            logger.error("could not read the runs of a backfill; it is taken up again at the next poll",
+                         metadata: ["backfill": "\(id)", "error": "\(error)"])
+            driver.drain(grace: .zero)
+            return
+        }
+        let instance = self.instance
+        let work = driver.work(runs: runs, recovered: recovered, runnerIsLive: { !Daemon.runnerIsGone($0, instance: instance) })
+        await driver.drive(work, maxActive: driver.backfill.options.maxActive)
     }
 }

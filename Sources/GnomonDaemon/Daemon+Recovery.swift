@@ -61,6 +61,12 @@ extension Daemon {
 
     /// Whether the process that ran `run` is gone.
     func runnerIsGone(_ run: RunSummary) -> Bool {
+        Self.runnerIsGone(run, instance: instance)
+    }
+
+    /// Whether the process that ran `run` is gone, seen from the daemon `instance` (which holds
+    /// the lock, so any other daemon is gone).
+    static func runnerIsGone(_ run: RunSummary, instance: String) -> Bool {
         if run.runnerInstance == instance { return false }
         if run.runnerInstance.hasPrefix(Self.instancePrefix) { return true }
         let pid = run.runnerPID

@@ -53,7 +53,7 @@ public final class Daemon {
     /// The backfills this daemon drives (`Daemon+Backfills.swift`).
     var backfills: [Int64: DrivenBackfill] = [:]
     /// Backfill drivers to hand to the task group at the end of this loop turn, with their work.
-    var backfillsToStart: [(BackfillDriver, [BackfillDriver.Work])] = []
+    var backfillsToStart: [BackfillStart] = []
     /// Backfill runs recovered at start, continued by their backfill's driver once it is adopted.
     var recoveredBackfillRuns: [Int64: PreparedRun] = [:]
     /// Backfills whose job is not loaded (logged once each).
@@ -177,7 +177,7 @@ public final class Daemon {
             }
             toStart = []
             starting()
-            await adoptBackfills()
+            adoptBackfills()
             startUnadoptedBackfillRuns()
             var nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
             var nextTriggerPoll = clock.now()
@@ -189,7 +189,7 @@ public final class Daemon {
                     fireDue(now: now)
                     if triggersNudged || now >= nextTriggerPoll {
                         claimTriggers(nudged: triggersNudged, now: now)
-                        await adoptBackfills()
+                        adoptBackfills()
                         nextTriggerPoll = now.addingTimeInterval(options.triggerPollInterval.secondsDouble)
                         triggersNudged = false
                     }
@@ -209,11 +209,10 @@ public final class Daemon {
                     }
                 }
                 toStart = []
-                for (driver, work) in backfillsToStart {
-                    let id = driver.backfill.id, maxActive = driver.backfill.options.maxActive
+                for backfill in backfillsToStart {
                     group.addTask {
-                        await driver.drive(work, maxActive: maxActive)
-                        inbox.post(.backfillEnded(id))
+                        await backfill.run()
+                        inbox.post(.backfillEnded(backfill.driver.backfill.id))
                     }
                 }
                 backfillsToStart = []

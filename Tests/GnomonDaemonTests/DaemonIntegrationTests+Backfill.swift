@@ -160,7 +160,7 @@ extension DaemonIntegrationTests {
             #expect(await follower.exitCode() == 5)
             let said = (try? String(contentsOfFile: h.root + "/follower.out", encoding: .utf8)) ?? ""
             #expect(said.contains("nobody drives backfill 1 now"), "\(said)")
-            if signal == SIGTERM { #expect(h.log.contains("backfill suspended; it continues at the next start"), "\(h.log)") }
+            if signal == SIGTERM { #expect(h.log.contains("backfill suspended; it continues when it is adopted again"), "\(h.log)") }
         case .foreground(let daemonFirst):
             let driver = try h.launch(["backfill", "daily"] + Self.month + ["--jobs", h.jobs, "--home", h.home],
                                       stdout: h.root + "/driver.out")
