@@ -87,6 +87,28 @@ extension DaemonIntegrationTests {
         await h.stopDaemon()
     }
 
+    @Test("Ctrl-C of the follower stops only the following: the daemon finishes the backfill")
+    func followerInterrupted() async throws {
+        let h = try DaemonHarness()
+        let attempts = h.root + "/attempts", marker = h.root + "/marker"
+        try h.write(job: "daily", Self.dailyWaiting(attempts: attempts, marker: marker))
+        try await h.startDaemon()
+        let follower = try h.launch(["backfill", "daily"] + Self.month + ["--jobs", h.jobs, "--home", h.home],
+                                    stdout: h.root + "/follower.out")
+        #expect(await h.waitUntil(timeout: 30) {
+            try h.runs(of: "daily").contains { ISOTime.utc($0.summary.scheduledAt) == Self.caughtDay && $0.summary.status == .running }
+        }, "\(h.log)")
+        follower.send(SIGINT)
+        #expect(await follower.exitCode() == 5)
+        let said = (try? String(contentsOfFile: h.root + "/follower.out", encoding: .utf8)) ?? ""
+        #expect(said.hasSuffix("stopped following backfill 1; its driver goes on with it, and the same command follows it again\n"), "\(said)")
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        #expect(await h.waitUntil(timeout: 60) { try h.store().backfill(1)?.state == .succeeded }, "\(h.log)")
+        let runs = try h.runs(of: "daily")
+        #expect(runs.count == 30 && runs.allSatisfy { $0.summary.status == .succeeded && $0.attempts.count == 1 }, "\(runs.map(\.summary))")
+        await h.stopDaemon()
+    }
+
     /// The most runs of `runs` running at one instant by their recorded start and finish times
     /// (a finish and a start at the same instant do not overlap).
     static func mostAtOnce(_ runs: [RunDetail]) -> Int {
