@@ -72,6 +72,8 @@ extension AppError {
             return .notFound
         case .invalidSnapshot, .runNotRetryable:
             return .failure
+        case .environment:
+            return .environment
         }
     }
 }

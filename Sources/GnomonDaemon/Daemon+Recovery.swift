@@ -23,14 +23,14 @@ extension Daemon {
         if live > 0 { logger.info("unfinished runs with a live runner left alone", metadata: ["count": "\(live)"]) }
         guard !orphans.isEmpty else { return }
         logger.notice("recovering runs whose runner died", metadata: ["count": "\(orphans.count)"])
-        let recorded = orphans.flatMap(RunEngine.openAttempts).compactMap { $0.containerName == nil && $0.slurm == nil ? $0.pgid : nil }
-        let unrecorded = engine.unrecordedGroups(ofRuns: orphans)
-        let groups = Array(Set(recorded + unrecorded))
-        await RunEngine.terminateOrphanGroups(groups, grace: options.killGrace)
-        for detail in orphans {
+        for (detail, result) in await engine.takeOver(orphans, grace: options.killGrace, seed: { random.next() }) {
             let job = detail.summary.job
             do {
-                switch try await engine.prepareRecovery(of: detail, seed: random.next()) {
+                switch try result.get() {
+                case let .resume(prepared, lost) where detail.summary.trigger == .backfill:
+                    logLost(lost, job: job, run: detail.id)
+                    logger.notice("backfill run recovered; its backfill's driver continues it", metadata: ["job": "\(job)", "run": "\(detail.id)"])
+                    recoveredBackfillRuns[detail.id] = prepared
                 case let .resume(prepared, lost):
                     logLost(lost, job: job, run: detail.id)
                     logger.notice("run recovered; it continues", metadata: ["job": "\(job)", "run": "\(detail.id)"])
@@ -51,7 +51,7 @@ extension Daemon {
         }
     }
 
-    private func logLost(_ attempts: [AttemptRecord], job: String, run: Int64) {
+    func logLost(_ attempts: [AttemptRecord], job: String, run: Int64) {
         for attempt in attempts {
             logger.warning("attempt lost: its runner died", metadata: [
                 "job": "\(job)", "run": "\(run)", "task": "\(attempt.task)", "attempt": "\(attempt.number)",
@@ -61,6 +61,12 @@ extension Daemon {
 
     /// Whether the process that ran `run` is gone.
     func runnerIsGone(_ run: RunSummary) -> Bool {
+        Self.runnerIsGone(run, instance: instance)
+    }
+
+    /// Whether the process that ran `run` is gone, seen from the daemon `instance` (which holds
+    /// the lock, so any other daemon is gone).
+    static func runnerIsGone(_ run: RunSummary, instance: String) -> Bool {
         if run.runnerInstance == instance { return false }
         if run.runnerInstance.hasPrefix(Self.instancePrefix) { return true }
         let pid = run.runnerPID

@@ -50,6 +50,14 @@ public final class Daemon {
     /// Runs to hand to the task group at the end of this loop turn.
     var toStart: [(PreparedRun, RunControl)] = []
     var draining = false
+    /// The backfills this daemon drives (`Daemon+Backfills.swift`).
+    var backfills: [Int64: DrivenBackfill] = [:]
+    /// Backfill drivers to hand to the task group at the end of this loop turn, with their work.
+    var backfillsToStart: [BackfillStart] = []
+    /// Backfill runs recovered at start, continued by their backfill's driver once it is adopted.
+    var recoveredBackfillRuns: [Int64: PreparedRun] = [:]
+    /// Backfills whose job is not loaded (logged once each).
+    var backfillsWaiting: Set<Int64> = []
     /// Runs beside the loop once the daemon holds its home and has recovered its runs (the HTTP
     /// server); cancelled when the loop has drained.
     public var companion: (@Sendable (DaemonHandle) async -> Void)?
@@ -169,6 +177,8 @@ public final class Daemon {
             }
             toStart = []
             starting()
+            adoptBackfills()
+            startUnadoptedBackfillRuns()
             var nextReload = clock.now().addingTimeInterval(options.reloadInterval.secondsDouble)
             var nextTriggerPoll = clock.now()
             var triggersNudged = true
@@ -179,6 +189,7 @@ public final class Daemon {
                     fireDue(now: now)
                     if triggersNudged || now >= nextTriggerPoll {
                         claimTriggers(nudged: triggersNudged, now: now)
+                        adoptBackfills()
                         nextTriggerPoll = now.addingTimeInterval(options.triggerPollInterval.secondsDouble)
                         triggersNudged = false
                     }
@@ -198,7 +209,14 @@ public final class Daemon {
                     }
                 }
                 toStart = []
-                if draining && active.isEmpty { break }
+                for backfill in backfillsToStart {
+                    group.addTask {
+                        await backfill.run()
+                        inbox.post(.backfillEnded(backfill.driver.backfill.id))
+                    }
+                }
+                backfillsToStart = []
+                if draining && active.isEmpty && backfills.isEmpty { break }
 
                 var wake = min(nextReload, nextTriggerPoll)
                 if !draining, let first = due.first { wake = min(wake, first.at) }
@@ -208,6 +226,8 @@ public final class Daemon {
                     switch message {
                     case let .runEnded(job, run):
                         runEnded(job: job, run: run)
+                    case .backfillEnded(let id):
+                        backfillEnded(id)
                     case .triggers:
                         logger.debug("SIGUSR1: looking for trigger requests")
                         triggersNudged = true
@@ -229,13 +249,15 @@ public final class Daemon {
         if draining {
             logger.warning("\(name) again: killing running tasks now")
             for run in active.values { run.control.drain(grace: .zero) }
+            for backfill in backfills.values { backfill.driver.drain(grace: .zero) }
             return
         }
         draining = true
         logger.info("\(name): shutting down", metadata: [
-            "runs": "\(active.count)", "grace": "\(DurationText.format(options.shutdownGrace))",
+            "runs": "\(active.count)", "backfills": "\(backfills.count)", "grace": "\(DurationText.format(options.shutdownGrace))",
         ])
         for run in active.values { run.control.drain(grace: options.shutdownGrace) }
+        for backfill in backfills.values { backfill.driver.drain(grace: options.shutdownGrace) }
     }
 
     /// A run ended (or was suspended by the shutdown): the job's next pending run may start.

@@ -6,7 +6,9 @@ import Synchronization
 enum DaemonMessage: Sendable, Hashable {
     /// A run the daemon executed has ended (finished, or suspended by a shutdown).
     case runEnded(job: String, run: Int64)
-    /// SIGUSR1: a trigger request is waiting.
+    /// The driver of a backfill the daemon drives has returned (done, or drained by a shutdown).
+    case backfillEnded(Int64)
+    /// SIGUSR1: a trigger request (or a backfill handed over by `gnomon backfill`) is waiting.
     case triggers
     /// SIGHUP: reload every job file.
     case reload

@@ -74,6 +74,30 @@ extension RunEngine {
         return groups
     }
 
+    /// Takes over `orphans`, runs whose runner died: terminates the process groups they left
+    /// (recorded and unrecorded, containers and Slurm jobs excepted), then prepares each with
+    /// `prepareRecovery`. The one sequence the daemon's start, its adoption of a backfill and a
+    /// foreground backfill use; each result is in `orphans`' order.
+    ///
+    /// - Parameter seed: draws each run's retry jitter seed.
+    public func takeOver(
+        _ orphans: [RunDetail], grace: Duration, seed: () -> UInt64
+    ) async -> [(detail: RunDetail, result: Result<RecoveryResult, any Error>)] {
+        guard !orphans.isEmpty else { return [] }
+        let recorded = orphans.flatMap(Self.openAttempts).compactMap { $0.containerName == nil && $0.slurm == nil ? $0.pgid : nil }
+        let groups = Array(Set(recorded + unrecordedGroups(ofRuns: orphans)))
+        await Self.terminateOrphanGroups(groups, grace: grace)
+        var results: [(detail: RunDetail, result: Result<RecoveryResult, any Error>)] = []
+        for detail in orphans {
+            do {
+                results.append((detail, .success(try await prepareRecovery(of: detail, seed: seed()))))
+            } catch {
+                results.append((detail, .failure(error)))
+            }
+        }
+        return results
+    }
+
     /// Records the open attempts of a run whose runner died as lost and takes the run over.
     ///
     /// Call after `terminateOrphanGroups` for the run's groups. A run whose cancellation was asked

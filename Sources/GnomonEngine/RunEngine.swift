@@ -84,6 +84,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case unknownTasks(job: String, names: [String], known: [String])
     case runNotFound(Int64)
     case runNotRetryable(Int64, RunStatus)
+    /// A file the engine needs under the home (a backfill's lease) cannot be made or locked.
+    case environment(String)
 
     public var description: String {
         switch self {
@@ -97,6 +99,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
             return "run \(id) not found; `gnomon runs` lists the recorded runs"
         case let .runNotRetryable(id, status):
             return "run \(id) is \(status.rawValue); only failed or cancelled runs can be retried"
+        case let .environment(message):
+            return message
         }
     }
 }

@@ -39,6 +39,26 @@ extension GnomonStore {
         }
     }
 
+    /// Backfill `id`, or nil if there is none.
+    public func backfill(_ id: Int64) throws -> BackfillRecord? {
+        try read("read backfill \(id)") { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.backfillColumns.sql) FROM backfills WHERE id = ?")
+            return try fetch(statement, [id], backfill).first
+        }
+    }
+
+    /// The id and job of every backfill still `running`, oldest first: those the daemon drives
+    /// when no live process does (read every second by the daemon, so without their fire times).
+    public func unfinishedBackfills() throws -> [(id: Int64, job: String)] {
+        try read("read the unfinished backfills") { db in
+            let statement = try db.cachedStatement(sql: "SELECT id, job FROM backfills WHERE state = 'running' ORDER BY id")
+            return try Row.fetchAll(statement).map { row in
+                let r = StoredRow(row: row, table: "backfills", columns: ["id", "job"], location: location)
+                return (try r.required(0), try r.required(1))
+            }
+        }
+    }
+
     /// Records a new backfill, `running`, and returns it.
     public func createBackfill(
         job: String, from: String, to: String, options: BackfillOptions, times: [Date], at now: Date

@@ -66,6 +66,16 @@ struct BackfillRunTests {
         #expect(try store.runs(RunQuery(job: "daily", limit: 100)).count == 30)
     }
 
+    @Test("--no-follow without a daemon: exit 4, nothing recorded")
+    func noFollowWithoutADaemon() async throws {
+        let home = try TemporaryHome()
+        try home.writeJob("daily", "schedule: \"0 2 * * *\"\ntasks:\n  work: { run: \"true\" }\n")
+        let result = try await CLI(home: home).run(["backfill", "daily"] + Self.month + ["--no-follow"])
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stderr.contains("--no-follow hands the backfill to the daemon, and no gnomon daemon runs on \(home.home)"), "\(result)")
+        #expect(try home.openStore().unfinishedBackfills().isEmpty)
+    }
+
     @Test("SIGKILL of the driver mid-way, then the same command: every fire time succeeded once")
     func resumedAfterSIGKILL() async throws {
         let home = try TemporaryHome()

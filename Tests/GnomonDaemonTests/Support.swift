@@ -68,7 +68,11 @@ final class DaemonHarness: DaemonHistory, @unchecked Sendable {
             ["daemon", "--jobs", jobs, "--home", home, "--kill-grace", "2s"] + extra, stderr: logPath)
         daemon = process
         guard waitReady else { return }
-        let ready = await waitUntil(timeout: 10) { self.log.contains("jobs loaded") || !process.isRunning }
+        // This daemon's own log: the earlier daemons' logs say "jobs loaded" already.
+        let ownLog = logPath
+        let ready = await waitUntil(timeout: 10) {
+            ((try? String(contentsOfFile: ownLog, encoding: .utf8)) ?? "").contains("jobs loaded") || !process.isRunning
+        }
         try #require(ready && process.isRunning, "the daemon did not start:\n\(log)")
     }
 

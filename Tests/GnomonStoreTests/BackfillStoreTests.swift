@@ -64,5 +64,11 @@ struct BackfillStoreTests {
 
         try store.finishBackfill(backfill.id, state: .succeeded, at: at("2026-12-01T01:00:00Z"))
         #expect(try store.unfinishedBackfill(job: "etl", from: "2026-11-01", to: "2026-11-02", options: options)?.id == other.id)
+        // What the daemon polls, and what a follower reads.
+        #expect(try store.unfinishedBackfills().map(\.id) == [other.id])
+        #expect(try store.unfinishedBackfills().map(\.job) == ["etl"])
+        #expect(try store.backfill(backfill.id)?.state == .succeeded)
+        #expect(try store.backfill(other.id) == other)
+        #expect(try store.backfill(999) == nil)
     }
 }

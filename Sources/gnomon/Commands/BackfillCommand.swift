@@ -9,10 +9,13 @@ struct BackfillCommand: AsyncParsableCommand {
             The fire times from the start of --from through the end of --to (inclusive, in the \
             schedule's time zone), oldest first; those with a succeeded run already are left out \
             unless --rerun-succeeded. Each becomes a run with trigger backfill and that time as its \
-            scheduled time, run in this process, at most --max-active at once. The same command \
-            again continues an unfinished backfill (after a crash or Ctrl-C). Exit 0 when every run \
-            succeeded, 1 when one did not, 5 when interrupted; a reversed range, or one with no fire \
-            time, exits 2; a job without a schedule or with a continuous one exits 1.
+            scheduled time, at most --max-active at once. When a daemon runs on the home, the daemon \
+            drives the backfill and this command follows it (Ctrl-C stops only the following; \
+            --no-follow returns at once); else this process drives it. The same command again \
+            continues an unfinished backfill (after a crash or Ctrl-C), or follows it. Exit 0 when \
+            every run succeeded, 1 when one did not, 5 when interrupted; a reversed range, or one \
+            with no fire time, exits 2; a job without a schedule or with a continuous one exits 1; \
+            6 when the daemon did not take the backfill up within 10 s.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -38,6 +41,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(name: .customLong("task"), help: "Run only this task (repeatable).")
     var tasks: [String] = []
 
+    @Flag(name: .customLong("no-follow"), help: "Hand the backfill to the running daemon and return at once.")
+    var noFollow = false
+
     @Flag(help: "Print JSON (with --dry-run).")
     var json = false
 
@@ -62,7 +68,7 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let options = BackfillRun.Options(
             job: job, from: from, to: to, tasks: tasks, maxActive: maxActive, rerunSucceeded: rerunSucceeded,
-            workers: workers, killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"))
+            workers: workers, killGrace: try CLIValues.duration(killGrace, option: "--kill-grace"), follow: !noFollow)
         let status = try await BackfillRun.run(options, settings: global.settings)
         if status != .success { throw ExitCode(status.rawValue) }
     }
