@@ -1,4 +1,5 @@
 import Foundation
+import GnomonExecution
 
 /// The one-daemon-per-home guard: an exclusive `flock` on `$GNOMON_HOME/daemon.lock`, held for the
 /// daemon's life, plus `daemon.pid` naming the holder.
@@ -30,25 +31,17 @@ public final class DaemonLock: Sendable {
             throw DaemonError.environment("cannot create the home folder \(home): \(error.localizedDescription)")
         }
         let path = lockPath(home)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw DaemonError.environment("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        var attempts = 0
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            attempts += 1
-            guard code == EWOULDBLOCK || code == EINTR, attempts <= retries else {
-                close(descriptor)
-                if code == EWOULDBLOCK {
-                    let holder = readPID(home).map { "process \($0)" } ?? "another process"
-                    throw DaemonError.alreadyRunning(
-                        "another gnomon daemon (\(holder)) already runs on \(home) (it holds \(path)); "
-                            + "stop it first, or give this one another --home")
-                }
-                throw DaemonError.environment("cannot lock \(path): \(String(cString: strerror(code)))")
-            }
-            usleep(50_000)
+        let descriptor: Int32
+        switch FileLock.takeExclusive(path, retries: retries, pause: 50_000) {
+        case .taken(let taken):
+            descriptor = taken
+        case .held:
+            let holder = readPID(home).map { "process \($0)" } ?? "another process"
+            throw DaemonError.alreadyRunning(
+                "another gnomon daemon (\(holder)) already runs on \(home) (it holds \(path)); "
+                    + "stop it first, or give this one another --home")
+        case .failed(let problem):
+            throw DaemonError.environment(problem)
         }
         let lock = DaemonLock(home: home, descriptor: descriptor)
         try lock.writePID(pid)

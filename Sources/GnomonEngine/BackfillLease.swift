@@ -1,4 +1,5 @@
 import Foundation
+import GnomonExecution
 
 /// The right to drive one backfill: an exclusive `flock` on `$GNOMON_HOME/backfills/ID.lock`,
 /// held by the one process that creates the backfill's runs (a foreground `gnomon backfill`, or
@@ -37,22 +38,11 @@ public final class BackfillLease: Sendable {
         } catch {
             throw EngineError.environment("cannot create \(folder) for the lease of backfill \(id): \(error.localizedDescription)")
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw EngineError.environment("cannot open \(path), the lease of backfill \(id): \(String(cString: strerror(errno)))")
+        switch FileLock.takeExclusive(path, retries: retries, pause: 10_000) {
+        case .taken(let descriptor): return BackfillLease(home: home, backfill: id, descriptor: descriptor)
+        case .held: return nil
+        case .failed(let problem): throw EngineError.environment("the lease of backfill \(id): \(problem)")
         }
-        var attempts = 0
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            attempts += 1
-            guard code == EWOULDBLOCK || code == EINTR, attempts <= retries else {
-                close(descriptor)
-                if code == EWOULDBLOCK { return nil }
-                throw EngineError.environment("cannot lock \(path), the lease of backfill \(id): \(String(cString: strerror(code)))")
-            }
-            usleep(10_000)
-        }
-        return BackfillLease(home: home, backfill: id, descriptor: descriptor)
     }
 
     /// Whether a live process holds backfill `id`'s lease (drives the backfill) now.
