@@ -14,3 +14,7 @@ long long gnomon_seek_data(int descriptor, long long offset) {
 long long gnomon_seek_hole(int descriptor, long long offset) {
     return (long long)lseek(descriptor, (off_t)offset, SEEK_HOLE);
 }
+
+int gnomon_open_unnamed(const char *folder, int mode) {
+    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
+}
