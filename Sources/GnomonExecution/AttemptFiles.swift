@@ -55,7 +55,7 @@ public enum AttemptFiles {
     /// log's folders when they are missing); a problem is the could-not-start reason.
     public static func writeInputs(_ text: String, to path: String) -> String? {
         var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if descriptor < 0 && errno == ENOENT {
+        if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
             if let problem = AttemptLog.makeFolders(AttemptLog.parentFolder(of: path)) { return problem.reason }
             descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
@@ -77,7 +77,7 @@ public enum AttemptFiles {
     public static func makeEmptyInputs(at path: String) -> String? {
         let folder = AttemptLog.parentFolder(of: path)
         var descriptor = gnomon_open_unnamed(folder, 0o644)
-        if descriptor < 0 && errno == ENOENT {
+        if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
             if let problem = AttemptLog.makeFolders(folder) { return problem.reason }
             descriptor = gnomon_open_unnamed(folder, 0o644)
         }

@@ -3,14 +3,20 @@ import Glibc
 /// The log file of one attempt: created once, exclusively, never overwritten.
 public enum AttemptLog {
     /// Creates the file (and its missing parent folders) for writing.
+    ///
+    /// The folders are looked at only when the file cannot be created for want of them: a run's
+    /// attempts after its first find their folder there.
     /// - Returns: the open descriptor (close-on-exec), or a could-not-start reason.
     static func create(at path: String) -> Result<Int32, LaunchProblem> {
         guard path.hasPrefix("/") else {
             return .failure(LaunchProblem("log path \"\(path)\" is not absolute"))
         }
-        let folder = parentFolder(of: path)
-        if let problem = makeFolders(folder) { return .failure(problem) }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC
+        var descriptor = open(path, flags, 0o644)
+        if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
+            if let problem = makeFolders(parentFolder(of: path)) { return .failure(problem) }
+            descriptor = open(path, flags, 0o644)
+        }
         guard descriptor >= 0 else {
             let code = errno
             if code == EEXIST {
