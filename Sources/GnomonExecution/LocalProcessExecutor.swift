@@ -58,7 +58,10 @@ struct LocalProcessBody: AttemptBody {
         } else {
             switch resolver.resolve(command, environment: launch.environment, workingDirectory: launch.workingDirectory) {
             case .success(let path): executable = path
-            case .failure(let problem): return .failure(LaunchProblem(problem.reason))
+            case .failure(let problem):
+                // A missing working directory is the first thing to fix, as after a failed spawn.
+                return .failure(Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey)
+                    ?? LaunchProblem(problem.reason))
             }
         }
         return .success(SpawnRequest(
