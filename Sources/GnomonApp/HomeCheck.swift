@@ -43,8 +43,11 @@ public enum HomeCheck {
         report.attempts = logs.count
         let files = FileManager.default
         report.missing = logs.filter { $0.outcome != "could_not_start" && !files.fileExists(atPath: $0.path) }
-        // An attempt's scratch files (its output and inputs files) belong to its log.
-        let named = Set(logs.flatMap { [$0.path] + AttemptFiles.scratch(logPath: $0.path) })
+        // An attempt's scratch files (its output and inputs files) belong to its log, the run's
+        // empty inputs file to the run's logs.
+        let named = Set(logs.flatMap {
+            [$0.path, AttemptFiles.emptyInputsPath(logPath: $0.path)] + AttemptFiles.scratch(logPath: $0.path)
+        })
         report.orphaned = filesUnder(settings.home + "/logs").filter { !named.contains($0) }
         return report
     }

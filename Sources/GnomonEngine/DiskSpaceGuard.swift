@@ -6,7 +6,9 @@ import Synchronization
 /// (`min_free_space`; Docs/daemon.md, *A full disk*), so a task does not start only to fail
 /// mid-write, and lets them go once space returns.
 ///
-/// A look is one `statvfs` of the home, about a microsecond, taken before every attempt.
+/// A look is one `statvfs` of the home, about a microsecond, taken before every attempt, except
+/// that a reading which found plenty of space is reused for a short while
+/// (``reuseFor``, ``plentyAbove``): a run of short tasks then does not measure the disk for each.
 ///
 /// It also keeps the current **wait episode**: from the first attempt held back to the first
 /// look that finds enough space again, however many attempts wait and however often they look,
@@ -47,19 +49,68 @@ public final class DiskSpaceGuard: Sendable {
     /// How often a waiting attempt looks again.
     public static let pollInterval = Duration.seconds(1)
 
-    private let folder: String
-    private let state: Mutex<FreeSpaceRule>
-    private let episode = Mutex<Episode?>(nil)
+    /// How long a reading that found plenty of space is reused (see ``plentyAbove``).
+    public static let reuseFor = Duration.seconds(1)
 
-    public init(folder: String, rule: FreeSpaceRule = .standard) {
-        self.folder = folder
-        self.state = Mutex(rule)
+    /// The free space, above what the rule needs, that makes a reading reusable: at least the
+    /// rule's own threshold, and at least 1 GiB. Reused, a reading can let an attempt start past
+    /// the threshold only when more than that was written within ``reuseFor`` (1 GiB a second),
+    /// and then for at most that second; a small disk (a few GiB) is measured before every
+    /// attempt once it is within 1 GiB of its threshold.
+    public static func plentyAbove(needed: Int64) -> Int64 {
+        max(needed, 1 << 30)
     }
 
-    /// The rule in force; the daemon sets it from the settings file (and again on SIGHUP).
+    /// What one `statvfs` of the folder found: bytes free to an unprivileged user, and the size.
+    public struct Reading: Sendable, Hashable {
+        public var free: Int64
+        public var total: Int64
+
+        public init(free: Int64, total: Int64) {
+            self.free = free
+            self.total = total
+        }
+    }
+
+    private struct State {
+        var rule: FreeSpaceRule
+        /// The last reading that may be reused, and until when.
+        var reusable: (reading: Reading, until: ContinuousClock.Instant)?
+    }
+
+    private let folder: String
+    private let state: Mutex<State>
+    private let episode = Mutex<Episode?>(nil)
+    private let measure: @Sendable (String) -> Reading?
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    /// - Parameters:
+    ///   - measure: reads the folder's file system (`statvfs`; tests pass a made-up disk).
+    ///   - now: the monotonic time a reading is reused by.
+    public init(
+        folder: String, rule: FreeSpaceRule = .standard,
+        measure: @escaping @Sendable (String) -> Reading? = DiskSpaceGuard.statvfsReading,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.folder = folder
+        self.state = Mutex(State(rule: rule))
+        self.measure = measure
+        self.now = now
+    }
+
+    /// The rule in force; the daemon sets it from the settings file (and again on SIGHUP). A new
+    /// rule is judged on a new reading.
     public var rule: FreeSpaceRule {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get { state.withLock { $0.rule } }
+        set { state.withLock { $0 = State(rule: newValue) } }
+    }
+
+    /// One `statvfs` of `folder`; `nil` when it cannot be measured.
+    @Sendable
+    public static func statvfsReading(_ folder: String) -> Reading? {
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return nil }
+        return Reading(free: Int64(info.f_bavail) * Int64(info.f_frsize), total: Int64(info.f_blocks) * Int64(info.f_frsize))
     }
 
     /// The shortage now, or `nil` when there is enough space (or it cannot be measured: a
@@ -70,15 +121,24 @@ public final class DiskSpaceGuard: Sendable {
     }
 
     /// The free space and what the rule needs now, short or not; `nil` when there is no rule or
-    /// the folder cannot be measured.
+    /// the folder cannot be measured. A reading that found plenty of space (``plentyAbove``) less
+    /// than ``reuseFor`` ago is used again instead of a new one.
     public func look() -> Shortage? {
-        let rule = self.rule
+        let at = now()
+        let (rule, reused) = state.withLock { state -> (FreeSpaceRule, Reading?) in
+            guard let reusable = state.reusable, at < reusable.until else { return (state.rule, nil) }
+            return (state.rule, reusable.reading)
+        }
         guard rule != .none else { return nil }
-        var info = statvfs()
-        guard statvfs(folder, &info) == 0 else { return nil }
-        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
-        let total = Int64(info.f_blocks) * Int64(info.f_frsize)
-        return Shortage(free: free, needed: rule.threshold(total: total), folder: folder)
+        guard let reading = reused ?? measure(folder) else { return nil }
+        let needed = rule.threshold(total: reading.total)
+        if reused == nil, reading.free - needed >= Self.plentyAbove(needed: needed) {
+            state.withLock { state in
+                // Unless the rule changed meanwhile: a new rule is judged on a new reading.
+                if state.rule == rule { state.reusable = (reading, at + Self.reuseFor) }
+            }
+        }
+        return Shortage(free: reading.free, needed: needed, folder: folder)
     }
 
     /// Whether attempts are waiting for space in this process (an episode is open).

@@ -38,8 +38,19 @@ public struct LaunchBuilder: Sendable {
                 resolved.env["GNOMON_ITEM"] = item.text
                 resolved.env["GNOMON_ITEM_INDEX"] = String(item.index)
             }
-            return launch(resolved, attempt: attempt)
+            let published = task.upstream.contains { !(outputs[$0]?.isEmpty ?? true) }
+            return launch(resolved, attempt: attempt, inputs: published ? .own : .runEmpty)
         }
+    }
+
+    /// Which file `GNOMON_INPUTS` names for an attempt of a task with upstream tasks.
+    public enum Inputs: Sendable, Hashable {
+        /// The attempt's own inputs file (``AttemptFiles/inputsPath(logPath:)``): some upstream
+        /// task published outputs.
+        case own
+        /// The run's one empty inputs file (``AttemptFiles/emptyInputsPath(logPath:)``): no
+        /// upstream task published an output.
+        case runEmpty
     }
 
     /// The launch of attempt `attempt` of `task`, whose fields are used as written.
@@ -54,8 +65,9 @@ public struct LaunchBuilder: Sendable {
     ///   Gnomon's variables; its `workdir`): the nodes share the job's folders.
     /// - Every attempt gets `GNOMON_OUTPUT`, the path of its own output file beside its log (in a
     ///   container, where that file is mounted); a task with upstream tasks also gets
-    ///   `GNOMON_INPUTS`, the path of the JSON file of their outputs (written by the engine).
-    public func launch(_ task: TaskSpec, attempt: Int) -> AttemptLaunch {
+    ///   `GNOMON_INPUTS`, the path of the JSON file of their outputs (written by the engine):
+    ///   its own, or with `inputs: .runEmpty` the run's empty one.
+    public func launch(_ task: TaskSpec, attempt: Int, inputs: Inputs = .own) -> AttemptLaunch {
         let base: [String: String], workingDirectory: String
         switch task.action {
         case .shell, .command, .slurm:
@@ -68,7 +80,8 @@ public struct LaunchBuilder: Sendable {
         let logPath = logPath(task: task.name, attempt: attempt)
         let outputPath = AttemptFiles.outputPath(logPath: logPath)
         // Only a task with upstream tasks has inputs.
-        let inputsPath = task.upstream.isEmpty ? nil : AttemptFiles.inputsPath(logPath: logPath)
+        let inputsPath = task.upstream.isEmpty ? nil
+            : inputs == .own ? AttemptFiles.inputsPath(logPath: logPath) : AttemptFiles.emptyInputsPath(logPath: logPath)
         let inContainer = task.action.executorKind == .container
         environment["GNOMON_OUTPUT"] = inContainer ? AttemptFiles.containerOutputPath : outputPath
         if let inputsPath { environment["GNOMON_INPUTS"] = inContainer ? AttemptFiles.containerInputsPath : inputsPath }

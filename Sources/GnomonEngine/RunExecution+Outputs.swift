@@ -11,12 +11,14 @@ extension RunExecution {
     }
 
     /// The launch of attempt `attempt` of `spec`, its references resolved from `upstream` and, for
-    /// a task with upstream tasks, its inputs file written (`GNOMON_INPUTS`: an object of each
-    /// upstream task that succeeded, by name, holding its outputs). A refusal is written to the
-    /// attempt's log as for any attempt that could not start.
+    /// a task with upstream tasks, its inputs file ready (`GNOMON_INPUTS`: an object of each
+    /// upstream task that succeeded and published outputs, by name, holding them). When none
+    /// did, the attempt is given the run's empty inputs file (made by the first attempt that
+    /// needs it) rather than a file of its own. A refusal is written to the attempt's log as for
+    /// any attempt that could not start.
     static func prepareLaunch(
         _ launches: LaunchBuilder, _ spec: TaskSpec, attempt: Int, upstream: [String: [String: String]],
-        item: (index: Int, text: String)? = nil
+        emptyInputs: EmptyInputsFile, item: (index: Int, text: String)? = nil
     ) -> Result<AttemptLaunch, LaunchRefusal> {
         let launch: AttemptLaunch
         switch launches.launch(spec, attempt: attempt, outputs: upstream, item: item) {
@@ -28,10 +30,14 @@ extension RunExecution {
         }
         if let inputsPath = launch.inputsPath {
             let problem: String?
-            do {
-                problem = AttemptFiles.writeInputs(try inputsText(upstream), to: inputsPath)
-            } catch {
-                problem = "could not encode the inputs file: \(error)"
+            if inputsPath == AttemptFiles.inputsPath(logPath: launch.logPath) {
+                do {
+                    problem = AttemptFiles.writeInputs(try inputsText(upstream.filter { !$0.value.isEmpty }), to: inputsPath)
+                } catch {
+                    problem = "could not encode the inputs file: \(error)"
+                }
+            } else {
+                problem = emptyInputs.make(at: inputsPath)
             }
             if let problem {
                 AttemptLog.note(couldNotStart: problem, at: launch.logPath)
@@ -52,16 +58,28 @@ extension RunExecution {
     /// the outputs its output file holds (nil for none), or `.outputRefused` with the line at
     /// fault, also written to its log. The attempt's scratch files are removed either way: its
     /// outputs travel with its end from here on.
-    static func collectOutputs(_ outcome: AttemptOutcome, logPath: String) -> (AttemptOutcome, [String: String]?) {
-        defer { AttemptFiles.remove(logPath: logPath) }
+    ///
+    /// - Parameter ownInputs: whether the attempt may have an inputs file of its own to remove
+    ///   (false when it was given the run's empty one).
+    static func collectOutputs(
+        _ outcome: AttemptOutcome, logPath: String, ownInputs: Bool = true
+    ) -> (AttemptOutcome, [String: String]?) {
+        let outputPath = AttemptFiles.outputPath(logPath: logPath)
+        // Found missing when it is read: nothing to remove.
+        var outputMissing = false
+        defer {
+            if !outputMissing { unlink(outputPath) }
+            if ownInputs { unlink(AttemptFiles.inputsPath(logPath: logPath)) }
+        }
         guard outcome.succeeded else { return (outcome, nil) }
-        let parsed = AttemptFiles.readOutput(at: AttemptFiles.outputPath(logPath: logPath)).flatMap { text in
+        let parsed = AttemptFiles.readOutput(at: outputPath).flatMap { text in
             text.map { OutputFile.parse($0).map(Optional.some) } ?? .success(nil)
         }
         switch parsed {
         case .success(let pairs?):
             return (outcome, Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
         case .success(nil):
+            outputMissing = true
             return (outcome, nil)
         case .failure(let problem):
             AttemptLog.append("gnomon: the outputs were refused: \(problem)\n", to: logPath)

@@ -25,6 +25,7 @@ final class RunExecution: Sendable {
     private let specs: [String: TaskSpec]
     private let launches: LaunchBuilder
     private let recorder: RunRecorder
+    private let emptyInputs = EmptyInputsFile()
 
     /// What child tasks tell the loop.
     enum Message: Sendable {
@@ -295,6 +296,7 @@ final class RunExecution: Sendable {
     ) -> Task<Void, Never> {
         let engine = self.engine, observer = self.observer, continuation = self.continuation
         let runID = self.runID, task = spec.name, recorder = self.recorder, launches = self.launches
+        let emptyInputs = self.emptyInputs
         let job = prepared.job.name
         return Task(executorPreference: ProcessLoop.shared) {
             // Too little free space in the home: the task waits, ready, with the reason recorded
@@ -328,7 +330,7 @@ final class RunExecution: Sendable {
             // Built here, not in the loop: a run that makes a thousand tasks ready at once starts
             // the first without building the environment of all the others first.
             let launch: AttemptLaunch
-            switch Self.prepareLaunch(launches, spec, attempt: attempt, upstream: upstream, item: item) {
+            switch Self.prepareLaunch(launches, spec, attempt: attempt, upstream: upstream, emptyInputs: emptyInputs, item: item) {
             case .success(let prepared):
                 launch = prepared
             case .failure(let refusal):
@@ -357,7 +359,8 @@ final class RunExecution: Sendable {
             }
             let ran = await engine.executor.run(launch, gate: gate, onStart: onStart)
             gate.finish()
-            let (outcome, published) = Self.collectOutputs(ran, logPath: launch.logPath)
+            let ownInputs = launch.inputsPath == AttemptFiles.inputsPath(logPath: launch.logPath)
+            let (outcome, published) = Self.collectOutputs(ran, logPath: launch.logPath, ownInputs: ownInputs)
             // Cancelled before any process existed: nothing ran, so no attempt is recorded (it
             // would have no pid and no log).
             let recordedStart = recorded.withLock { $0 }

@@ -1,3 +1,4 @@
+import CGnomonSpawn
 import GnomonCore
 import Glibc
 
@@ -6,6 +7,10 @@ import Glibc
 ///
 /// Both are scratch: the engine removes them when the attempt has ended (its outputs are in the
 /// database by then), and the pruner removes any a crash left beside a log it deletes.
+///
+/// An attempt none of whose upstream tasks published an output reads the run's one empty inputs
+/// file instead (``emptyInputsPath(logPath:)``, `{}`), made once per run and kept with its logs,
+/// so that no file is created and deleted for each such attempt.
 public enum AttemptFiles {
     /// Where a container sees its output file (the host file is mounted there).
     public static let containerOutputPath = "/gnomon/output"
@@ -26,6 +31,16 @@ public enum AttemptFiles {
         stem(of: logPath) + ".inputs.json"
     }
 
+    /// The name of a run's empty inputs file in its log folder. It cannot be an attempt's file:
+    /// those are named `TASK.NUMBER.…`.
+    public static let emptyInputsName = "empty.inputs.json"
+
+    /// The run's empty inputs file (`{}`), in the folder of the attempt log `logPath`: what
+    /// `GNOMON_INPUTS` names when no upstream task of the attempt published an output.
+    public static func emptyInputsPath(logPath: String) -> String {
+        AttemptLog.parentFolder(of: logPath) + "/" + emptyInputsName
+    }
+
     /// Every scratch file of the attempt whose log is `logPath`.
     public static func scratch(logPath: String) -> [String] {
         [outputPath(logPath: logPath), inputsPath(logPath: logPath)]
@@ -36,14 +51,59 @@ public enum AttemptFiles {
         for path in scratch(logPath: logPath) { unlink(path) }
     }
 
-    /// Writes `text` as the inputs file at `path` (creating the log's folders first), replacing
-    /// any file there; a problem is the could-not-start reason.
+    /// Writes `text` as the inputs file at `path`, replacing any file there (and creating the
+    /// log's folders when they are missing); a problem is the could-not-start reason.
     public static func writeInputs(_ text: String, to path: String) -> String? {
-        if let problem = AttemptLog.makeFolders(AttemptLog.parentFolder(of: path)) { return problem.reason }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
+            if let problem = AttemptLog.makeFolders(AttemptLog.parentFolder(of: path)) { return problem.reason }
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
         guard descriptor >= 0 else { return "could not write the inputs file \(path): \(ErrnoText.describe(errno))" }
         defer { close(descriptor) }
         guard DescriptorText.writeAll(text, to: descriptor) else {
+            return "could not write the inputs file \(path): \(ErrnoText.describe(errno))"
+        }
+        return nil
+    }
+
+    /// Makes the run's empty inputs file at `path` (``emptyInputsPath(logPath:)``) unless it
+    /// exists, with its folders; a problem is the could-not-start reason.
+    ///
+    /// The file is written unnamed (`O_TMPFILE`) and then linked under its name, so no reader
+    /// ever finds it half-written, two runners making it at once both succeed (the second link
+    /// finds it there), and a crash leaves nothing behind. Where the file system has no unnamed
+    /// files, a uniquely named one is written and linked the same way, then its name removed.
+    public static func makeEmptyInputs(at path: String) -> String? {
+        let folder = AttemptLog.parentFolder(of: path)
+        var descriptor = gnomon_open_unnamed(folder, 0o644)
+        if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
+            if let problem = AttemptLog.makeFolders(folder) { return problem.reason }
+            descriptor = gnomon_open_unnamed(folder, 0o644)
+        }
+        if descriptor < 0 { return makeEmptyInputsNamed(at: path) }
+        defer { close(descriptor) }
+        guard DescriptorText.writeAll(emptyInputsText, to: descriptor) else {
+            return "could not write the inputs file \(path): \(ErrnoText.describe(errno))"
+        }
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 || errno == EEXIST else {
+            // No /proc to name the unnamed file by: the named way.
+            if errno == ENOENT { return makeEmptyInputsNamed(at: path) }
+            return "could not write the inputs file \(path): \(ErrnoText.describe(errno))"
+        }
+        return nil
+    }
+
+    /// What the run's empty inputs file holds: no upstream task's outputs.
+    public static let emptyInputsText = "{}\n"
+
+    /// ``makeEmptyInputs(at:)`` without `O_TMPFILE`: a file named after the process is written,
+    /// linked under `path` and unlinked.
+    private static func makeEmptyInputsNamed(at path: String) -> String? {
+        let scratch = "\(path).\(getpid()).tmp"
+        if let problem = writeInputs(emptyInputsText, to: scratch) { return problem }
+        defer { unlink(scratch) }
+        guard link(scratch, path) == 0 || errno == EEXIST else {
             return "could not write the inputs file \(path): \(ErrnoText.describe(errno))"
         }
         return nil

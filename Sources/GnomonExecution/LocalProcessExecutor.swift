@@ -6,12 +6,14 @@ import Glibc
 ///
 /// The sequence (see Docs/execution.md), inside the steps every attempt shares (``AttemptPrelude``):
 /// 1. create the log file exclusively (and its folders);
-/// 2. check the working directory and resolve `argv[0]`; a problem is written to the log and
-///    returned as `.couldNotStart`;
+/// 2. resolve `argv[0]` (an absolute path is taken as written); a problem is written to the log
+///    and returned as `.couldNotStart`;
 /// 3. wait for the engine's gate (the task's readiness committed); a closed gate removes the log
 ///    and ends the attempt `.cancelled` with nothing started;
 /// 4. spawn (`vfork` + `exec`) in a new session (pid == pgid), stdin from `/dev/null`, stdout and stderr
-///    both the log's descriptor: Gnomon never reads the bytes;
+///    both the log's descriptor: Gnomon never reads the bytes. A spawn that fails is explained
+///    by looking at the working directory and the command then (`.couldNotStart`): the child's
+///    `chdir` and `execve` check them anyway, so the path to a spawn does not look first;
 /// 5. wait for the exit; on timeout or cancellation SIGTERM the group, SIGKILL it after the grace;
 /// 6. after every end, even a clean exit, SIGKILL the group so no background child outlives it.
 public final class LocalProcessExecutor: TaskExecutor {
@@ -44,13 +46,23 @@ struct LocalProcessBody: AttemptBody {
         guard let command = argv.first else {
             return .failure(LaunchProblem("the task has an empty command"))
         }
-        if let problem = Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey) {
-            return .failure(problem)
+        // A relative one would be taken from Gnomon's own working directory by the child's chdir.
+        guard launch.workingDirectory.hasPrefix("/") else {
+            return .failure(Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey)
+                ?? LaunchProblem("working directory \"\(launch.workingDirectory)\" is not an absolute path"))
         }
         let executable: String
-        switch resolver.resolve(command, environment: launch.environment, workingDirectory: launch.workingDirectory) {
-        case .success(let path): executable = path
-        case .failure(let problem): return .failure(LaunchProblem(problem.reason))
+        if command.hasPrefix("/") {
+            // What the disk holds there is the spawn's to find (``explainFailedSpawn``).
+            executable = PathJoin.join(launch.workingDirectory, command)
+        } else {
+            switch resolver.resolve(command, environment: launch.environment, workingDirectory: launch.workingDirectory) {
+            case .success(let path): executable = path
+            case .failure(let problem):
+                // A missing working directory is the first thing to fix, as after a failed spawn.
+                return .failure(Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey)
+                    ?? LaunchProblem(problem.reason))
+            }
         }
         return .success(SpawnRequest(
             executable: executable,
@@ -76,9 +88,10 @@ struct LocalProcessBody: AttemptBody {
             pid = try spawner.spawn(request)
             close(log)
         } catch {
-            AttemptLog.recordCouldNotStart(error.message, to: log)
+            let reason = explainFailedSpawn(launch) ?? error.message
+            AttemptLog.recordCouldNotStart(reason, to: log)
             close(log)
-            return .couldNotStart(reason: error.message)
+            return .couldNotStart(reason: reason)
         }
         stopper.track(group: pid)
         onStart(StartedProcess(pid: pid, pgid: pid))
@@ -90,7 +103,21 @@ struct LocalProcessBody: AttemptBody {
         if let group = stopper.group { killProcessGroup(group, signal: SIGKILL) }
     }
 
-    /// A clearer message than the `ENOENT` a spawn would give for a bad directory.
+    /// Why a spawn failed, when the working directory or the command is the cause: the message
+    /// of ``checkWorkingDirectory(_:key:)`` or of ``CommandResolver``, clearer than the errno of
+    /// the child's `chdir` or `execve`; `nil` when both look fine (the spawn's own message stands).
+    func explainFailedSpawn(_ launch: AttemptLaunch) -> String? {
+        if let problem = Self.checkWorkingDirectory(launch.workingDirectory, key: launch.workingDirectoryKey) {
+            return problem.reason
+        }
+        guard let command = AttemptEnvironment.argv(for: launch.action)?.first else { return nil }
+        if case .failure(let problem) = resolver.resolve(
+            command, environment: launch.environment, workingDirectory: launch.workingDirectory) {
+            return problem.reason
+        }
+        return nil
+    }
+
     /// A clearer message than the `ENOENT` a spawn would give for a bad directory; with the
     /// job-file `key` that chose the directory, the message starts with it and says what to change.
     static func checkWorkingDirectory(_ path: String, key: String? = nil) -> LaunchProblem? {

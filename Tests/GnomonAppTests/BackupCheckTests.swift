@@ -80,6 +80,9 @@ struct BackupCheckTests {
         let bench = try Bench()
         _ = try await bench.run("ok")
         _ = try await bench.run("fails")
+        // A run's empty inputs file belongs to its logs (GNOMON_INPUTS when no upstream published).
+        FileManager.default.createFile(
+            atPath: bench.home.home + "/logs/ok/1/" + AttemptFiles.emptyInputsName, contents: Data("{}\n".utf8))
         let sound = try HomeCheck.check(settings: bench.settings)
         #expect(sound.sound)
         #expect(sound.text == "database: ok\nlogs: 2 attempts, 0 logs missing, 0 files no attempt names")

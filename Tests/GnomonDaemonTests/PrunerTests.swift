@@ -45,6 +45,10 @@ struct PrunerTests {
                                     logText: "old\n")
         let pruner = Pruner(store: store)
         pruner.configure(fallback: .standard, jobs: ["busy": RetentionPolicy(runs: 5, days: 90)])
+        // A run's empty inputs file (GNOMON_INPUTS when no upstream task published) is kept with
+        // its logs: it goes with a pruned run's folder, and stays with a kept run's.
+        let emptyInputs = { (run: Int64) in "\(home.home)/logs/busy/\(run)/\(AttemptFiles.emptyInputsName)" }
+        for run in [busy[0], busy.last!] { FileManager.default.createFile(atPath: emptyInputs(run), contents: Data("{}\n".utf8)) }
 
         let dry = try pruner.prune(now: Self.now, dryRun: true, pacing: false)
         // busy: 25 runs of 2 attempts, "busy\n" each; old: 10 runs of 1 attempt, "old\n".
@@ -62,6 +66,7 @@ struct PrunerTests {
         for id in busy.suffix(5) {
             #expect(home.read(history.logPath(job: "busy", run: id, task: "t2")) == "busy\n")
         }
+        #expect(FileManager.default.fileExists(atPath: emptyInputs(busy.last!)))
         #expect(try store.prunedRun(busy[0])?.runsPruned == 35)
         #expect(try store.prunedRun(busy.last!) == nil, "a kept run is not pruned")
         #expect(try store.prunedRun(old.last! + 1) == nil, "an id never given is not pruned")

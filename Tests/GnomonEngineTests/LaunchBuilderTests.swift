@@ -100,6 +100,21 @@ struct LaunchBuilderTests {
         #expect(arguments.contains("/jobs/x:/d"))
     }
 
+    @Test("GNOMON_INPUTS names the attempt's own file when an upstream task published, else the run's empty one",
+          arguments: [
+            (["extract": ["day": "1"]], "/home/g/logs/etl/42/load.2.inputs.json"),
+            (["extract": [:]], "/home/g/logs/etl/42/empty.inputs.json"),
+            ([:], "/home/g/logs/etl/42/empty.inputs.json"),
+          ] as [([String: [String: String]], String)])
+    func inputsFile(outputs: [String: [String: String]], named: String) throws {
+        let task = TaskSpec(name: "load", action: .command(["load"]), dependsOn: ["extract"])
+
+        let launch = try Self.builder.launch(task, attempt: 2, outputs: outputs).get()
+
+        #expect(launch.environment["GNOMON_INPUTS"] == named)
+        #expect(launch.inputsPath == named)
+    }
+
     @Test("a local task's launch is no container launch")
     func localIsNoContainer() {
         #expect(ContainerLaunch(Self.builder.launch(TaskSpec(name: "load", action: .shell("true")), attempt: 1)) == nil)

@@ -169,4 +169,55 @@ struct OutputTests {
         #expect(second.detail.attempts(of: "extract").count == 1, "extract succeeded before and is not run again")
         #expect(home.read("got") == "1-\(first.id)\n")
     }
+
+    struct InputsCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// What each upstream task (`a`, `b`) appends to its output file; nil for nothing.
+        let outputs: [String: String?]
+        /// What `GNOMON_INPUTS` holds for the downstream task.
+        let inputs: [String: [String: String]]
+        /// Whether it names the run's one empty inputs file rather than a file of its own.
+        let runWide: Bool
+        var testDescription: String { name }
+    }
+
+    static let inputsCases: [InputsCase] = [
+        InputsCase(name: "no upstream task published: the run's empty inputs file",
+                   outputs: ["a": nil, "b": nil], inputs: [:], runWide: true),
+        InputsCase(name: "one upstream task published: only it is in the attempt's own file",
+                   outputs: ["a": "k=v", "b": nil], inputs: ["a": ["k": "v"]], runWide: false),
+        InputsCase(name: "both published: both are in the attempt's own file",
+                   outputs: ["a": "k=v", "b": "n=1"], inputs: ["a": ["k": "v"], "b": ["n": "1"]], runWide: false),
+    ]
+
+    @Test("GNOMON_INPUTS holds the upstream tasks that published outputs, or names the run's empty inputs file",
+          arguments: inputsCases)
+    func inputsFile(_ testCase: InputsCase) async throws {
+        let home = try TemporaryHome()
+        var builder = JobBuilder("inputs", directory: home.jobs)
+        for name in ["a", "b"] {
+            let line = testCase.outputs[name].flatMap { $0 }.map { "echo '\($0)' >> \"$GNOMON_OUTPUT\"" } ?? "true"
+            builder = builder.task(name, run: line)
+        }
+        let job = builder
+            .task("c", run: "echo \"$GNOMON_INPUTS\" > '\(home.path("named"))'; cp \"$GNOMON_INPUTS\" '\(home.path("inputs"))'",
+                  dependsOn: ["a", "b"])
+            .task("d", run: "echo \"$GNOMON_INPUTS\" > '\(home.path("named-d"))'", dependsOn: ["a"], after: ["b"])
+            .build()
+        let finished = try await runToEnd(job, in: home)
+        #expect(finished.status == .succeeded, "\(finished.detail.tasks)")
+        let inputs = try JSONSerialization.jsonObject(with: Data((home.read("inputs") ?? "").utf8)) as? [String: [String: String]]
+        #expect(inputs == testCase.inputs)
+        let log = try #require(finished.detail.attempts(of: "c").first?.logPath)
+        let named = (home.read("named") ?? "").trimmingCharacters(in: .newlines)
+        let emptyInputs = AttemptFiles.emptyInputsPath(logPath: log)
+        #expect(named == (testCase.runWide ? emptyInputs : AttemptFiles.inputsPath(logPath: log)))
+        // The run's empty inputs file stays with its logs; an attempt's own file is scratch.
+        #expect(FileManager.default.fileExists(atPath: emptyInputs) == testCase.runWide)
+        if testCase.runWide {
+            #expect(home.read("named-d")?.trimmingCharacters(in: .newlines) == emptyInputs, "one file for the whole run")
+            #expect(try String(contentsOfFile: emptyInputs, encoding: .utf8) == "{}\n")
+        }
+        for path in AttemptFiles.scratch(logPath: log) { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+    }
 }

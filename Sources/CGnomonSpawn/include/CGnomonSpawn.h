@@ -58,6 +58,17 @@ void gnomon_loop_drain(int wakeup);
 /// a file system without holes).
 int gnomon_punch_hole(int descriptor, long long offset, long long length);
 
+/// open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode): an unnamed file in `folder`, to be
+/// linked under a name once written (linkat of /proc/self/fd/N). -1 with errno set (ENOENT for a
+/// missing folder; EOPNOTSUPP or EISDIR on a file system without unnamed files).
+int gnomon_open_unnamed(const char *folder, int mode);
+
+/// Sets the "top of a directory hierarchy" attribute (`chattr +T`, FS_TOPDIR_FL) on `folder`
+/// unless it has it: ext4's allocator then places each new subfolder in a block group of its own
+/// choosing (the one with the fewest folders among those with room) instead of beside `folder`.
+/// 0, or -1 with errno set (ENOTTY, EOPNOTSUPP or EINVAL on a file system without it).
+int gnomon_spread_subfolders(const char *folder);
+
 /// lseek(SEEK_DATA): the first offset at or after `offset` that holds data (past a hole); -1 with
 /// errno ENXIO when no data follows.
 long long gnomon_seek_data(int descriptor, long long offset);

@@ -183,7 +183,8 @@ public final class Pruner: Sendable {
     }
 
     /// Deletes log files nothing points at any more (with the scratch files a crashed attempt
-    /// may have left beside its log), and each run's log folder once empty.
+    /// may have left beside its log), and each run's log folder (with the run's empty inputs file)
+    /// once empty.
     static func removeLogs(_ paths: [String], into report: inout PruneReport) {
         var folders: Set<String> = []
         for path in paths {
@@ -195,7 +196,11 @@ public final class Pruner: Sendable {
             folders.insert((path as NSString).deletingLastPathComponent)
         }
         // Fails harmlessly when something else is still in the folder.
-        for folder in folders { rmdir(folder) }
+        // Whole runs are pruned: the run's empty inputs file goes with its logs.
+        for folder in folders {
+            unlink(folder + "/" + AttemptFiles.emptyInputsName)
+            rmdir(folder)
+        }
     }
 
     static func fileSize(_ path: String) -> Int64? {
