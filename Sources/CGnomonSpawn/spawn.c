@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +50,7 @@ static int gnomon_child_stream(int source, int target, int null_flags) {
 }
 
 pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
-                   int standard_input, int standard_output, int standard_error, int new_session,
+                   int standard_input, int standard_output, int standard_error, int own_group,
                    int *error) {
     // Every signal stays blocked until the child has reset every handler: a handler must never
     // run in the child, which shares the parent's memory until it execs.
@@ -66,7 +67,19 @@ pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], con
         for (int sig = 1; sig < _NSIG; sig++) {
             if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, NULL);
         }
-        if (new_session && setsid() < 0) goto failed;
+        if (own_group) {
+            // A process group of its own, in Gnomon's session (a new session would also put it
+            // in a scheduler autogroup of its own, which on a busy machine took the runner's
+            // share of the CPU: see Docs/performance.md). Without the controlling terminal
+            // Gnomon may have: it gives it up (TIOCNOTTY, for this process only, as it leads
+            // no session), so it never stops on a read from the terminal.
+            if (setpgid(0, 0) < 0) goto failed;
+            int terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+            if (terminal >= 0) {
+                ioctl(terminal, TIOCNOTTY);
+                close(terminal);
+            }
+        }
         if (directory != NULL && chdir(directory) < 0) goto failed;
         if (gnomon_child_stream(standard_input, STDIN_FILENO, O_RDONLY) < 0) goto failed;
         if (gnomon_child_stream(standard_output, STDOUT_FILENO, O_WRONLY) < 0) goto failed;

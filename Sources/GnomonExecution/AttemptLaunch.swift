@@ -82,7 +82,7 @@ public struct AttemptLaunch: Sendable, Hashable {
 /// The process an attempt runs as, reported once it exists.
 public struct StartedProcess: Sendable, Hashable {
     public var pid: Int32
-    /// The attempt's process group; equal to `pid` because each attempt starts a new session.
+    /// The attempt's process group; equal to `pid` because each attempt leads a process group of its own.
     public var pgid: Int32
     /// What finds the attempt again after a crash of Gnomon (a container's name), for the
     /// executors that can re-attach; `nil` for a local process, which dies with its runner's

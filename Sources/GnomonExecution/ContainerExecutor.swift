@@ -89,7 +89,7 @@ public final class ContainerExecutor: TaskExecutor {
                 standardInput: .null,
                 standardOutput: .descriptor(log),
                 standardError: .descriptor(log),
-                newSession: true))
+                ownGroup: true))
         } catch {
             return couldNotStart("could not run the container runtime: \(error.message)", log: log)
         }

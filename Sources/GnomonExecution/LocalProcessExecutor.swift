@@ -1,7 +1,7 @@
 import GnomonCore
 import Glibc
 
-/// Runs each attempt of a `run:` or `command:` task as a local process in its own session, its
+/// Runs each attempt of a `run:` or `command:` task as a local process in its own process group, its
 /// output going straight to its log.
 ///
 /// The sequence (see Docs/execution.md), inside the steps every attempt shares (``AttemptPrelude``):
@@ -10,7 +10,7 @@ import Glibc
 ///    and returned as `.couldNotStart`;
 /// 3. wait for the engine's gate (the task's readiness committed); a closed gate removes the log
 ///    and ends the attempt `.cancelled` with nothing started;
-/// 4. spawn (`vfork` + `exec`) in a new session (pid == pgid), stdin from `/dev/null`, stdout and stderr
+/// 4. spawn (`vfork` + `exec`) in a process group of its own (pid == pgid, no controlling terminal), stdin from `/dev/null`, stdout and stderr
 ///    both the log's descriptor: Gnomon never reads the bytes. A spawn that fails is explained
 ///    by looking at the working directory and the command then (`.couldNotStart`): the child's
 ///    `chdir` and `execve` check them anyway, so the path to a spawn does not look first;
@@ -72,7 +72,7 @@ struct LocalProcessBody: AttemptBody {
             standardInput: .null,
             standardOutput: .descriptor(log),
             standardError: .descriptor(log),
-            newSession: true))
+            ownGroup: true))
     }
 
     func stopper(for request: SpawnRequest, launch: AttemptLaunch) -> GroupTerminator {

@@ -55,7 +55,7 @@ extension ProcessSpawner {
         let pid = try spawn(SpawnRequest(
             executable: executable, arguments: arguments, environment: environment,
             workingDirectory: workingDirectory, standardInput: standardInput,
-            standardOutput: .descriptor(output), standardError: .descriptor(errors), newSession: true))
+            standardOutput: .descriptor(output), standardError: .descriptor(errors), ownGroup: true))
         let terminator = GroupTerminator(pgid: pid, grace: killGrace, spawner: self)
         let status = await withTaskCancellationHandler {
             await waitForExit(of: pid)

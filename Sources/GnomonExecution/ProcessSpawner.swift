@@ -25,7 +25,7 @@ public final class ProcessSpawner: Sendable {
     /// The child gets a default disposition for every signal and an empty signal mask (so a
     /// signal Gnomon ignores or blocks is not ignored by the task), and inherits no descriptor
     /// but its three standard streams.
-    /// - Returns: the pid (also the process group id when `newSession` is set).
+    /// - Returns: the pid (also the process group id when `ownGroup` is set).
     /// - Throws: ``SpawnError`` when the spawn fails: the file is missing or not executable,
     ///   the working directory cannot be entered, or the system is out of processes.
     public func spawn(_ request: SpawnRequest) throws(SpawnError) -> Int32 {
@@ -43,7 +43,7 @@ public final class ProcessSpawner: Sendable {
             let pid = gnomon_spawn(
                 request.executable, argv.pointers, envp.pointers, request.workingDirectory,
                 Self.code(request.standardInput), Self.code(request.standardOutput), Self.code(request.standardError),
-                request.newSession ? 1 : 0, &error)
+                request.ownGroup ? 1 : 0, &error)
             guard pid > 0 else {
                 throw SpawnError(
                     message: Self.explain(error, executable: request.executable, directory: request.workingDirectory),
@@ -80,7 +80,7 @@ public final class ProcessSpawner: Sendable {
         }
     }
 
-    /// A reason for a failed spawn: the errno of the step that failed (fork, setsid, chdir, exec).
+    /// A reason for a failed spawn: the errno of the step that failed (fork, setpgid, chdir, exec).
     private static func explain(_ code: Int32, executable: String, directory: String?) -> String {
         let base = "could not start \(executable): \(ErrnoText.describe(code))"
         switch code {

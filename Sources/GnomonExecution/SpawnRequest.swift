@@ -22,9 +22,9 @@ public struct SpawnRequest: Sendable, Hashable {
     public var standardInput: Stream
     public var standardOutput: Stream
     public var standardError: Stream
-    /// Start a new session and process group (pid == pgid), so a group kill reaches every
-    /// descendant and the terminal's signals do not.
-    public var newSession: Bool
+    /// Start a process group of its own (pid == pgid) without a controlling terminal, so a group
+    /// kill reaches every descendant and the terminal's signals and reads do not stop it.
+    public var ownGroup: Bool
 
     public init(
         executable: String,
@@ -34,7 +34,7 @@ public struct SpawnRequest: Sendable, Hashable {
         standardInput: Stream = .null,
         standardOutput: Stream = .null,
         standardError: Stream = .null,
-        newSession: Bool = true
+        ownGroup: Bool = true
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -43,7 +43,7 @@ public struct SpawnRequest: Sendable, Hashable {
         self.standardInput = standardInput
         self.standardOutput = standardOutput
         self.standardError = standardError
-        self.newSession = newSession
+        self.ownGroup = ownGroup
     }
 }
 

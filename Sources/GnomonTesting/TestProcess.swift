@@ -8,7 +8,7 @@ import Synchronization
 /// one way to start and reap children in the process (see `ProcessSpawner`), the one the
 /// engine uses.
 public final class TestProcess: Sendable {
-    /// The process id; also its process group id when started with `newSession`.
+    /// The process id; also its process group id when started with `ownGroup`.
     public let pid: Int32
     /// The one wait for the exit (a pid may be waited for only once), made on first request.
     private let exit = Mutex<Task<ProcessTermination, Never>?>(nil)
@@ -22,10 +22,10 @@ public final class TestProcess: Sendable {
     /// - Parameters:
     ///   - stdout: a file that receives standard output (created or emptied); nil for `/dev/null`.
     ///   - stderr: the same for standard error.
-    ///   - newSession: a session and process group of its own (pid == pgid).
+    ///   - ownGroup: a process group of its own (pid == pgid).
     public static func start(
         _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
-        stdout: String? = nil, stderr: String? = nil, newSession: Bool = true
+        stdout: String? = nil, stderr: String? = nil, ownGroup: Bool = true
     ) throws -> TestProcess {
         guard let command = arguments.first else { throw TestSetupError("cannot start a process: no arguments") }
         let executable = try CommandResolver()
@@ -38,7 +38,7 @@ public final class TestProcess: Sendable {
             executable: executable, arguments: arguments, environment: environment,
             workingDirectory: workingDirectory, standardInput: .null,
             standardOutput: output >= 0 ? .descriptor(output) : .null,
-            standardError: errors >= 0 ? .descriptor(errors) : .null, newSession: newSession))
+            standardError: errors >= 0 ? .descriptor(errors) : .null, ownGroup: ownGroup))
         return TestProcess(pid: pid)
     }
 
