@@ -43,7 +43,7 @@ public struct RunMachine: Sendable {
     }
 
     public let graph: TaskGraph
-    public private(set) var tasks: [String: TaskState]
+    public internal(set) var tasks: [String: TaskState]
     public private(set) var status: RunStatus = .queued
     /// Why the run is ending early (cancel or deadline), once it is.
     public private(set) var stopReason: String?
@@ -52,8 +52,8 @@ public struct RunMachine: Sendable {
     /// Draining finished: nothing runs and the run was left unfinished.
     public private(set) var suspended = false
     private var stopStatus: RunStatus?
-    private let specs: [String: TaskSpec]
-    private let concurrency: Int?
+    let specs: [String: TaskSpec]
+    let concurrency: Int?
     private let timeout: Duration?
     /// Tasks left out by a `--task` filter; they are skipped and do not decide the outcome.
     private let excluded: Set<String>
@@ -63,21 +63,21 @@ public struct RunMachine: Sendable {
     private var freeAttempts: [String: Int] = [:]
     private var rng: SplitMix64
     /// Tasks running now (launched and not yet reported back).
-    private var runningCount = 0
+    var runningCount = 0
     /// Tasks not finished yet.
-    private var unfinishedCount = 0
+    var unfinishedCount = 0
     /// Waiting tasks whose readiness may have changed since the last `settle`.
     private var candidates = Set<String>()
     /// Ready tasks over the run's `concurrency`, by topological index; checked when a slot frees.
     private var heldBack = IndexHeap()
     /// The instances of each foreach task that has fanned out, by task.
-    private var fanOuts: [String: FanOut] = [:]
+    var fanOuts: [String: FanOut] = [:]
     /// Each instance name's task and index.
-    private var instanceOf: [String: InstanceOf] = [:]
+    var instanceOf: [String: InstanceOf] = [:]
     /// Foreach tasks with instances waiting for a launch.
-    private var fanOutsWithQueue = Set<String>()
+    var fanOutsWithQueue = Set<String>()
     /// Foreach tasks whose last instance may have finished since the last `settle`.
-    private var closable: [String] = []
+    var closable: [String] = []
 
     /// A machine for a new run.
     ///
@@ -131,48 +131,10 @@ public struct RunMachine: Sendable {
         for (name, attempt) in running where tasks[name] != nil { tasks[name] = .running(attempt: attempt) }
     }
 
-    /// Rebuilds the instances of a foreach task that fanned out before this machine: finished
-    /// ones stay finished (unless reopened while the task is reopened too), the others wait.
-    private mutating func restoreFanOut(_ task: String, items: [String], previous: [String: TaskStatus], reopen: Set<TaskStatus>) {
-        let taskFinished = tasks[task]!.isFinished
-        var fan = FanOut(task: task, items: items, limit: specs[task]?.concurrency)
-        for index in items.indices {
-            let name = ForeachSource.instanceName(task, index)
-            instanceOf[name] = InstanceOf(task: task, index: index)
-            let recorded = previous[name] ?? .waiting
-            if recorded.isFinished && (taskFinished || !reopen.contains(recorded)) {
-                tasks[name] = Self.finishedState(recorded)
-            } else if taskFinished {
-                tasks[name] = .cancelled(reason: "cancelled earlier")
-            } else {
-                tasks[name] = .waiting
-                fan.enqueue(index)
-                continue
-            }
-            fan.unfinished -= 1
-            switch recorded {
-            case .succeeded: break
-            case .cancelled: fan.cancelled += 1
-            default: if recorded.isFinished { fan.failed.append(index) } else { fan.cancelled += 1 }
-            }
-        }
-        if !taskFinished { tasks[task] = .fanning }
-        fanOuts[task] = fan
-    }
-
-    /// The foreach task and item of an instance name; nil for any other name.
-    public func instance(_ name: String) -> (of: InstanceOf, item: String)? {
-        guard let of = instanceOf[name], let fan = fanOuts[of.task] else { return nil }
-        return (of, fan.items[of.index])
-    }
-
-    /// The items of a foreach task that has fanned out, in order; nil before (or without) a fan-out.
-    public func items(of task: String) -> [String]? { fanOuts[task]?.items }
-
     /// Attempts already made per task before this machine, for numbering.
     private var previousAttempts: [String: Int] = [:]
 
-    private static func finishedState(_ status: TaskStatus) -> TaskState {
+    static func finishedState(_ status: TaskStatus) -> TaskState {
         switch status {
         case .succeeded: return .succeeded
         case .failed: return .failed(reason: "failed earlier")
@@ -239,66 +201,10 @@ public struct RunMachine: Sendable {
         return actions
     }
 
-    /// A foreach task whose list could not fan out fails with the reason; no instance is made.
-    private mutating func failFanOut(_ task: String, reason: String, into actions: inout [RunAction]) {
-        guard tasks[task] == .fanning, fanOuts[task] == nil else { return }
-        set(task, .failed(reason: reason))
-        actions.append(.recordTask(task: task, status: .failed, reason: reason, retryAt: nil))
-    }
-
     /// The attempt number the next launch of a task uses, once a retry wait is over.
     private var pendingAttempt: [String: Int] = [:]
 
-    /// Makes the instances of a foreach task, recorded before any of them launches.
-    private mutating func fannedOut(_ task: String, items: [String], into actions: inout [RunAction]) {
-        guard tasks[task] == .fanning, fanOuts[task] == nil else { return }
-        var fan = FanOut(task: task, items: items, limit: specs[task]?.concurrency)
-        actions.append(.recordInstances(task: task, items: items))
-        for index in items.indices {
-            let name = ForeachSource.instanceName(task, index)
-            instanceOf[name] = InstanceOf(task: task, index: index)
-            tasks[name] = .waiting
-            fan.enqueue(index)
-        }
-        unfinishedCount += items.count
-        fanOuts[task] = fan
-        if items.isEmpty { closable.append(task) } else { fanOutsWithQueue.insert(task) }
-    }
-
-    /// Ends the foreach tasks whose last instance has finished.
-    private mutating func closeFanOuts(into actions: inout [RunAction]) {
-        while let task = closable.popLast() {
-            guard tasks[task] == .fanning, let fan = fanOuts[task], fan.unfinished == 0 else { continue }
-            if !fan.failed.isEmpty {
-                set(task, .failed(reason: fan.failureReason))
-                actions.append(.recordTask(task: task, status: .failed, reason: fan.failureReason, retryAt: nil))
-            } else if fan.cancelled > 0 {
-                let reason = stopReason ?? "\(fan.cancelled) of \(fan.items.count) instances were cancelled"
-                set(task, .cancelled(reason: reason))
-                actions.append(.recordTask(task: task, status: .cancelled, reason: reason, retryAt: nil))
-            } else {
-                set(task, .succeeded)
-                actions.append(.recordTask(task: task, status: .succeeded, reason: nil, retryAt: nil))
-            }
-        }
-    }
-
-    /// Launches waiting instances while their task's and the run's concurrency allow.
-    private mutating func launchInstances(into actions: inout [RunAction]) {
-        guard !fanOutsWithQueue.isEmpty else { return }
-        for task in fanOutsWithQueue.sorted(by: topologicallyFirst) {
-            while fanOuts[task]!.hasQueued, fanOuts[task]!.mayLaunch {
-                if let limit = concurrency, runningCount >= limit { return }
-                let index = fanOuts[task]!.dequeue()!
-                let name = ForeachSource.instanceName(task, index)
-                guard tasks[name] == .waiting else { continue }
-                launch(name, into: &actions)
-            }
-            if !fanOuts[task]!.hasQueued { fanOutsWithQueue.remove(task) }
-        }
-    }
-
-    private func topologicallyFirst(_ a: String, _ b: String) -> Bool {
+    func topologicallyFirst(_ a: String, _ b: String) -> Bool {
         graph.topologicalIndex[a]! < graph.topologicalIndex[b]!
     }
 
@@ -432,7 +338,7 @@ public struct RunMachine: Sendable {
         finishIfDone(into: &actions)
     }
 
-    private mutating func launch(_ name: String, into actions: inout [RunAction]) {
+    mutating func launch(_ name: String, into actions: inout [RunAction]) {
         let attempt = pendingAttempt.removeValue(forKey: name) ?? ((previousAttempts[name] ?? 0) + 1)
         set(name, .running(attempt: attempt))
         actions.append(.recordTask(task: name, status: .ready, reason: nil, retryAt: nil))
@@ -442,7 +348,7 @@ public struct RunMachine: Sendable {
     private enum Readiness { case blocked, ready, skip(String) }
 
     /// Changes a task's state, keeping the counters and the candidates to re-check in step.
-    private mutating func set(_ name: String, _ state: TaskState) {
+    mutating func set(_ name: String, _ state: TaskState) {
         let old = tasks[name]!
         tasks[name] = state
         if case .running = old { runningCount -= 1 }
@@ -456,27 +362,6 @@ public struct RunMachine: Sendable {
             for next in graph.downstream[name] ?? [] { candidates.insert(next) }
         }
         if state == .waiting { candidates.insert(name) }
-    }
-
-    /// The bookkeeping of an instance's change: its task's running and unfinished counts, its
-    /// queue, and whether the task may now end.
-    private mutating func setInstance(_ of: InstanceOf, from old: TaskState, to state: TaskState) {
-        if case .running = old { fanOuts[of.task]!.running -= 1 }
-        if case .running = state { fanOuts[of.task]!.running += 1 }
-        if !old.isFinished && state.isFinished {
-            unfinishedCount -= 1
-            fanOuts[of.task]!.unfinished -= 1
-            switch state {
-            case .succeeded: break
-            case .cancelled: fanOuts[of.task]!.cancelled += 1
-            default: fanOuts[of.task]!.failed.append(of.index)
-            }
-            if fanOuts[of.task]!.unfinished == 0 { closable.append(of.task) }
-        }
-        if state == .waiting {
-            fanOuts[of.task]!.enqueue(of.index)
-            fanOutsWithQueue.insert(of.task)
-        }
     }
 
     private func readiness(of name: String) -> Readiness {
