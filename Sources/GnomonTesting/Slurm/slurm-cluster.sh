@@ -61,9 +61,12 @@ ConstrainCores=yes
 ConstrainRAMSpace=yes
 ConstrainSwapSpace=yes
 CONF
-    munged --key-file="$R/munge/munge.key" --socket="$R/run/munge.socket" \
+    setsid munged --key-file="$R/munge/munge.key" --socket="$R/run/munge.socket" \
         --pid-file="$R/run/munged.pid" --log-file="$R/log/munged.log" --seed-file="$R/munge/seed" \
         --force
 fi
-slurmctld -f "$SLURM_CONF"
-slurmd -f "$SLURM_CONF"
+# Each daemon starts in a session of its own (setsid) before it forks: the caller kills this
+# script's process group once the script ends, and a daemon still between its fork and its own
+# setsid would die with it (a node that never registers, now and then on a loaded machine).
+setsid slurmctld -f "$SLURM_CONF"
+setsid slurmd -f "$SLURM_CONF"
