@@ -9,8 +9,9 @@
 
 /// Starts `path` with `vfork` and `execve`: the child resets every signal to its default, empties
 /// its signal mask, when `own_group` is set leads a process group of its own (pid == pgid) in the
-/// caller's session and gives up any controlling terminal, changes to `directory` when it is not NULL, takes its three standard streams and closes every other descriptor. Unlike
-/// posix_spawn it maps no stack for the child (it borrows the calling thread's until exec).
+/// caller's session and gives up any controlling terminal, changes to `directory` when it is not
+/// NULL, takes its three standard streams and closes every other descriptor. Unlike posix_spawn
+/// it maps no stack for the child (it borrows the calling thread's until exec).
 /// Returns the pid, or -1 with `*error` set to the errno of whichever step failed.
 pid_t gnomon_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
                    int standard_input, int standard_output, int standard_error, int own_group,
