@@ -141,7 +141,54 @@ extension WebAsset {
     grew() { if (this.following) this.more(); }
   }
 
+  /** The log under a run page's chosen task: its newest attempt's, followed as new attempts
+      start, unless the user chose one with "Show", which stays until another task is chosen. The
+      view keeps its own node (moving it would lose its scroll position). */
+  class TaskLogSlot {
+    constructor(screen, run) {
+      this.screen = screen;
+      this.run = run;
+      this.box = h('div');
+      this.view = null;
+      this.key = null;
+      this.pinned = false;
+    }
+
+    /** Shows attempt `number` of `task` (the newest; null: none yet), unless it is shown already
+        or the user chose one of this task's attempts. */
+    follow(task, number) {
+      const key = number != null ? `${task}#${number}` : null;
+      if (key === this.key || (this.pinned && this.key && this.key.startsWith(`${task}#`))) return;
+      if (number != null) {
+        this.open(task, number);
+      } else {
+        if (this.view) this.view.close();
+        this.view = null;
+        this.key = null;
+        this.box.replaceChildren();
+      }
+    }
+
+    /** "Show": attempt `number` of `task`, kept until `unpin` (another task chosen). */
+    show(task, number) { this.pinned = true; this.open(task, number); }
+
+    unpin() { this.pinned = false; }
+
+    open(task, number) {
+      if (this.view) this.view.close();
+      const view = new LogView(this.screen, this.run, task, number);
+      this.view = view;
+      this.key = `${task}#${number}`;
+      this.box.replaceChildren(view.box);
+      view.open().catch((e) => { view.status.textContent = e.message; });
+    }
+
+    /** A `log` event: attempt `attempt` of `task` grew; the shown log follows it. */
+    grew(task, attempt) { if (this.view && this.key === `${task}#${attempt}`) this.view.grew(); }
+  }
+
   G.LogView = LogView;
+  G.TaskLogSlot = TaskLogSlot;
 })();
 """#)
 }

@@ -21,7 +21,6 @@ extension WebAsset {
     /** The selected task and its attempts, when it is not on the page shown. */
     let chosen = null;
     let selected = new URLSearchParams(location.search).get('task');
-    let log = null, logKey = null, pinned = false;
 
     function index(page) {
       tasks.clear();
@@ -44,8 +43,8 @@ extension WebAsset {
     const searchBox = h('input', {type: 'search', placeholder: 'name starts with', 'aria-label': 'filter tasks by the start of their name',
       oninput: (event) => { prefix = event.target.value; offset = 0; fetchSoon(); }});
     const detailInfo = h('div');
-    const logSlot = h('div');
-    const detail = h('section', {id: 'task-detail'}, detailInfo, logSlot);
+    const logs = new G.TaskLogSlot(screen, run.id);
+    const detail = h('section', {id: 'task-detail'}, detailInfo, logs.box);
 
     /** How many fetches were asked for: an answer to an older one than the newest is dropped
      * (typing in the filter asks again before the last answer came). */
@@ -114,14 +113,10 @@ extension WebAsset {
 
     function drawDetail() {
       const task = selectedTask();
-      if (!task) { detailInfo.replaceChildren(); logSlot.replaceChildren(); return; }
+      if (!task) { detailInfo.replaceChildren(); logs.box.replaceChildren(); return; }
       const list = selectedAttempts();
       const current = list[list.length - 1];
-      const key = current ? `${selected}#${current.number}` : null;
-      if (key !== logKey && !(pinned && logKey && logKey.startsWith(`${selected}#`))) {
-        if (current) openLog(current.number);
-        else { if (log) log.close(); log = null; logKey = null; logSlot.replaceChildren(); }
-      }
+      logs.follow(selected, current ? current.number : null);
       detailInfo.replaceChildren(
         h('div', {class: 'row'}, h('h2', null, `Task ${selected}`), badge(task.status), task.reason ? h('span', {class: 'muted'}, task.reason) : ''),
         task.instance_of ? h('p', {class: 'muted'}, 'Instance ', h('code', null, String(task.index)), ' of ',
@@ -132,25 +127,15 @@ extension WebAsset {
           h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`, slurmNote(attempt)),
             h('td', null, badge(outcomeState(attempt), outcomeText(attempt))), h('td', null, time(attempt.started_at)),
             h('td', {class: 'num'}, duration(span(attempt.started_at, attempt.ended_at))),
-            h('td', null, h('button', {type: 'button', onclick: () => { pinned = true; openLog(attempt.number); }}, 'Show'),
+            h('td', null, h('button', {type: 'button', onclick: () => logs.show(selected, attempt.number)}, 'Show'),
               ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
           : h('p', {class: 'muted'}, 'No attempt yet.'),
         outputsOf(list));
     }
 
-    /* The log keeps its own node (moving it would lose its scroll position). */
-    function openLog(number) {
-      if (log) log.close();
-      const view = new G.LogView(screen, run.id, selected, number);
-      log = view;
-      logKey = `${selected}#${number}`;
-      logSlot.replaceChildren(view.box);
-      view.open().catch((e) => { view.status.textContent = e.message; });
-    }
-
     async function choose(name) {
       selected = name;
-      pinned = false;
+      logs.unpin();
       history.replaceState(null, '', `/runs/${run.id}?task=${enc(name)}`);
       if (!tasks.has(name)) await fetchChosen();
       drawTable();
@@ -169,7 +154,7 @@ extension WebAsset {
     function onEvent(type, event) {
       if (String(event.run_id) !== String(run.id) && type !== 'log') return;
       if (type === 'log') {
-        if (log && event.task === selected && logKey === `${event.task}#${event.attempt}`) log.grew();
+        if (event.task === selected) logs.grew(event.task, event.attempt);
         return;
       }
       let task = null, list = null;

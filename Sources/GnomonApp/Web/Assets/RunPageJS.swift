@@ -123,7 +123,6 @@ extension WebAsset {
       return last ? last.task : (run.tasks[0] && run.tasks[0].name);
     };
     let selected = pick();
-    let log = null, logKey = null, pinned = false;
     let filter = '', search = '', first = 0;
 
     const counts = h('div', {class: 'legend', id: 'counts', 'aria-live': 'polite'});
@@ -147,8 +146,8 @@ extension WebAsset {
     }, (name) => choose(name));
     const table = h('div', {class: 'scroll', id: 'tasks'});
     const detailInfo = h('div');
-    const logSlot = h('div');
-    const detail = h('section', {id: 'task-detail'}, detailInfo, logSlot);
+    const logs = new G.TaskLogSlot(screen, run.id);
+    const detail = h('section', {id: 'task-detail'}, detailInfo, logs.box);
     const head = runHeader(() => run, (answer) => { run = answer; }, () => reload(), message);
     const drawHeader = head.draw;
 
@@ -195,17 +194,10 @@ extension WebAsset {
 
     function drawDetail() {
       const task = tasks.get(selected);
-      if (!task) { detailInfo.replaceChildren(); logSlot.replaceChildren(); return; }
+      if (!task) { detailInfo.replaceChildren(); logs.box.replaceChildren(); return; }
       const list = attempts.get(selected) || [];
       const current = list[list.length - 1];
-      const key = current ? `${selected}#${current.number}` : null;
-      if (key !== logKey && !(pinned && logKey && logKey.startsWith(`${selected}#`))) {
-        if (log) log.close();
-        log = null;
-        logKey = key;
-        if (current) openLog(current.number);
-        else logSlot.replaceChildren();
-      }
+      logs.follow(selected, current ? current.number : null);
       detailInfo.replaceChildren(
         h('div', {class: 'row'}, h('h2', null, `Task ${selected}`), badge(task.status), task.reason ? h('span', {class: 'muted'}, task.reason) : ''),
         task.instance_of ? h('p', {class: 'muted'}, 'Instance ', h('code', null, String(task.index)), ' of ',
@@ -217,7 +209,7 @@ extension WebAsset {
           h('tbody', null, list.map((attempt) => h('tr', null, h('td', null, `#${attempt.number}`, slurmNote(attempt)),
             h('td', null, badge(outcomeState(attempt), outcomeText(attempt))), h('td', null, time(attempt.started_at)),
             h('td', {class: 'num'}, duration(span(attempt.started_at, attempt.ended_at))),
-            h('td', null, h('button', {type: 'button', onclick: () => showLog(attempt.number)}, 'Show'),
+            h('td', null, h('button', {type: 'button', onclick: () => logs.show(selected, attempt.number)}, 'Show'),
               ' ', h('a', {href: `/api/v1/runs/${run.id}/tasks/${enc(selected)}/attempts/${attempt.number}/log?download=1`, download: ''}, 'raw')))))))
           : h('p', {class: 'muted'}, 'No attempt yet.'),
         outputsOf(list));
@@ -238,20 +230,10 @@ extension WebAsset {
         list.length > shown.length ? h('p', {class: 'muted'}, `${list.length - shown.length} more: filter the table by "${name}[".`) : '');
     }
 
-    /* The log keeps its own node (moving it would lose its scroll position). */
-    function openLog(number) {
-      if (log) log.close();
-      const view = new G.LogView(screen, run.id, selected, number);
-      log = view;
-      logKey = `${selected}#${number}`;
-      logSlot.replaceChildren(view.box);
-      view.open().catch((e) => { view.status.textContent = e.message; });
-    }
-    function showLog(number) { pinned = true; openLog(number); }
 
     function choose(name) {
       selected = name;
-      pinned = false;
+      logs.unpin();
       history.replaceState(null, '', `/runs/${run.id}?task=${enc(name)}`);
       graph.select(name);
       drawTable();
@@ -280,7 +262,7 @@ extension WebAsset {
     function onEvent(type, event) {
       if (String(event.run_id) !== String(run.id) && type !== 'log') return;
       if (type === 'log') {
-        if (log && event.task === selected && logKey === `${event.task}#${event.attempt}`) log.grew();
+        if (event.task === selected) logs.grew(event.task, event.attempt);
         return;
       }
       const task = event.task ? tasks.get(event.task) : null;
