@@ -201,12 +201,20 @@ extension DaemonIntegrationTests {
         let before = try h.runs(of: "daily")
         #expect(before.count == 10, "with --max-active 1, days 1 to 10 have runs: \(before.map(\.id))")
         #expect(before.allSatisfy { $0.summary.runnerPID == firstDriverPID })
-        FileManager.default.createFile(atPath: marker, contents: nil)
         if h.daemon == nil { try await h.startDaemon() }
         let secondDaemon = try #require(h.daemon?.pid)
 
-        // The same command follows the adopted backfill to its end.
-        let followed = try await h.cli(["backfill", "daily"] + Self.month)
+        // The same command follows the adopted backfill to its end. The caught day's task waits
+        // for the marker, made only once the command follows: the daemon cannot finish the
+        // backfill first (then the command would find nothing to run).
+        let following = try h.launch(["backfill", "daily"] + Self.month + ["--jobs", h.jobs, "--home", h.home],
+                                     stdout: h.root + "/followed.out", stderr: h.root + "/followed.err")
+        let read = { (name: String) in (try? String(contentsOfFile: h.root + "/" + name, encoding: .utf8)) ?? "" }
+        #expect(await h.waitUntil(timeout: 30) { read("followed.out").contains("resuming backfill 1") },
+                "\(read("followed.out"))\(read("followed.err"))\n\(h.log)")
+        FileManager.default.createFile(atPath: marker, contents: nil)
+        let status = await following.exitCode()
+        let followed = (status: status, out: read("followed.out"), err: read("followed.err"))
         #expect(followed.status == 0, "\(followed)\n\(h.log)")
         #expect(followed.out.hasPrefix("resuming backfill 1 of daily: 30 fire time(s)"), "\(followed)")
         #expect(followed.out.hasSuffix("backfill 1 succeeded: 30 run(s)\n"), "\(followed)")
