@@ -37,3 +37,9 @@ int gnomon_spread_subfolders(const char *folder) {
     errno = saved;
     return result;
 }
+
+#include <stdio.h>
+
+int gnomon_rename_noreplace(const char *from, const char *to) {
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+}

@@ -45,6 +45,8 @@ public enum ForegroundRun {
             _ = await opening.value
             throw error
         }
+        // The run stores the job's snapshot: encoded while the store is still being opened.
+        let snapshot = RunEngine.encodeSnapshot(of: job)
         let workspace = try await opening.value.get()
         let alerting = try alerting(settings: settings, workspace: workspace)
         let engine = workspace.engine(workers: options.workers, killGrace: options.killGrace)
@@ -52,7 +54,7 @@ public enum ForegroundRun {
         do {
             prepared = try await engine.startNewRun(
                 job: job, trigger: .manual, scheduledAt: Date(), params: options.params,
-                only: options.tasks.isEmpty ? nil : Set(options.tasks))
+                only: options.tasks.isEmpty ? nil : Set(options.tasks), encoding: snapshot)
         } catch {
             let mapped = AppError(error)
             throw error is EngineError ? mapped : AppError(mapped.status, "could not record a new run of \(job.name): \(mapped.message)")

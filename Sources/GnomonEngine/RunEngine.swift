@@ -150,14 +150,22 @@ public final class RunEngine: Sendable {
     /// ``prepareNewRun(job:trigger:scheduledAt:params:only:)``, with the job's snapshot encoded
     /// on another thread while the run's graph and first decisions are worked out (each a few
     /// milliseconds for a job of a thousand tasks, on the way to its first task).
+    ///
+    /// - Parameter encoding: the job's snapshot, when the caller started encoding it earlier
+    ///   (``encodeSnapshot(of:)``, as soon as the job file was read); else it is encoded here.
     public func startNewRun(
         job: ValidJob, trigger: RunTrigger, scheduledAt: Date, params: [String: String] = [:],
-        only: Set<String>? = nil, backfill: Int64? = nil
+        only: Set<String>? = nil, backfill: Int64? = nil, encoding: Task<JobSnapshot?, Never>? = nil
     ) async throws -> PreparedRun {
-        async let snapshot = JobSnapshot(encoding: job.spec)
+        let snapshot = encoding ?? Self.encodeSnapshot(of: job)
         let plan = try planNewRun(job: job, only: only)
-        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot,
+        return try recordNewRun(plan, trigger: trigger, scheduledAt: scheduledAt, params: params, snapshot: await snapshot.value,
                                 backfill: backfill)
+    }
+
+    /// Starts encoding `job`'s snapshot on another thread, for ``startNewRun(job:trigger:scheduledAt:params:only:backfill:encoding:)``.
+    public static func encodeSnapshot(of job: ValidJob) -> Task<JobSnapshot?, Never> {
+        Task.detached { JobSnapshot(encoding: job.spec) }
     }
 
     /// A new run's machine and first decisions, before anything is recorded.

@@ -77,6 +77,11 @@ public enum AttemptLog {
     /// minutes for each file it creates there: beside a folder where many files were deleted
     /// (log retention, other programs in `/tmp`), a log cost 60-220 µs to create, and 8 µs in
     /// a folder placed this way (Docs/performance.md, *File creation on ext4*).
+    ///
+    /// Each folder is made under a random name beside it and then renamed: ext4 starts its search
+    /// for a placed folder's group at a hash of the folder's name, so every home's run 1 would
+    /// start at the same group, and a new home's runs would land in the very groups where a
+    /// deleted home's runs had their logs.
     static func makeFolders(_ folder: String) -> LaunchProblem? {
         var info = stat()
         if stat(folder, &info) == 0 {
@@ -89,10 +94,27 @@ public enum AttemptLog {
             // folder is the top already.
             if parentFolder(of: folder) != "/" { _ = gnomon_spread_subfolders(parentFolder(of: folder)) }
         }
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            return LaunchProblem("could not create the log folder \(folder): \(ErrnoText.describe(errno))")
+        let code = makeFolder(folder)
+        if code != 0 && code != EEXIST {
+            return LaunchProblem("could not create the log folder \(folder): \(ErrnoText.describe(code))")
         }
         return nil
+    }
+
+    /// `mkdir` by way of a random name in the same parent (see ``makeFolders(_:)``).
+    /// - Returns: 0, or the errno (`EEXIST`: the folder exists, made by someone else meanwhile).
+    static func makeFolder(_ folder: String) -> Int32 {
+        let parent = parentFolder(of: folder)
+        let draft = (parent == "/" ? "" : parent) + "/.gnomon-new-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        guard mkdir(draft, 0o755) == 0 else {
+            return mkdir(folder, 0o755) == 0 ? 0 : errno
+        }
+        if gnomon_rename_noreplace(draft, folder) == 0 { return 0 }
+        let code = errno
+        rmdir(draft)
+        // Where renaming cannot refuse to replace (EINVAL), the folder is made as is.
+        if code == EINVAL { return mkdir(folder, 0o755) == 0 ? 0 : errno }
+        return code
     }
 }
 

@@ -33,7 +33,7 @@ public final class ProcessSpawner: Sendable {
             throw SpawnError(message: "could not start \(request.executable): the argument list is empty")
         }
         let argv = CStringArray(request.arguments)
-        let envp = CStringArray(request.environment.map { "\($0.key)=\($0.value)" })
+        let envp = CStringArray(environment: request.environment)
         defer {
             argv.free()
             envp.free()
@@ -97,24 +97,53 @@ public final class ProcessSpawner: Sendable {
     }
 }
 
-/// A NULL-terminated array of C strings for `execve`, freed explicitly.
+/// A NULL-terminated array of C strings for `execve`, freed explicitly: the strings packed in
+/// one buffer, so an attempt's few dozen environment variables cost two allocations, not one
+/// per string and one per `KEY=value` formatted.
 struct CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let storage: UnsafeMutableRawBufferPointer
 
     init(_ strings: [String]) {
-        pointers = .allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() {
-            pointers[index] = strdup(string)
+        self.init(count: strings.count, bytes: strings.reduce(0) { $0 + $1.utf8.count + 1 }) { index, write in
+            write(strings[index])
         }
-        pointers[strings.count] = nil
+    }
+
+    /// `KEY=value` for each variable.
+    init(environment: [String: String]) {
+        let pairs = Array(environment)
+        let bytes = pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 }
+        self.init(count: pairs.count, bytes: bytes) { index, write in
+            write(pairs[index].key)
+            write("=")
+            write(pairs[index].value)
+        }
+    }
+
+    /// `count` strings of `bytes` bytes in all (each NUL included), the `index`th one written
+    /// by `fill` in pieces.
+    private init(count: Int, bytes: Int, fill: (Int, (String) -> Void) -> Void) {
+        pointers = .allocate(capacity: count + 1)
+        storage = .allocate(byteCount: max(bytes, 1), alignment: 1)
+        var offset = 0
+        for index in 0..<count {
+            pointers[index] = storage.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+            fill(index) { piece in
+                var piece = piece
+                piece.withUTF8 { utf8 in
+                    UnsafeMutableRawBufferPointer(rebasing: storage[offset..<offset + utf8.count]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                    offset += utf8.count
+                }
+            }
+            storage[offset] = 0
+            offset += 1
+        }
+        pointers[count] = nil
     }
 
     func free() {
-        var index = 0
-        while let string = pointers[index] {
-            Glibc.free(string)
-            index += 1
-        }
+        storage.deallocate()
         pointers.deallocate()
     }
 }

@@ -131,17 +131,19 @@ extension GnomonStore {
 
 /// Appends events inside one write transaction; knows each run's job after asking once.
 ///
-/// Events are gathered and written by ``flush()`` in one statement of up to `batch` rows: a
-/// transaction of the engine tells two or three at a time, and one statement costs less than
-/// three.
+/// Events are gathered and written by ``flush()`` in statements of up to `batch` rows: one
+/// statement of several rows costs less than as many of one (SQLite checks `type IN (...)` with
+/// a table it builds once per statement), and with at most `batch` sizes of statement, each is
+/// parsed once per connection (a statement for each number of rows up to 64 was parsed anew for
+/// almost every transaction of a run, whose batches vary in size).
 struct EventAppender {
     let db: Database
     let store: GnomonStore
     private var jobs: [Int64: String] = [:]
     private var pending: [DatabaseValueConvertible?] = []
     private var count = 0
-    /// Rows per INSERT statement (9 values each, under SQLite's limit of 32,766 variables).
-    static let batch = 64
+    /// Rows per INSERT statement, at most.
+    static let batch = 8
 
     private init(db: Database, store: GnomonStore) {
         self.db = db
@@ -173,11 +175,15 @@ struct EventAppender {
     /// Writes the gathered events.
     private mutating func flush() throws {
         guard count > 0 else { return }
-        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
-        let insert = try db.cachedStatement(sql: "INSERT INTO events (at, type, job, run_id, task, attempt, status, detail) VALUES \(rows)")
-        try insert.execute(arguments: StatementArguments(pending))
+        try db.cachedStatement(sql: Self.inserts[count - 1]).execute(arguments: StatementArguments(pending))
         pending.removeAll(keepingCapacity: true)
         count = 0
+    }
+
+    /// The INSERT statement of 1, 2, ... `batch` rows.
+    private static let inserts = (1...batch).map { rows in
+        "INSERT INTO events (at, type, job, run_id, task, attempt, status, detail) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     /// The events a change tells, if any (`ready` and `running` task states are told by the

@@ -35,6 +35,7 @@ enum StoreSchema {
         migrator.registerMigration("v6-slurm-reference", migrate: addSlurmJobs)
         migrator.registerMigration("v7-foreach", migrate: addForeachInstances)
         migrator.registerMigration("v7-backfill", migrate: addBackfills)
+        migrator.registerMigration("v8-plain-checks", migrate: plainChecks)
         return migrator
     }
 

@@ -1,4 +1,4 @@
-import GnomonCore
+@testable import GnomonCore
 import Testing
 
 /// The one path join: lexical, the same for `workdir`, mount host paths and command lookup.
@@ -38,5 +38,37 @@ struct PathJoinTests {
     @Test("join", arguments: cases)
     func join(_ testCase: Case) {
         #expect(PathJoin.join(testCase.folder, testCase.path) == testCase.joined)
+    }
+
+    /// The fast path of `normalize`: a path it would leave alone is returned as is, any other
+    /// goes through the full normalisation; both must give what `normalize` is documented to.
+    struct NormalCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let path: String
+        let isNormal: Bool
+        let normalized: String
+        var testDescription: String { name }
+    }
+
+    static let normalCases: [NormalCase] = [
+        NormalCase(name: "an absolute path of names", path: "/srv/jobs/x.log", isNormal: true, normalized: "/srv/jobs/x.log"),
+        NormalCase(name: "the root", path: "/", isNormal: true, normalized: "/"),
+        NormalCase(name: "a relative path of names", path: "work/bin", isNormal: true, normalized: "work/bin"),
+        NormalCase(name: "names that start with dots", path: "/a/..b/.c/...", isNormal: true, normalized: "/a/..b/.c/..."),
+        NormalCase(name: "empty", path: "", isNormal: false, normalized: "."),
+        NormalCase(name: "a trailing slash", path: "/a/", isNormal: false, normalized: "/a"),
+        NormalCase(name: "a repeated slash", path: "/a//b", isNormal: false, normalized: "/a/b"),
+        NormalCase(name: "two leading slashes", path: "//a", isNormal: false, normalized: "/a"),
+        NormalCase(name: "a dot segment", path: "/a/./b", isNormal: false, normalized: "/a/b"),
+        NormalCase(name: "a final dot", path: "/a/.", isNormal: false, normalized: "/a"),
+        NormalCase(name: "a dot-dot segment", path: "/a/../b", isNormal: false, normalized: "/b"),
+        NormalCase(name: "a lone dot-dot", path: "..", isNormal: false, normalized: ".."),
+        NormalCase(name: "a lone dot", path: ".", isNormal: false, normalized: "."),
+    ]
+
+    @Test("normalize: the fast path", arguments: normalCases)
+    func normalize(_ testCase: NormalCase) {
+        #expect(PathJoin.isNormal(testCase.path) == testCase.isNormal)
+        #expect(PathJoin.normalize(testCase.path) == testCase.normalized)
     }
 }

@@ -70,6 +70,10 @@ int gnomon_open_unnamed(const char *folder, int mode);
 /// 0, or -1 with errno set (ENOTTY, EOPNOTSUPP or EINVAL on a file system without it).
 int gnomon_spread_subfolders(const char *folder);
 
+/// renameat2(from, to, RENAME_NOREPLACE): renames unless `to` exists. 0, or -1 with errno set
+/// (EEXIST: `to` exists; EINVAL: the file system cannot refuse to replace).
+int gnomon_rename_noreplace(const char *from, const char *to);
+
 /// lseek(SEEK_DATA): the first offset at or after `offset` that holds data (past a hole); -1 with
 /// errno ENXIO when no data follows.
 long long gnomon_seek_data(int descriptor, long long offset);

@@ -19,6 +19,7 @@ public enum PathJoin {
     /// `path` without `.` segments, repeated or trailing slashes, and with each `..` applied to
     /// the segment before it. An empty relative result is `.`.
     public static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -38,5 +39,32 @@ public enum PathJoin {
         let joined = segments.joined(separator: "/")
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// Whether `normalize` would return `path` unchanged: not empty, no empty, `.` or `..`
+    /// segment, no trailing slash (but `/` itself). One pass over the bytes, no allocation: every
+    /// attempt's paths go through here.
+    static func isNormal(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8(isNormal)
+    }
+
+    private static func isNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        guard !bytes.isEmpty else { return false }
+        if bytes.count == 1 && bytes[0] == slash { return true }
+        var start = 0
+        for index in 0...bytes.count {
+            guard index == bytes.count || bytes[index] == slash else { continue }
+            let length = index - start
+            if length == 0 {
+                // Only the leading slash of an absolute path may begin an empty segment.
+                if index != 0 { return false }
+            } else if bytes[start] == dot && (length == 1 || (length == 2 && bytes[start + 1] == dot)) {
+                return false
+            }
+            start = index + 1
+        }
+        return true
     }
 }
