@@ -144,6 +144,9 @@ public final class GnomonStore: Sendable {
             defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             do {
                 try Self.enableIncrementalVacuum(writer)
+                try writer.write { db in
+                    if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 { try StoreSchema.createFresh(db) }
+                }
                 try migrator.migrate(writer)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 throw error
