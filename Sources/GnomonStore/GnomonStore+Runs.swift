@@ -151,13 +151,15 @@ extension GnomonStore {
             let kept = Self.withoutOverwrittenStatuses(changes)
             let endings = Self.endingsOfStartedAttempts(kept)
             let merged = Set(endings.values)
+            let counts = Self.attemptCountsCarried(kept)
             for (index, change) in kept.enumerated() where !merged.contains(index) {
                 do {
-                    if let ending = endings[index], case let .attemptFinished(_, _, _, outcome, at) = kept[ending] {
-                        try apply(change, endedWith: (outcome, at), db)
-                    } else {
-                        try apply(change, db)
+                    var ending: (AttemptOutcome, Date)?
+                    if let end = endings[index], case let .attemptFinished(_, _, _, outcome, at) = kept[end] {
+                        ending = (outcome, at)
                     }
+                    try apply(change, endedWith: ending, countCarried: counts.carried.contains(index),
+                              attemptCount: counts.carriers[index], db)
                 } catch let error as DatabaseError {
                     throw try explain(error, of: change, db)
                 }
@@ -167,44 +169,6 @@ extension GnomonStore {
                 for change in changes { try events.append(for: change) }
             }
         }
-    }
-
-    /// For each attempt started in `changes` and ended later in them: the index of its start and
-    /// of its (first) end.
-    static func endingsOfStartedAttempts(_ changes: [StoreChange]) -> [Int: Int] {
-        struct AttemptKey: Hashable { let run: Int64, task: String, number: Int }
-        var started: [AttemptKey: Int] = [:]
-        var endings: [Int: Int] = [:]
-        for (index, change) in changes.enumerated() {
-            switch change {
-            case let .attemptStarted(run, task, number, _, _, _, _, _, _, _):
-                started[AttemptKey(run: run, task: task, number: number)] = index
-            case let .attemptFinished(run, task, number, _, _):
-                if let start = started.removeValue(forKey: AttemptKey(run: run, task: task, number: number)) {
-                    endings[start] = index
-                }
-            default:
-                break
-            }
-        }
-        return endings
-    }
-
-    /// `changes` less every task status that a later task status of the same task replaces
-    /// entirely (status, reason, retry time and update time are all set again).
-    static func withoutOverwrittenStatuses(_ changes: [StoreChange]) -> [StoreChange] {
-        guard changes.count > 1 else { return changes }
-        struct TaskKey: Hashable { let run: Int64, task: String }
-        var later: Set<TaskKey> = []
-        var kept: [StoreChange] = []
-        kept.reserveCapacity(changes.count)
-        for change in changes.reversed() {
-            if case let .taskStatus(run, task, _, _, _, _) = change {
-                guard later.insert(TaskKey(run: run, task: task)).inserted else { continue }
-            }
-            kept.append(change)
-        }
-        return kept.reversed()
     }
 
     /// Asks a run to stop; returns false if the run is finished or unknown.
@@ -233,8 +197,14 @@ extension GnomonStore {
 
     // MARK: - Applying changes
 
-    /// - Parameter ending: for an `attemptStarted`, its end recorded in the same batch.
-    private func apply(_ change: StoreChange, endedWith ending: (AttemptOutcome, Date)? = nil, _ db: Database) throws {
+    /// - Parameters:
+    ///   - ending: for an `attemptStarted`, its end recorded in the same batch.
+    ///   - countCarried: for an `attemptStarted`, a later status of its task records the count.
+    ///   - attemptCount: for a `taskStatus`, the attempt count it records too.
+    private func apply(
+        _ change: StoreChange, endedWith ending: (AttemptOutcome, Date)? = nil, countCarried: Bool = false,
+        attemptCount: Int? = nil, _ db: Database
+    ) throws {
         switch change {
         case .runStatus(let run, let status, let reason, let at):
             let statement = try db.cachedStatement(sql: """
@@ -250,14 +220,24 @@ extension GnomonStore {
                 throw StoreError.unknownRun(location: location, run: run, operation: change.label)
             }
         case .taskStatus(let run, let task, let status, let reason, let retryAt, let at):
-            let statement = try db.cachedStatement(sql: """
-                UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?
-                WHERE run_id = ? AND task = ?
-                """)
             let retry = status == .retrying ? retryAt.map(StoreDate.databaseText) : nil
-            try statement.execute(arguments: [
-                status.rawValue, reason, retry, StoreDate.databaseText(at), run, task,
-            ])
+            if let attemptCount {
+                let statement = try db.cachedStatement(sql: """
+                    UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?, attempts = max(attempts, ?)
+                    WHERE run_id = ? AND task = ?
+                    """)
+                try statement.execute(arguments: [
+                    status.rawValue, reason, retry, StoreDate.databaseText(at), attemptCount, run, task,
+                ])
+            } else {
+                let statement = try db.cachedStatement(sql: """
+                    UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?
+                    WHERE run_id = ? AND task = ?
+                    """)
+                try statement.execute(arguments: [
+                    status.rawValue, reason, retry, StoreDate.databaseText(at), run, task,
+                ])
+            }
             if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
         case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,
                              let logPath, let runnerInstance, let slurmJob):
@@ -284,6 +264,7 @@ extension GnomonStore {
                     runnerInstance, slurmJob,
                 ])
             }
+            guard !countCarried else { return }
             let count = try db.cachedStatement(sql: """
                 UPDATE run_tasks SET attempts = max(attempts, ?), updated_at = ? WHERE run_id = ? AND task = ?
                 """)

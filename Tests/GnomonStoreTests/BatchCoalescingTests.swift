@@ -77,6 +77,43 @@ struct BatchCoalescingTests {
         #expect(GnomonStore.endingsOfStartedAttempts(testCase.batch) == testCase.endings)
     }
 
+    struct CarryCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let batch: [StoreChange]
+        /// Index of a task status to the attempt count it records.
+        let carriers: [Int: Int]
+        /// Indexes of the starts whose count a status records.
+        let carried: Set<Int>
+        var testDescription: String { name }
+    }
+
+    static let carryCases: [CarryCase] = [
+        CarryCase(name: "a start then its task's status: the status records the count",
+                  batch: [attemptStarted(1, "a", at: t0), finished("a"), status("a", .succeeded, second: 1)],
+                  carriers: [2: 1], carried: [0]),
+        CarryCase(name: "a status before the start: the start records it", batch: [status("a", .ready), attemptStarted(1, "a", at: t0)],
+                  carriers: [:], carried: []),
+        CarryCase(name: "a start alone records it", batch: [attemptStarted(1, "a", at: t0)], carriers: [:], carried: []),
+        CarryCase(name: "another task's status carries nothing", batch: [attemptStarted(1, "a", at: t0), status("b", .ready)],
+                  carriers: [:], carried: []),
+        CarryCase(name: "another run's status carries nothing",
+                  batch: [attemptStarted(1, "a", at: t0), status("a", .succeeded, run: 2)], carriers: [:], carried: []),
+        CarryCase(name: "two attempts, then the status: the higher number",
+                  batch: [attemptStarted(1, "a", 2, at: t0), attemptStarted(1, "a", 1, at: t0), status("a", .failed)],
+                  carriers: [2: 2], carried: [0, 1]),
+        CarryCase(name: "each status carries the starts since the one before",
+                  batch: [attemptStarted(1, "a", 1, at: t0), status("a", .retrying), attemptStarted(1, "a", 2, at: t0),
+                          status("a", .succeeded, second: 1)],
+                  carriers: [1: 1, 3: 2], carried: [0, 2]),
+    ]
+
+    @Test("an attempt's count rides with its task's later status", arguments: carryCases)
+    func carry(_ testCase: CarryCase) {
+        let counts = GnomonStore.attemptCountsCarried(testCase.batch)
+        #expect(counts.carriers == testCase.carriers)
+        #expect(counts.carried == testCase.carried)
+    }
+
     @Test("a batch ends the rows exactly as its changes one by one would")
     func sameRows() throws {
         let batch: [StoreChange] = [
@@ -89,6 +126,11 @@ struct BatchCoalescingTests {
             .attemptStarted(run: 0, task: "transform", number: 1, at: Self.t0.addingTimeInterval(2), pid: 77, pgid: 77,
                             containerName: nil, logPath: "/logs/transform.1.log", runnerInstance: "runner-A"),
             .attemptFinished(run: 0, task: "transform", number: 1, outcome: .signalled(signal: 9), at: Self.t0.addingTimeInterval(3)),
+            .taskStatus(run: 0, task: "transform", status: .retrying, reason: "killed", retryAt: Self.t0.addingTimeInterval(4),
+                        at: Self.t0.addingTimeInterval(3)),
+            .attemptStarted(run: 0, task: "transform", number: 2, at: Self.t0.addingTimeInterval(4), pid: 79, pgid: 79,
+                            containerName: nil, logPath: "/logs/transform.2.log", runnerInstance: "runner-A"),
+            .taskStatus(run: 0, task: "transform", status: .running, reason: nil, retryAt: nil, at: Self.t0.addingTimeInterval(4)),
             .attemptStarted(run: 0, task: "load", number: 1, at: Self.t0.addingTimeInterval(3), pid: 78, pgid: 78,
                             containerName: "c", logPath: "/logs/load.1.log", runnerInstance: "runner-A"),
         ]
@@ -107,8 +149,9 @@ struct BatchCoalescingTests {
         }
         #expect(details[0].tasks == details[1].tasks)
         #expect(details[0].attempts == details[1].attempts)
-        #expect(details[0].attempts.count == 3)
+        #expect(details[0].attempts.count == 4)
         #expect(details[0].attempts.first { $0.task == "transform" }?.outcome == .signalled(signal: 9))
+        #expect(details[0].tasks.first { $0.name == "transform" }?.attempts == 2)
         #expect(details[0].attempts.first { $0.task == "load" }?.outcome == nil)
         #expect(details[0].tasks.first?.status == .succeeded && details[0].tasks.first?.attempts == 1)
     }
