@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "GnomonStore", dependencies: [
             "GnomonCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The C side of GnomonExecution: the vfork + execve spawn (a vfork child may run only
         // async-signal-safe C until it execs), pidfd_open and waits for one pid, memfd, mallopt,

@@ -140,8 +140,7 @@ struct EventAppender {
     let db: Database
     let store: GnomonStore
     private var jobs: [Int64: String] = [:]
-    private var pending: [DatabaseValueConvertible?] = []
-    private var count = 0
+    private var pending: [PendingEvent] = []
     /// Rows per INSERT statement, at most.
     static let batch = 8
 
@@ -167,17 +166,22 @@ struct EventAppender {
         at: Date, type: EventType, job: String, run: Int64? = nil, task: String? = nil, attempt: Int? = nil,
         status: String? = nil, detail: String? = nil
     ) throws {
-        pending += [StoreDate.databaseText(at), type.rawValue, job, run, task, attempt, status, detail]
-        count += 1
-        if count == Self.batch { try flush() }
+        pending.append(PendingEvent(
+            at: StoreDate.databaseText(at), type: type.rawValue, job: job, run: run, task: task, attempt: attempt,
+            status: status, detail: detail))
+        if pending.count == Self.batch { try flush() }
     }
 
-    /// Writes the gathered events.
+    /// Writes the gathered events, bound straight to the statement (``RawBindings``).
     private mutating func flush() throws {
-        guard count > 0 else { return }
-        try db.cachedStatement(sql: Self.inserts[count - 1]).execute(arguments: StatementArguments(pending))
+        guard !pending.isEmpty else { return }
+        try RawBindings.execute(try db.cachedStatement(sql: Self.inserts[pending.count - 1])) { bindings in
+            for event in pending {
+                bindings.add(event.at); bindings.add(event.type); bindings.add(event.job); bindings.add(event.run)
+                bindings.add(event.task); bindings.add(event.attempt); bindings.add(event.status); bindings.add(event.detail)
+            }
+        }
         pending.removeAll(keepingCapacity: true)
-        count = 0
     }
 
     /// The INSERT statement of 1, 2, ... `batch` rows.
@@ -222,4 +226,16 @@ struct EventAppender {
         jobs[run] = job
         return job
     }
+}
+
+/// One event waiting in ``EventAppender``, its columns as written.
+private struct PendingEvent {
+    let at: String
+    let type: String
+    let job: String
+    let run: Int64?
+    let task: String?
+    let attempt: Int?
+    let status: String?
+    let detail: String?
 }

@@ -226,17 +226,19 @@ extension GnomonStore {
                     UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?, attempts = max(attempts, ?)
                     WHERE run_id = ? AND task = ?
                     """)
-                try statement.execute(arguments: [
-                    status.rawValue, reason, retry, StoreDate.databaseText(at), attemptCount, run, task,
-                ])
+                try RawBindings.execute(statement) {
+                    $0.add(status.rawValue); $0.add(reason); $0.add(retry); $0.add(StoreDate.databaseText(at))
+                    $0.add(attemptCount); $0.add(run); $0.add(task)
+                }
             } else {
                 let statement = try db.cachedStatement(sql: """
                     UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?
                     WHERE run_id = ? AND task = ?
                     """)
-                try statement.execute(arguments: [
-                    status.rawValue, reason, retry, StoreDate.databaseText(at), run, task,
-                ])
+                try RawBindings.execute(statement) {
+                    $0.add(status.rawValue); $0.add(reason); $0.add(retry); $0.add(StoreDate.databaseText(at))
+                    $0.add(run); $0.add(task)
+                }
             }
             if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
         case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,
@@ -249,36 +251,40 @@ extension GnomonStore {
                       runner_instance, ended_at, outcome, exit_code, signal, reason, slurm_job_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                try insert.execute(arguments: [
-                    run, task, number, started, pid, pgid, container, logPath, runnerInstance,
-                    StoreDate.databaseText(endedAt), columns.kind, columns.exitCode, columns.signal, columns.reason, slurmJob,
-                ])
+                try RawBindings.execute(insert) {
+                    $0.add(run); $0.add(task); $0.add(number); $0.add(started); $0.add(pid); $0.add(pgid)
+                    $0.add(container); $0.add(logPath); $0.add(runnerInstance); $0.add(StoreDate.databaseText(endedAt))
+                    $0.add(columns.kind); $0.add(columns.exitCode); $0.add(columns.signal); $0.add(columns.reason)
+                    $0.add(slurmJob)
+                }
             } else {
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO attempts (run_id, task, number, started_at, pid, pgid, container_name, log_path,
                       runner_instance, slurm_job_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                try insert.execute(arguments: [
-                    run, task, number, started, pid, pgid, container, logPath,
-                    runnerInstance, slurmJob,
-                ])
+                try RawBindings.execute(insert) {
+                    $0.add(run); $0.add(task); $0.add(number); $0.add(started); $0.add(pid); $0.add(pgid)
+                    $0.add(container); $0.add(logPath); $0.add(runnerInstance); $0.add(slurmJob)
+                }
             }
             guard !countCarried else { return }
             let count = try db.cachedStatement(sql: """
                 UPDATE run_tasks SET attempts = max(attempts, ?), updated_at = ? WHERE run_id = ? AND task = ?
                 """)
-            try count.execute(arguments: [number, started, run, task])
+            try RawBindings.execute(count) {
+                $0.add(number); $0.add(started); $0.add(run); $0.add(task)
+            }
         case .attemptFinished(let run, let task, let number, let outcome, let at):
             let columns = OutcomeColumns(outcome)
             let statement = try db.cachedStatement(sql: """
                 UPDATE attempts SET ended_at = ?, outcome = ?, exit_code = ?, signal = ?, reason = ?
                 WHERE run_id = ? AND task = ? AND number = ?
                 """)
-            try statement.execute(arguments: [
-                StoreDate.databaseText(at), columns.kind, columns.exitCode,
-                columns.signal, columns.reason, run, task, number,
-            ])
+            try RawBindings.execute(statement) {
+                $0.add(StoreDate.databaseText(at)); $0.add(columns.kind); $0.add(columns.exitCode)
+                $0.add(columns.signal); $0.add(columns.reason); $0.add(run); $0.add(task); $0.add(number)
+            }
             if db.changesCount == 0 { throw try missingAttempt(run: run, task: task, number: number, change, db) }
         case .attemptOutputs(let run, let task, let number, let outputs):
             let statement = try db.cachedStatement(sql: """
