@@ -27,8 +27,17 @@ struct RawBindings {
     }
 
     mutating func add(_ value: String?) {
-        if let value {
-            sqlite3_bind_text(statement.sqliteStatement, index, value, -1, Self.transient)
+        if var value {
+            // Its bytes and length as they are (a NUL inside stays, as GRDB would bind it); never
+            // a NULL pointer, which SQLite would bind as NULL rather than ''.
+            value.withUTF8 { utf8 in
+                if let bytes = utf8.baseAddress, !utf8.isEmpty {
+                    let text = UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)
+                    sqlite3_bind_text(statement.sqliteStatement, index, text, Int32(utf8.count), Self.transient)
+                } else {
+                    sqlite3_bind_text(statement.sqliteStatement, index, "", 0, Self.transient)
+                }
+            }
         } else {
             sqlite3_bind_null(statement.sqliteStatement, index)
         }
