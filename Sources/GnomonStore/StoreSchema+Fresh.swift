@@ -6,16 +6,20 @@ extension StoreSchema {
     /// database wrote a transaction each and rebuilt tables several times (about 30 ms of CPU
     /// and 60 ms in all, for every new home: a test's, a container's, a first run's).
     ///
-    /// `freshSchema` is what the migrations leave, as SQLite keeps it (`sqlite_master`):
-    /// `FreshSchemaTests` checks that the two agree, and prints the script to paste here when a new
-    /// migration changes it.
+    /// `freshSchema` is what the migrations leave, as SQLite keeps it (`sqlite_master`), and
+    /// `freshRows` the rows they write: `FreshSchemaTests` checks that the two agree, every table's
+    /// rows included, and prints the script to paste here when a new migration changes it.
     static func createFresh(_ db: Database) throws {
         try db.execute(sql: freshSchema)
+        try db.execute(sql: freshRows)
         let record = try db.makeStatement(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)")
         for identifier in migrator.migrations {
             try record.execute(arguments: [identifier])
         }
     }
+
+    /// The rows the migrations write into a new database: `retention`'s one row (`v5-retention`).
+    static let freshRows = "INSERT INTO retention (id) VALUES (1);"
 
     /// Every table and index the migrations make, in the order SQLite lists them.
     static let freshSchema = """

@@ -9,13 +9,17 @@ import Testing
 @Suite("The schema of a new database")
 struct FreshSchemaTests {
     /// What a database's schema is, for comparing two: every table and index with its SQL, the
-    /// recorded migrations and the AUTOINCREMENT counters.
+    /// recorded migrations and every row of every table (the AUTOINCREMENT counters included).
     static func describe(_ db: Database) throws -> [String] {
         let objects = try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
             .map { "\($0["type"] as String) \($0["name"] as String) on \($0["tbl_name"] as String): \(($0["sql"] as String?) ?? "-")" }
         let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-        let counters = try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence ORDER BY name").map { "\($0)" }
-        return objects + ["migrations: \(migrations)", "counters: \(counters)"]
+        // Every row of every table (the migrations' own record aside): a migration may write rows.
+        var rows: [String] = []
+        for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'grdb_migrations' ORDER BY name") {
+            rows += try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { "\(table): \($0)" }
+        }
+        return objects + ["migrations: \(migrations)"] + rows
     }
 
     @Test("a new home's database has the schema the migrations make, one by one, and every migration recorded")
