@@ -32,7 +32,6 @@ extension GnomonStore {
     /// statement less per attempt in the usual batch (an attempt's start, its end, its task's
     /// status), and the row ends the same (the status's later update time wins either way).
     static func attemptCountsCarried(_ changes: [StoreChange]) -> (carriers: [Int: Int], carried: Set<Int>) {
-        struct TaskKey: Hashable { let run: Int64, task: String }
         var pending: [TaskKey: (starts: [Int], number: Int)] = [:]
         var carriers: [Int: Int] = [:]
         var carried: Set<Int> = []
@@ -59,7 +58,6 @@ extension GnomonStore {
     /// entirely (status, reason, retry time and update time are all set again).
     static func withoutOverwrittenStatuses(_ changes: [StoreChange]) -> [StoreChange] {
         guard changes.count > 1 else { return changes }
-        struct TaskKey: Hashable { let run: Int64, task: String }
         var later: Set<TaskKey> = []
         var kept: [StoreChange] = []
         kept.reserveCapacity(changes.count)
@@ -71,4 +69,10 @@ extension GnomonStore {
         }
         return kept.reversed()
     }
+}
+
+/// A task of a run, as the batch rules tell its changes apart.
+private struct TaskKey: Hashable {
+    let run: Int64
+    let task: String
 }

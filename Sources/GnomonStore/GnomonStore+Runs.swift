@@ -221,24 +221,14 @@ extension GnomonStore {
             }
         case .taskStatus(let run, let task, let status, let reason, let retryAt, let at):
             let retry = status == .retrying ? retryAt.map(StoreDate.databaseText) : nil
-            if let attemptCount {
-                let statement = try db.cachedStatement(sql: """
-                    UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?, attempts = max(attempts, ?)
-                    WHERE run_id = ? AND task = ?
-                    """)
-                try RawBindings.execute(statement) {
-                    $0.add(status.rawValue); $0.add(reason); $0.add(retry); $0.add(StoreDate.databaseText(at))
-                    $0.add(attemptCount); $0.add(run); $0.add(task)
-                }
-            } else {
-                let statement = try db.cachedStatement(sql: """
-                    UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?
-                    WHERE run_id = ? AND task = ?
-                    """)
-                try RawBindings.execute(statement) {
-                    $0.add(status.rawValue); $0.add(reason); $0.add(retry); $0.add(StoreDate.databaseText(at))
-                    $0.add(run); $0.add(task)
-                }
+            // Without a count to record, `max(attempts, 0)` keeps the row's (never below 0).
+            let statement = try db.cachedStatement(sql: """
+                UPDATE run_tasks SET status = ?, reason = ?, retry_at = ?, updated_at = ?, attempts = max(attempts, ?)
+                WHERE run_id = ? AND task = ?
+                """)
+            try RawBindings.execute(statement) {
+                $0.add(status.rawValue); $0.add(reason); $0.add(retry); $0.add(StoreDate.databaseText(at))
+                $0.add(attemptCount ?? 0); $0.add(run); $0.add(task)
             }
             if db.changesCount == 0 { throw try missingTask(run: run, task: task, change, db) }
         case .attemptStarted(let run, let task, let number, let at, let pid, let pgid, let container,

@@ -143,10 +143,7 @@ public final class GnomonStore: Sendable {
             if lock >= 0 { flock(lock, LOCK_EX) }
             defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             do {
-                try Self.enableIncrementalVacuum(writer)
-                try writer.write { db in
-                    if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 { try StoreSchema.createFresh(db) }
-                }
+                try Self.createIfEmpty(writer)
                 try migrator.migrate(writer)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 throw error
@@ -164,15 +161,21 @@ public final class GnomonStore: Sendable {
     }
 
     /// Makes a new, empty database one whose free pages can be given back to the file system a
-    /// few at a time (`auto_vacuum = INCREMENTAL`, see `reclaimFreePages`). The mode can only
-    /// be chosen before the first table exists; an older file keeps its mode until
-    /// `gnomon prune --vacuum` rewrites it (Docs/storage.md).
-    private static func enableIncrementalVacuum(_ writer: any DatabaseWriter) throws {
+    /// few at a time (`auto_vacuum = INCREMENTAL`, see `reclaimFreePages`), then gives it the
+    /// whole schema in one transaction (``StoreSchema/createFresh(_:)``). The mode can only be
+    /// chosen before the first table exists; an older file keeps its mode until
+    /// `gnomon prune --vacuum` rewrites it (Docs/storage.md). A database with tables is left to
+    /// the migrations.
+    private static func createIfEmpty(_ writer: any DatabaseWriter) throws {
         try writer.writeWithoutTransaction { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 else { return }
             try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
             // In WAL mode the new mode takes effect only through a VACUUM, instant on an empty file.
             try db.execute(sql: "VACUUM")
+            try db.inTransaction {
+                try StoreSchema.createFresh(db)
+                return .commit
+            }
         }
     }
 
