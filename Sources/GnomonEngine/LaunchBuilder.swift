@@ -38,7 +38,8 @@ public struct LaunchBuilder: Sendable {
                 resolved.env["GNOMON_ITEM"] = item.text
                 resolved.env["GNOMON_ITEM_INDEX"] = String(item.index)
             }
-            let published = task.upstream.contains { !(outputs[$0]?.isEmpty ?? true) }
+            func publishedAny(_ names: [String]) -> Bool { names.contains { !(outputs[$0]?.isEmpty ?? true) } }
+            let published = publishedAny(task.dependsOn) || publishedAny(task.after)
             return launch(resolved, attempt: attempt, inputs: published ? .own : .runEmpty)
         }
     }
@@ -80,7 +81,7 @@ public struct LaunchBuilder: Sendable {
         let logPath = logPath(task: task.name, attempt: attempt)
         let outputPath = AttemptFiles.outputPath(logPath: logPath)
         // Only a task with upstream tasks has inputs.
-        let inputsPath = task.upstream.isEmpty ? nil
+        let inputsPath = task.dependsOn.isEmpty && task.after.isEmpty ? nil
             : inputs == .own ? AttemptFiles.inputsPath(logPath: logPath) : AttemptFiles.emptyInputsPath(logPath: logPath)
         let inContainer = task.action.executorKind == .container
         environment["GNOMON_OUTPUT"] = inContainer ? AttemptFiles.containerOutputPath : outputPath

@@ -277,7 +277,8 @@ final class RunExecution: Sendable {
                 continue
             }
             var upstream: [String: [String: String]] = [:]
-            for name in spec.upstream { upstream[name] = outputs[name] }
+            for name in spec.dependsOn { upstream[name] = outputs[name] }
+            for name in spec.after { upstream[name] = outputs[name] }
             attempts[task] = startAttempt(spec, attempt: launch.attempt, upstream: upstream, committed: launch.committed, item: item)
         }
     }

@@ -17,8 +17,21 @@ public final class ProcessSpawner: Sendable {
     public static let shared = ProcessSpawner()
 
     private let children = ChildTable()
+    /// `/dev/null`, opened once (close-on-exec) for every child whose stream is ``SpawnRequest/Stream/null``:
+    /// the child then only `dup2`s it. `GNOMON_STREAM_NULL` (each child opens it) when it could
+    /// not be opened, or came out as a standard stream's number (0-2, when Gnomon was started
+    /// with one closed), which a child's own stream would replace before it was copied.
+    private let devNull: Int32
 
-    private init() {}
+    private init() {
+        let descriptor = open("/dev/null", O_RDWR | O_CLOEXEC)
+        if descriptor > STDERR_FILENO {
+            devNull = descriptor
+        } else {
+            if descriptor >= 0 { close(descriptor) }
+            devNull = GNOMON_STREAM_NULL
+        }
+    }
 
     /// Starts a process; its exit must then be collected with ``waitForExit(of:)``.
     ///
@@ -42,7 +55,7 @@ public final class ProcessSpawner: Sendable {
             var error: Int32 = 0
             let pid = gnomon_spawn(
                 request.executable, argv.pointers, envp.pointers, request.workingDirectory,
-                Self.code(request.standardInput), Self.code(request.standardOutput), Self.code(request.standardError),
+                code(request.standardInput), code(request.standardOutput), code(request.standardError),
                 request.ownGroup ? 1 : 0, &error)
             guard pid > 0 else {
                 throw SpawnError(
@@ -72,10 +85,10 @@ public final class ProcessSpawner: Sendable {
     }
 
     /// How `gnomon_spawn` names a standard stream.
-    private static func code(_ stream: SpawnRequest.Stream) -> Int32 {
+    private func code(_ stream: SpawnRequest.Stream) -> Int32 {
         switch stream {
         case .inherit: return GNOMON_STREAM_INHERIT
-        case .null: return GNOMON_STREAM_NULL
+        case .null: return devNull
         case .descriptor(let descriptor): return descriptor
         }
     }

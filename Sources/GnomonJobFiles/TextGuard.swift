@@ -32,15 +32,34 @@ enum TextGuard {
         var scanner = LineScanner()
         var problems: [Problem] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var scalars = Array(line.unicodeScalars)
-            if scalars.last == "\r" { scalars.removeLast() }
-            let found = scanner.scan(scalars, line: lineNumber)
-            problems += found
-            if scanner.tooDeep { return problems }
+        var text = text
+        return text.withUTF8 { bytes -> [Problem] in
+            // Lines split at each LF byte (a CRLF line loses its CR below); an ASCII line's
+            // scalars are its bytes, so only other lines are decoded.
+            var scalars: [Unicode.Scalar] = []
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                var ascii = true
+                while end < bytes.count, bytes[end] != 0x0A {
+                    if bytes[end] >= 0x80 { ascii = false }
+                    end += 1
+                }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                scalars.removeAll(keepingCapacity: true)
+                if ascii {
+                    for byte in line { scalars.append(Unicode.Scalar(byte)) }
+                } else {
+                    scalars.append(contentsOf: String(decoding: line, as: UTF8.self).unicodeScalars)
+                }
+                if scalars.last == "\r" { scalars.removeLast() }
+                problems += scanner.scan(scalars, line: lineNumber)
+                if scanner.tooDeep { return problems }
+                start = end + 1
+            }
+            return problems
         }
-        return problems
     }
 }
 

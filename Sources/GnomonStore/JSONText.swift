@@ -43,6 +43,14 @@ enum JSONText {
         }
 
         func write(to output: inout [UInt8]) throws {
+            var orders: [[String]: [Int]] = [:]
+            try write(to: &output, orders: &orders)
+        }
+
+        /// `orders`: for each sequence of keys met so far, the order its pairs are written in
+        /// (the values of one type all encode the same keys in the same order, so each such
+        /// sequence is sorted once per document).
+        private func write(to output: inout [UInt8], orders: inout [[String]: [Int]]) throws {
             switch self {
             case .scalar(let text):
                 output.append(contentsOf: text)
@@ -50,30 +58,44 @@ enum JSONText {
                 output.append(UInt8(ascii: "["))
                 for (index, item) in box.items.enumerated() {
                     if index > 0 { output.append(UInt8(ascii: ",")) }
-                    try item.write(to: &output)
+                    try item.write(to: &output, orders: &orders)
                 }
                 output.append(UInt8(ascii: "]"))
             case .object(let box):
                 output.append(UInt8(ascii: "{"))
-                // Sorted by key; for a key encoded twice, the later value wins, as in JSONEncoder.
-                let sorted = box.pairs.enumerated().sorted { left, right in
-                    if left.element.key == right.element.key { return left.offset < right.offset }
-                    return left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
+                let keys = box.pairs.map(\.key)
+                let order: [Int]
+                if let known = orders[keys] {
+                    order = known
+                } else {
+                    order = JSONText.order(of: keys)
+                    orders[keys] = order
                 }
-                var pairs: [(key: String, value: Node)] = []
-                pairs.reserveCapacity(sorted.count)
-                for (_, pair) in sorted {
-                    if pairs.last?.key == pair.key { pairs[pairs.count - 1] = pair } else { pairs.append(pair) }
-                }
-                for (index, pair) in pairs.enumerated() {
+                for (index, position) in order.enumerated() {
                     if index > 0 { output.append(UInt8(ascii: ",")) }
+                    let pair = box.pairs[position]
                     Scalar.appendString(pair.key, to: &output)
                     output.append(UInt8(ascii: ":"))
-                    try pair.value.write(to: &output)
+                    try pair.value.write(to: &output, orders: &orders)
                 }
                 output.append(UInt8(ascii: "}"))
             }
         }
+    }
+
+    /// The positions of the pairs to write, sorted by key; for a key encoded twice, only the
+    /// later one (its value wins, as in JSONEncoder).
+    static func order(of keys: [String]) -> [Int] {
+        let sorted = keys.indices.sorted { left, right in
+            if keys[left] == keys[right] { return left < right }
+            return keys[left].utf8.lexicographicallyPrecedes(keys[right].utf8)
+        }
+        var order: [Int] = []
+        order.reserveCapacity(sorted.count)
+        for position in sorted {
+            if let last = order.last, keys[last] == keys[position] { order[order.count - 1] = position } else { order.append(position) }
+        }
+        return order
     }
 
     fileprivate final class ArrayBox {
@@ -128,22 +150,34 @@ private enum Scalar {
 
     static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            default: output.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs of bytes that need no escape (almost all of them) are copied at once.
+            var start = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                appendEscaped(byte, to: &output)
+                start = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case 0..<0x20:
+            let hex = Array("0123456789abcdef".utf8)
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            output.append(hex[Int(byte >> 4)])
+            output.append(hex[Int(byte & 0xF)])
+        default: output.append(byte)
+        }
     }
 }
 

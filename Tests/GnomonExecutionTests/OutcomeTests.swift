@@ -32,6 +32,8 @@ struct OutcomeTests {
         Case("stdout and stderr share the log in order", "echo out; echo err >&2; echo out2",
              outcome: .exited(code: 0), log: "out\nerr\nout2\n"),
         Case("stdin is /dev/null", "read line; echo \"read status $?\"", outcome: .exited(code: 0), log: "read status 1\n"),
+        Case("stdin is the null device, and no other descriptor is left open", "readlink /proc/self/fd/0; ls /proc/self/fd | wc -l",
+             outcome: .exited(code: 0), log: "/dev/null\n4\n"),
         Case("the child sees exactly the given environment",
              "echo \"$GREETING ${HOME-no-home} ${USER-no-user}\"",
              environment: ["PATH": "/usr/bin:/bin", "GREETING": "hello there"],

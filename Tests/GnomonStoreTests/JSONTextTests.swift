@@ -65,6 +65,49 @@ struct JSONTextTests {
         #expect(try JSONText.encode(Self.cases[1].job) == JSONText.encode(Self.cases[1].job))
     }
 
+    /// Each sequence of keys is sorted once per document and its order reused for every object
+    /// with the same keys: objects of one type, of two types, and a key encoded twice.
+    struct Pair: Encodable {
+        let zeta: Int
+        let alpha: String
+    }
+
+    struct Repeated: Encodable {
+        let value: Int
+        enum CodingKeys: String, CodingKey { case value }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(value, forKey: .value)
+            try container.encode(value + 1, forKey: .value)
+        }
+    }
+
+    struct Document: Encodable {
+        let pairs: [Pair]
+        let other: [String: Int]
+        let repeated: [Repeated]
+    }
+
+    @Test("objects with the same keys are all written sorted, and a key encoded twice keeps its later value")
+    func reusedOrders() throws {
+        let document = Document(
+            pairs: [Pair(zeta: 1, alpha: "a\"q\\\n"), Pair(zeta: 2, alpha: "é")],
+            other: ["zeta": 3, "alpha": 4, "mid": 5], repeated: [Repeated(value: 1), Repeated(value: 5)])
+        let text = try JSONText.encode(document)
+        #expect(text == #"{"other":{"alpha":4,"mid":5,"zeta":3},"pairs":[{"alpha":"a\"q\\\n","zeta":1},{"alpha":"é","zeta":2}],"repeated":[{"value":2},{"value":6}]}"#)
+    }
+
+    @Test("the order of a sequence of keys", arguments: [
+        (["b", "a", "c"], [1, 0, 2]),
+        (["a", "b"], [0, 1]),
+        ([], []),
+        (["x", "a", "x"], [1, 2]),
+        (["é", "z", "Z"], [2, 1, 0]),
+    ])
+    func keyOrder(_ keys: [String], _ order: [Int]) {
+        #expect(JSONText.order(of: keys) == order)
+    }
+
     @Test("numbers and strings are written as JSON", arguments: [
         (1.5, "1.5"), (2.0, "2"), (-0.25, "-0.25"), (1e20, "1e+20"), (0.1, "0.1"),
     ])

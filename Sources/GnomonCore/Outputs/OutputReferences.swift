@@ -145,9 +145,11 @@ public enum OutputReferences {
     public static func resolve(
         _ task: TaskSpec, outputs: [String: [String: String]], item: String? = nil
     ) -> Result<TaskSpec, Unresolved> {
+        // Most tasks hold no reference: they start as written, without a copy of their fields.
+        guard holdsReference(task) else { return .success(task) }
         var failure: Unresolved?
-        func value(_ text: String, _ path: String) -> String {
-            guard failure == nil, text.contains("${{"), case .success(let template) = TemplateText.parse(text) else { return text }
+        func value(_ text: String, _ path: @autoclosure () -> String) -> String {
+            guard failure == nil, mayHoldReference(text), case .success(let template) = TemplateText.parse(text) else { return text }
             let resolved = template.resolve { reference in
                 switch reference {
                 case .item: return item
@@ -157,7 +159,7 @@ public enum OutputReferences {
             switch resolved {
             case .success(let text): return text
             case .failure(let reference):
-                failure = Unresolved(reference: reference, path: path, reason: reason(reference, outputs: outputs))
+                failure = Unresolved(reference: reference, path: path(), reason: reason(reference, outputs: outputs))
                 return text
             }
         }
@@ -184,6 +186,37 @@ public enum OutputReferences {
         for key in task.env.keys.sorted() { resolved.env[key] = value(task.env[key]!, "env.\(key)") }
         if let failure { return .failure(failure) }
         return .success(resolved)
+    }
+
+    /// Whether any of the texts ``resolve(_:outputs:item:)`` looks at may hold a reference.
+    static func holdsReference(_ task: TaskSpec) -> Bool {
+        func any(_ texts: [String]) -> Bool { texts.contains(where: mayHoldReference) }
+        if task.env.values.contains(where: mayHoldReference) { return true }
+        switch task.action {
+        case .shell: return false
+        case .command(let arguments): return any(arguments)
+        case .slurm(let slurm):
+            if case .command(let arguments) = slurm.program { return any(arguments) }
+            return false
+        case .container(let container):
+            return mayHoldReference(container.image) || any(container.command ?? [])
+                || container.env.values.contains(where: mayHoldReference)
+                || container.workdir.map(mayHoldReference) == true || container.user.map(mayHoldReference) == true
+        }
+    }
+
+    /// Whether `text` holds `${{`, by its bytes (Foundation's `contains` compares as text, far
+    /// slower, and this runs for every field of every attempt).
+    static func mayHoldReference(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for index in 0..<(bytes.count - 2)
+            where bytes[index] == UInt8(ascii: "$") && bytes[index + 1] == UInt8(ascii: "{") && bytes[index + 2] == UInt8(ascii: "{") {
+                return true
+            }
+            return false
+        }
     }
 
     private static func reason(_ reference: TemplateText.Reference, outputs: [String: [String: String]]) -> String {

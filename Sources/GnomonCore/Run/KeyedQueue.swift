@@ -3,28 +3,31 @@
 ///
 /// A removed key's place stays in the arrival order until it reaches the front, and the order is
 /// compacted once most of it has been taken, so it stays at most twice as long as the queue.
+///
+/// Inlinable, so that the engine's queues (of launches, of waiters for a worker slot) are
+/// specialised for their types rather than run through generic witnesses on every attempt.
 public struct KeyedQueue<Key: Hashable, Value> {
-    private var order: [Key] = []
-    private var head = 0
+    @usableFromInline var order: [Key] = []
+    @usableFromInline var head = 0
     /// The queued keys and their values; a key in `order` but not here has left.
-    private var values: [Key: Value] = [:]
+    @usableFromInline var values: [Key: Value] = [:]
 
-    public init() {}
+    @inlinable public init() {}
 
-    public var isEmpty: Bool { values.isEmpty }
+    @inlinable public var isEmpty: Bool { values.isEmpty }
 
     /// Queues `value` under `key` (a key already queued takes the new value and keeps its place).
-    public mutating func append(_ key: Key, _ value: Value) {
+    @inlinable public mutating func append(_ key: Key, _ value: Value) {
         if values.updateValue(value, forKey: key) == nil { order.append(key) }
     }
 
     /// Takes a key out of the queue; its value, or `nil` if it was not queued.
-    public mutating func remove(_ key: Key) -> Value? {
+    @inlinable public mutating func remove(_ key: Key) -> Value? {
         values.removeValue(forKey: key)
     }
 
     /// The oldest key still queued, taken out with its value.
-    public mutating func next() -> (key: Key, value: Value)? {
+    @inlinable public mutating func next() -> (key: Key, value: Value)? {
         defer { compact() }
         while head < order.count {
             let key = order[head]
@@ -34,7 +37,7 @@ public struct KeyedQueue<Key: Hashable, Value> {
         return nil
     }
 
-    private mutating func compact() {
+    @inlinable mutating func compact() {
         if head == order.count {
             order.removeAll(keepingCapacity: true)
             head = 0
