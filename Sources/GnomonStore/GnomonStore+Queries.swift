@@ -127,28 +127,44 @@ extension GnomonStore {
     }
 
     /// Full records for the runs `statement` selects with `runDetailColumns`: two more queries
-    /// whatever the number of runs.
+    /// whatever the number of runs, and a third for their snapshots when `snapshot` is set.
     private func details(
         of statement: Statement, _ arguments: StatementArguments, _ db: Database, snapshot: Bool = true
     ) throws -> [RunDetail] {
         let runs = try fetch(statement, arguments) { row in
             let r = Self.runDetailColumns.reader(row, location)
-            let summary = try summary(row)
-            return (summary: summary, params: try r.json(13, as: [String: String].self),
-                    snapshot: snapshot ? try r.json(14, as: JobSpec.self) : JobSpec(name: summary.job, tasks: [], directory: ""))
+            return (summary: try summary(row), params: try r.json(13, as: [String: String].self))
         }
         if runs.isEmpty { return [] }
         let ids = Self.idList(runs.map(\.summary.id))
+        var snapshots: [Int64: JobSpec] = [:]
+        if snapshot {
+            let select = try db.cachedStatement(sql: """
+                SELECT \(Self.snapshotColumns.sql) FROM run_snapshots WHERE run_id IN (SELECT value FROM json_each(?))
+                """)
+            try forEachRow(select, [ids]) { row in
+                let r = Self.snapshotColumns.reader(row, location)
+                snapshots[try r.required(0)] = try r.json(1, as: JobSpec.self)
+            }
+        }
         let tasks = try byRun(
             "SELECT \(Self.taskColumns.sql) FROM run_tasks", order: "position, item_index, task", ids: ids, db, taskRecord)
         let attempts = try byRun(
             "SELECT \(Self.attemptColumns.sql) FROM attempts", order: "started_at, id", ids: ids, db, attemptRecord)
-        return runs.map { run in
+        return try runs.map { run in
             var summary = run.summary
+            let job: JobSpec
+            if !snapshot {
+                job = JobSpec(name: summary.job, tasks: [], directory: "")
+            } else if let recorded = snapshots[summary.id] {
+                job = recorded
+            } else {
+                throw StoreError.corrupt(location: location, reason: "run \(summary.id) has no job snapshot in table run_snapshots")
+            }
             let runTasks = tasks[summary.id] ?? []
             summary.taskCounts = runTasks.reduce(into: [:]) { if $1.instanceOf == nil { $0[$1.status, default: 0] += 1 } }
             return RunDetail(
-                summary: summary, params: run.params, snapshot: run.snapshot, tasks: runTasks,
+                summary: summary, params: run.params, snapshot: job, tasks: runTasks,
                 attempts: attempts[summary.id] ?? [])
         }
     }

@@ -21,8 +21,9 @@ extension GnomonStore {
         "id", "job", "trigger", "status", "reason", "scheduled_at", "created_at", "started_at", "finished_at",
         "runner_pid", "runner_instance", "cancel_requested_at", "cancel_reason",
     ])
-    /// `runColumns`, then `params` (13) and `job_snapshot` (14).
-    static let runDetailColumns = Selection(table: "runs", columns: runColumns.columns + ["params", "job_snapshot"])
+    /// `runColumns`, then `params` (13).
+    static let runDetailColumns = Selection(table: "runs", columns: runColumns.columns + ["params"])
+    static let snapshotColumns = Selection(table: "run_snapshots", columns: ["run_id", "job_snapshot"])
     static let taskColumns = Selection(table: "run_tasks", columns: [
         "run_id", "task", "status", "reason", "retry_at", "attempts", "updated_at", "instance_of", "item_index", "item",
     ])

@@ -67,14 +67,14 @@ extension GnomonStore {
             new.snapshot.tasks.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         let insertRun = try db.cachedStatement(sql: """
             INSERT INTO runs (job, trigger, scheduled_at, created_at, started_at, finished_at, status,
-              params, job_snapshot, runner_pid, runner_instance, backfill_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              params, runner_pid, runner_instance, backfill_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         do {
             try insertRun.execute(arguments: [
                 new.job, new.trigger.rawValue, StoreDate.databaseText(new.scheduledAt), created,
                 new.status == .queued ? nil : created, new.status.isFinished ? created : nil,
-                new.status.rawValue, params, snapshot, Int64(new.runnerPID), new.runnerInstance, new.backfillID,
+                new.status.rawValue, params, Int64(new.runnerPID), new.runnerInstance, new.backfillID,
             ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             let existing = try Int64.fetchOne(db, sql: """
@@ -86,6 +86,8 @@ extension GnomonStore {
                 job: new.job, scheduledAt: StoreDate.rounded(new.scheduledAt), existing: existing)
         }
         let run = db.lastInsertedRowID
+        let insertSnapshot = try db.cachedStatement(sql: "INSERT INTO run_snapshots (run_id, job_snapshot) VALUES (?, ?)")
+        try insertSnapshot.execute(arguments: [run, snapshot])
         let insertTask = try db.cachedStatement(sql: """
             INSERT INTO run_tasks (run_id, task, position, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
             """)

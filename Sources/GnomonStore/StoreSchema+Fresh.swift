@@ -182,7 +182,6 @@ extension StoreSchema {
           status TEXT NOT NULL CHECK ((status = 'queued' OR status = 'running' OR status = 'succeeded' OR status = 'failed' OR status = 'cancelled')),
           reason TEXT,
           params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
-          job_snapshot TEXT NOT NULL CHECK (json_valid(job_snapshot)),
           runner_pid INTEGER NOT NULL,
           runner_instance TEXT NOT NULL CHECK (runner_instance <> ''),
           cancel_requested_at TEXT,
@@ -198,5 +197,9 @@ extension StoreSchema {
         CREATE INDEX runs_by_job ON runs(job, id DESC);
         CREATE INDEX runs_by_created ON runs(created_at);
         CREATE INDEX runs_by_status ON runs(status, id);
+        CREATE TABLE run_snapshots (
+          run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          job_snapshot TEXT NOT NULL CHECK (json_valid(job_snapshot))
+        );
         """
 }

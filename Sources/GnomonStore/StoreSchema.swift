@@ -36,6 +36,7 @@ enum StoreSchema {
         migrator.registerMigration("v7-foreach", migrate: addForeachInstances)
         migrator.registerMigration("v7-backfill", migrate: addBackfills)
         migrator.registerMigration("v8-plain-checks", migrate: plainChecks)
+        migrator.registerMigration("v9-run-snapshots", migrate: separateSnapshots)
         return migrator
     }
 

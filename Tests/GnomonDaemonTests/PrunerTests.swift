@@ -30,8 +30,10 @@ struct PrunerTests {
               || ' ' || (SELECT count(*) FROM ticks WHERE run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM runs))
               || ' ' || (SELECT count(*) FROM deliveries WHERE run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM runs))
               || ' ' || (SELECT count(*) FROM attempts WHERE run_id NOT IN (SELECT id FROM runs))
+              || ' ' || (SELECT count(*) FROM run_snapshots WHERE run_id NOT IN (SELECT id FROM runs))
+              || ' ' || (SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM run_snapshots))
             """)
-        #expect(dangling == "0 0 0 0", "events, ticks, deliveries, attempts of missing runs")
+        #expect(dangling == "0 0 0 0 0 0", "events, ticks, deliveries, attempts, snapshots of missing runs; runs without a snapshot")
     }
 
     @Test

@@ -33,6 +33,13 @@ struct UpgradeTests {
         #expect(finished.summary.status == .succeeded)
         #expect(finished.params == ["date": "2026-11-01"])
         #expect(finished.tasks.map(\.name) == ["extract", "load"])
+        // v9-run-snapshots moved each run's snapshot to run_snapshots; every run keeps its own.
+        #expect(finished.snapshot.name == "etl")
+        #expect(finished.snapshot.tasks.map(\.name) == ["extract", "load"])
+        #expect(finished.snapshot.tasks.map(\.dependsOn) == [[], ["extract"]])
+        #expect(try store.run(2)?.snapshot.tasks.count == 2)
+        #expect(try await SQLiteShell.run(home.database, "SELECT count(*) FROM run_snapshots") == "2")
+        #expect(try await SQLiteShell.run(home.database, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'job_snapshot'") == "0")
         #expect(finished.attempts.map(\.outcome) == [.exited(code: 3), .exited(code: 0), .signalled(signal: 9)])
         #expect(try store.run(2)?.summary.status == .running)
         #expect(try store.unfinishedRuns().map(\.id) == [2])
