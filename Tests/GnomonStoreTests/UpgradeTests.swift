@@ -86,7 +86,7 @@ struct UpgradeTests {
         // As a newer Gnomon leaves it: WAL, a migration this build does not know, its table.
         try await SQLiteShell.run(home.database, """
             PRAGMA journal_mode = WAL;
-            INSERT INTO grdb_migrations VALUES ('v9-future');
+            INSERT INTO grdb_migrations VALUES ('v99-future');
             CREATE TABLE future_things (id INTEGER PRIMARY KEY, what TEXT);
             INSERT INTO future_things (what) VALUES ('kept');
             """)
@@ -94,11 +94,11 @@ struct UpgradeTests {
         try await SQLiteShell.run(home.database, "PRAGMA wal_checkpoint(TRUNCATE)")
         let before = try Data(contentsOf: URL(fileURLWithPath: home.database))
 
-        #expect(throws: StoreError.newerSchema(location: home.database, unknownMigrations: ["v9-future"])) {
+        #expect(throws: StoreError.newerSchema(location: home.database, unknownMigrations: ["v99-future"])) {
             _ = try GnomonStore.open(home: home.home)
         }
-        #expect(StoreError.newerSchema(location: home.database, unknownMigrations: ["v9-future"]).description
-            == "database at \(home.database) was upgraded by a newer gnomon (unknown migrations: v9-future); upgrade gnomon or point $GNOMON_HOME elsewhere")
+        #expect(StoreError.newerSchema(location: home.database, unknownMigrations: ["v99-future"]).description
+            == "database at \(home.database) was upgraded by a newer gnomon (unknown migrations: v99-future); upgrade gnomon or point $GNOMON_HOME elsewhere")
         let after = try Data(contentsOf: URL(fileURLWithPath: home.database))
         #expect(after == before, "the database file changed")
         #expect(try await SQLiteShell.run(home.database, "SELECT count(*) FROM grdb_migrations") == "6")
