@@ -104,10 +104,12 @@ struct BackupCheckTests {
     func checkDamaged() async throws {
         let bench = try Bench()
         _ = try await bench.run("ok")
-        // A task row whose run is gone: foreign keys off for this one statement's connection.
+        // A task row and a snapshot whose run is gone: foreign keys off for this one statement's connection.
         try await Self.sqlite(bench.settings.databasePath, "PRAGMA foreign_keys = OFF; DELETE FROM runs WHERE id = 1;")
         let report = try HomeCheck.check(settings: bench.settings)
-        #expect(report.database == ["run_tasks row ? refers to a missing runs row"])
+        #expect(report.database == [
+            "run_snapshots row 1 refers to a missing runs row", "run_tasks row ? refers to a missing runs row",
+        ])
         #expect(!report.sound)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GnomonCore
+import GRDB
 import Testing
 @testable import GnomonStore
 
@@ -97,5 +98,18 @@ struct QueryTests {
         #expect(unfinished[0].attempts.first?.outcome == nil)
         #expect(unfinished[1].attempts.isEmpty)
         #expect(unfinished[1].snapshot == job("etl"))
+    }
+
+    @Test("each run's own snapshot is read with it; a run whose snapshot is missing is refused, naming the run")
+    func snapshots() throws {
+        let (store, ids) = try Self.seeded()
+        #expect(try store.run(ids[0])?.snapshot == job("etl"))
+        #expect(try store.run(ids[1])?.snapshot == job("report"))
+        try store.write("lose a snapshot") { db in try db.execute(sql: "DELETE FROM run_snapshots WHERE run_id = ?", arguments: [ids[1]]) }
+        #expect(try store.run(ids[1], snapshot: false)?.summary.job == "report", "a run read without its snapshot still reads")
+        #expect(throws: StoreError.corrupt(location: "in-memory database", reason: "run \(ids[1]) has no job snapshot in table run_snapshots")) {
+            try store.run(ids[1])
+        }
+        #expect(try store.run(ids[0])?.snapshot == job("etl"), "the other runs keep theirs")
     }
 }
