@@ -65,7 +65,7 @@ extension RunExecution {
         var keys: [String: Set<String>] = [:]
         for task in job.tasks {
             if case let .output(upstream, key) = task.foreach { keys[upstream, default: []].insert(key) }
-            for field in OutputReferences.fields(of: task) where field.text.contains("${{") {
+            for field in OutputReferences.fields(of: task) where OutputReferences.mayHoldReference(field.text) {
                 guard case .success(let template) = TemplateText.parse(field.text) else { continue }
                 for case let .output(upstream, key) in template.references { keys[upstream, default: []].insert(key) }
             }

@@ -49,7 +49,7 @@ extension JobReader {
                 valid = false
             }
             if valid { task.foreach = .items(items) }
-        case .scalar(let scalar) where scalar.string.contains("${{"):
+        case .scalar(let scalar) where OutputReferences.mayHoldReference(scalar.string):
             let sites = references(in: node, path)
             guard !sites.isEmpty else { return }  // malformed: reported at its column
             let plain = scalar.string.trimmingCharacters(in: .whitespaces)

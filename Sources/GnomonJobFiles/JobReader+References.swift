@@ -51,7 +51,7 @@ extension JobReader {
     func refuseReferencesInDefaults(_ entries: [NodeReader.Entry]) {
         for entry in entries where entry.key == "env" {
             for (_, value) in entry.value.mapping ?? .init(pairs: [], position: entry.value.position) {
-                guard let scalar = value.scalar, scalar.string.contains("${{") else { continue }
+                guard let scalar = value.scalar, OutputReferences.mayHoldReference(scalar.string) else { continue }
                 reader.report(value, entry.path,
                               "defaults cannot hold references to outputs: a default reaches every task; put it in the env of each task that lists the upstream task under depends_on")
             }
@@ -73,7 +73,7 @@ extension JobReader {
 
     /// The references in one text node; a malformed `${{` is reported at its column.
     func references(in node: YAMLNode, _ path: String) -> [ReferenceSite] {
-        guard let scalar = node.scalar, scalar.string.contains("${{") else { return [] }
+        guard let scalar = node.scalar, OutputReferences.mayHoldReference(scalar.string) else { return [] }
         switch TemplateText.parse(scalar.string) {
         case .failure(let problem):
             let at = scalar.position(atOffset: problem.column - 1)
@@ -102,7 +102,7 @@ extension JobReader {
 
     /// A shell line holds no reference: each is reported with the remedy (pass it through `env`).
     private func refuseInShellLine(_ node: YAMLNode, _ path: String) {
-        guard let scalar = node.scalar, scalar.string.contains("${{") else { return }
+        guard let scalar = node.scalar, OutputReferences.mayHoldReference(scalar.string) else { return }
         switch TemplateText.parse(scalar.string) {
         case .failure(let problem):
             let at = scalar.position(atOffset: problem.column - 1)

@@ -74,23 +74,36 @@ public enum OutputReferences {
     /// The texts of `task` whose references are resolved when it starts.
     public static func fields(of task: TaskSpec) -> [Field] {
         var fields: [Field] = []
-        func argv(_ arguments: [String], _ path: String) {
-            for (index, argument) in arguments.enumerated() { fields.append(Field(path: "\(path)[\(index)]", text: argument)) }
+        _ = forEachField(of: task) { text, path in
+            fields.append(Field(path: path(), text: text))
+            return true
+        }
+        return fields
+    }
+
+    /// Calls `visit` with each text of ``fields(of:)``, in order, and its key path (made only when
+    /// asked for), until `visit` returns false; false if it did.
+    private static func forEachField(of task: TaskSpec, _ visit: (String, () -> String) -> Bool) -> Bool {
+        func argv(_ arguments: [String], _ path: String) -> Bool {
+            for (index, argument) in arguments.enumerated() where !visit(argument, { "\(path)[\(index)]" }) { return false }
+            return true
+        }
+        func map(_ values: [String: String], _ path: String) -> Bool {
+            for key in values.keys.sorted() where !visit(values[key]!, { "\(path).\(key)" }) { return false }
+            return true
         }
         switch task.action {
         case .shell: break
-        case .command(let arguments): argv(arguments, "command")
+        case .command(let arguments): guard argv(arguments, "command") else { return false }
         case .slurm(let slurm):
-            if case .command(let arguments) = slurm.program { argv(arguments, "command") }
+            if case .command(let arguments) = slurm.program { guard argv(arguments, "command") else { return false } }
         case .container(let container):
-            fields.append(Field(path: "container.image", text: container.image))
-            argv(container.command ?? [], "container.command")
-            for key in container.env.keys.sorted() { fields.append(Field(path: "container.env.\(key)", text: container.env[key]!)) }
-            if let workdir = container.workdir { fields.append(Field(path: "container.workdir", text: workdir)) }
-            if let user = container.user { fields.append(Field(path: "container.user", text: user)) }
+            guard visit(container.image, { "container.image" }), argv(container.command ?? [], "container.command"),
+                  map(container.env, "container.env") else { return false }
+            if let workdir = container.workdir { guard visit(workdir, { "container.workdir" }) else { return false } }
+            if let user = container.user { guard visit(user, { "container.user" }) else { return false } }
         }
-        for key in task.env.keys.sorted() { fields.append(Field(path: "env.\(key)", text: task.env[key]!)) }
-        return fields
+        return map(task.env, "env")
     }
 
     /// Every problem of the references in `spec`'s tasks, each with its task and key path below
@@ -109,7 +122,7 @@ public enum OutputReferences {
             if let shellLine, case .success(let template) = TemplateText.parse(shellLine), let first = template.references.first {
                 found.append((task.name, "run", .inShellLine(first)))
             }
-            for field in fields(of: task) where field.text.contains("${{") {
+            for field in fields(of: task) where mayHoldReference(field.text) {
                 guard case .success(let template) = TemplateText.parse(field.text) else { continue }
                 for reference in template.references {
                     if let problem = problem(with: reference, referrer: task.name, dependsOn: task.dependsOn,
@@ -190,24 +203,12 @@ public enum OutputReferences {
 
     /// Whether any of the texts ``resolve(_:outputs:item:)`` looks at may hold a reference.
     static func holdsReference(_ task: TaskSpec) -> Bool {
-        func any(_ texts: [String]) -> Bool { texts.contains(where: mayHoldReference) }
-        if task.env.values.contains(where: mayHoldReference) { return true }
-        switch task.action {
-        case .shell: return false
-        case .command(let arguments): return any(arguments)
-        case .slurm(let slurm):
-            if case .command(let arguments) = slurm.program { return any(arguments) }
-            return false
-        case .container(let container):
-            return mayHoldReference(container.image) || any(container.command ?? [])
-                || container.env.values.contains(where: mayHoldReference)
-                || container.workdir.map(mayHoldReference) == true || container.user.map(mayHoldReference) == true
-        }
+        !forEachField(of: task) { text, _ in !mayHoldReference(text) }
     }
 
     /// Whether `text` holds `${{`, by its bytes (Foundation's `contains` compares as text, far
-    /// slower, and this runs for every field of every attempt).
-    static func mayHoldReference(_ text: String) -> Bool {
+    /// slower, and this runs for every field of every attempt): where references are looked for.
+    public static func mayHoldReference(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             guard bytes.count >= 3 else { return false }
